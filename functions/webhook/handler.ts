@@ -1,0 +1,4 @@
+// Placeholder until its issue lands; replaced by the real handler.
+export const handler = async (): Promise<never> => {
+  throw new Error('webhook: not implemented yet');
+};
