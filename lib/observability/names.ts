@@ -1,0 +1,33 @@
+/**
+ * Names shared by the code that emits metrics (Powertools Metrics, EMF) and the CDK dashboard and
+ * alarms that read them. Change them in one place only.
+ */
+export const METRICS_NAMESPACE = 'CrmSync';
+
+/** Default dimension `service` (Powertools' serviceName) per function. */
+export const SERVICE_NAMES = {
+  customerSync: 'customer-sync',
+  webhook: 'webhook',
+  replay: 'replay',
+} as const;
+
+export const METRIC = {
+  /** Event applied to Invisible Collector (count). */
+  applied: 'Applied',
+  /** Event needing no write; dimension `why`: duplicate | unchanged | stale | coalesced. */
+  skipped: 'Skipped',
+  /** Event sent to the DLQ by the handler; dimension `reason` (the failure-reason attribute). */
+  deadLettered: 'DeadLettered',
+  /** Record returned as a batch item failure (transient), to be retried by SQS. */
+  retried: 'Retried',
+  /** Third-party API call (each HTTP attempt); dimension `api`: invisible-collector | cro. */
+  apiCalls: 'ApiCalls',
+  /** Third-party API call latency in milliseconds; dimension `api`. */
+  apiLatency: 'ApiLatency',
+  /** Webhook events accepted onto the queue. */
+  webhookAccepted: 'WebhookAccepted',
+  /** Webhook requests rejected; dimension `status`. */
+  webhookRejected: 'WebhookRejected',
+} as const;
+
+export const DIMENSION = { why: 'why', reason: 'reason', api: 'api', status: 'status' } as const;
