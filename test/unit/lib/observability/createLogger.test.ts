@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { createLogger } from '../../../../lib/observability/createLogger.ts';
+
+/**
+ * With POWERTOOLS_DEV set, Powertools Logger prints through the global console (jest's), which a spy can
+ * read; the formatting path under test is the same as in Lambda.
+ */
+function captureConsole(): { lines: () => Array<Record<string, unknown>>; restore: () => void } {
+  const previous = process.env.POWERTOOLS_DEV;
+  process.env.POWERTOOLS_DEV = 'true';
+  const printed: string[] = [];
+  const record = (message?: unknown) => void printed.push(String(message));
+  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+    jest.spyOn(console, method).mockImplementation(record),
+  );
+  return {
+    lines: () => printed.map((text) => JSON.parse(text) as Record<string, unknown>),
+    restore: () => {
+      spies.forEach((spy) => spy.mockRestore());
+      if (previous === undefined) delete process.env.POWERTOOLS_DEV;
+      else process.env.POWERTOOLS_DEV = previous;
+    },
+  };
+}
+
+describe('createLogger', () => {
+  let capture: ReturnType<typeof captureConsole> | undefined;
+  afterEach(() => capture?.restore());
+
+  it('writes JSON lines with the service name and appended keys, personal data redacted', () => {
+    capture = captureConsole();
+    const logger = createLogger('customer-sync');
+    logger.appendKeys({ eventId: 'evt-9', customerId: 7 });
+    logger.warn('could not apply for ana@example.pt', {
+      customer: { email: 'ana@example.pt', country: 'PT' },
+    });
+    const [line] = capture.lines();
+    expect(line).toMatchObject({
+      level: 'WARN',
+      service: 'customer-sync',
+      eventId: 'evt-9',
+      customerId: 7,
+      customer: { email: '[redacted]', country: 'PT' },
+    });
+    expect(JSON.stringify(line)).not.toContain('ana@example.pt');
+  });
+
+  it('redacts tokens in logged errors', () => {
+    capture = captureConsole();
+    const logger = createLogger('webhook');
+    logger.error('failed', new Error('upstream said: Bearer s3cr3t-token rejected'));
+    const out = JSON.stringify(capture.lines());
+    expect(out).toContain('failed');
+    expect(out).not.toContain('s3cr3t-token');
+  });
+});
