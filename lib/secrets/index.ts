@@ -1,0 +1,18 @@
+export {
+  createSecretReader,
+  FILE_SCHEME,
+  type SecretReader,
+  type SecretReaderOptions,
+} from './createSecretReader.ts';
+export {
+  credentialsProvider,
+  CredentialsSecretSchema,
+  type CredentialsProvider,
+  type TokenProvider,
+} from './credentialsProvider.ts';
+export { SecretError } from './errors.ts';
+export {
+  parseWebhookSecrets,
+  webhookSecretProvider,
+  type WebhookSecretsProvider,
+} from './webhookSecretProvider.ts';
