@@ -23,7 +23,9 @@ const credentials = (ic: string, crm: string) =>
   JSON.stringify({ invisibleCollectorToken: ic, crmToken: crm });
 
 describe('credentialsProvider', () => {
-  beforeEach(() => secretsManager.reset());
+  beforeEach(() => {
+    secretsManager.reset();
+  });
 
   it('fetches the secret once and serves both tokens from the cache', async () => {
     secretsManager
