@@ -1,0 +1,3 @@
+export * from './errors.ts';
+export * from './parseEnv.ts';
+export * from './customerSync.ts';

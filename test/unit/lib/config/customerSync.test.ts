@@ -1,0 +1,113 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadCustomerSyncConfig } from '../../../../lib/config/index.ts';
+
+const REQUIRED = {
+  CRM_API_URL: 'https://api.crosoftware.example/v1/',
+  CRM_TENANT_ID: '42',
+  CREDENTIALS_SECRET_ID: 'crm-sync/credentials',
+  DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/crm-sync-dlq',
+};
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadCustomerSyncConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadCustomerSyncConfig', () => {
+  it('applies the documented defaults when only the required variables are set', () => {
+    const config = loadCustomerSyncConfig(REQUIRED);
+
+    expect(config).toEqual({
+      icApiUrl: 'https://api.invisiblecollector.com',
+      crmApiUrl: 'https://api.crosoftware.example/v1',
+      crmTenantId: 42,
+      credentialsSecretId: 'crm-sync/credentials',
+      dlqUrl: REQUIRED.DLQ_URL,
+      syncConcurrency: 10,
+      vatConflictPolicy: 'dead-letter',
+      icTimeoutMs: 5000,
+      crmTimeoutMs: 5000,
+      timeMarginMs: 3000,
+    });
+  });
+
+  it('reads every optional variable', () => {
+    const config = loadCustomerSyncConfig({
+      ...REQUIRED,
+      IC_API_URL: 'http://127.0.0.1:4000',
+      DEFAULT_COUNTRY: 'pt',
+      DEFAULT_LOCALE: 'en-GB',
+      STATE_TABLE_NAME: 'crm-sync-state',
+      SYNC_CONCURRENCY: '4',
+      VAT_CONFLICT_POLICY: 'adopt',
+      IC_TIMEOUT_MS: '2500',
+      CRM_TIMEOUT_MS: '1500',
+      CRM_API_VERSION: '2019/02/08',
+      TIME_MARGIN_MS: '500',
+    });
+
+    expect(config).toMatchObject({
+      icApiUrl: 'http://127.0.0.1:4000',
+      defaultCountry: 'PT',
+      defaultLocale: 'en',
+      stateTableName: 'crm-sync-state',
+      syncConcurrency: 4,
+      vatConflictPolicy: 'adopt',
+      icTimeoutMs: 2500,
+      crmTimeoutMs: 1500,
+      crmApiVersion: '2019/02/08',
+      timeMarginMs: 500,
+    });
+  });
+
+  it.each(Object.keys(REQUIRED))('names %s when it is missing', (variable) => {
+    const error = configError({ ...REQUIRED, [variable]: undefined });
+
+    expect(error.variables).toEqual([variable]);
+    expect(error.message).toContain(`${variable}: is required`);
+    expect(error.transient).toBe(false);
+  });
+
+  it('treats an empty variable as unset', () => {
+    const error = configError({ ...REQUIRED, DLQ_URL: '  ' });
+
+    expect(error.message).toContain('DLQ_URL: is required');
+  });
+
+  it.each([
+    ['CRM_API_URL', 'not a url'],
+    ['CRM_TENANT_ID', 'forty-two'],
+    ['CRM_TENANT_ID', '0'],
+    ['SYNC_CONCURRENCY', '1.5'],
+    ['SYNC_CONCURRENCY', '0'],
+    ['VAT_CONFLICT_POLICY', 'merge'],
+    ['DEFAULT_COUNTRY', 'Portugal'],
+    ['DEFAULT_LOCALE', 'klingon'],
+    ['IC_TIMEOUT_MS', '-1'],
+  ])('rejects %s=%j naming the variable but not the value', (variable, value) => {
+    const error = configError({ ...REQUIRED, [variable]: value });
+
+    expect(error.variables).toEqual([variable]);
+    expect(error.message).toMatch(new RegExp(`^invalid configuration: ${variable}: `));
+    expect(error.message).not.toContain(value);
+  });
+
+  it('lists every bad variable at once', () => {
+    const error = configError({ SYNC_CONCURRENCY: 'many' });
+
+    expect(error.variables).toEqual(
+      expect.arrayContaining([
+        'CRM_API_URL',
+        'CRM_TENANT_ID',
+        'CREDENTIALS_SECRET_ID',
+        'DLQ_URL',
+        'SYNC_CONCURRENCY',
+      ]),
+    );
+  });
+});
