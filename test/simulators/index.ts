@@ -1,0 +1,16 @@
+export * from './types.ts';
+export {
+  startIcSimulator,
+  DEFAULT_IC_TOKEN,
+  type IcSimulator,
+  type IcSimulatorOptions,
+} from './icSimulator.ts';
+export type { SimIcCustomer as IcSimCustomer, SimIcCustomerInput as IcSimCustomerInput } from './icStore.ts';
+export {
+  startCroSimulator,
+  DEFAULT_CRO_TENANT,
+  DEFAULT_CRO_TOKEN,
+  type CroSimulator,
+  type CroSimulatorOptions,
+} from './croSimulator.ts';
+export { seededRandom } from './prng.ts';
