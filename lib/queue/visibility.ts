@@ -1,0 +1,74 @@
+import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+/** SQS's maximum visibility timeout (12 hours). */
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+export interface VisibilityBackoffOptions {
+  /** Delay after the first failed receive, seconds. @default 30 */
+  baseSeconds?: number;
+  /** Upper bound, seconds. @default 900 */
+  capSeconds?: number;
+  /** At least this long (e.g. a 429's Retry-After), seconds. @default 0 */
+  minSeconds?: number;
+  /** `Math.random`-like source for the jitter. */
+  random?: () => number;
+}
+
+/**
+ * Visibility timeout for a record that failed transiently on its `receiveCount`-th receive:
+ * `min(base × 2^(n−1), cap)` with "equal jitter" (between half and all of it) so records that failed
+ * together do not all come back at the same moment, and never below `minSeconds`.
+ *
+ * @example
+ * visibilityBackoffSeconds(1); // 15..30
+ * visibilityBackoffSeconds(4, { capSeconds: 120 }); // 60..120
+ */
+export function visibilityBackoffSeconds(
+  receiveCount: number,
+  options: VisibilityBackoffOptions = {},
+): number {
+  const base = options.baseSeconds ?? 30;
+  const cap = options.capSeconds ?? 900;
+  const random = options.random ?? Math.random;
+  const attempt = Math.max(1, Math.floor(receiveCount) || 1);
+  const ceiling = Math.min(cap, base * 2 ** Math.min(attempt - 1, 30));
+  const jittered = Math.round(ceiling / 2 + random() * (ceiling / 2));
+  return Math.min(MAX_VISIBILITY_SECONDS, Math.max(options.minSeconds ?? 0, jittered));
+}
+
+/**
+ * The queue URL for an SQS queue ARN (`arn:aws:sqs:<region>:<account>:<name>`), as Lambda's event records
+ * only carry the ARN. The SDK client sends it as a parameter, so this works against emulators too when
+ * the client's endpoint is overridden.
+ *
+ * @example
+ * queueUrlFromArn('arn:aws:sqs:eu-west-1:123456789012:crm-sync-events');
+ * // 'https://sqs.eu-west-1.amazonaws.com/123456789012/crm-sync-events'
+ */
+export function queueUrlFromArn(arn: string): string {
+  const [, partition, service, region, account, name] = arn.split(':');
+  if (service !== 'sqs' || !region || !account || !name) throw new Error(`not an SQS queue ARN: ${arn}`);
+  const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sqs.${region}.${domain}/${account}/${name}`;
+}
+
+/**
+ * Sets a received message's visibility timeout (`ChangeMessageVisibility`), e.g. to back off a retry.
+ *
+ * @example
+ * await changeVisibility(sqs, queueUrlFromArn(record.eventSourceARN), record.receiptHandle, 60);
+ */
+export async function changeVisibility(
+  sqs: SQSClient,
+  queueUrl: string,
+  receiptHandle: string,
+  seconds: number,
+): Promise<void> {
+  await sqs.send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrl,
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.round(seconds))),
+    }),
+  );
+}
