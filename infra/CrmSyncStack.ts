@@ -1,0 +1,231 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { SERVICE_NAMES } from '../lib/observability/names.ts';
+import { AlarmTopic } from './constructs/AlarmTopic.ts';
+import { EventQueues } from './constructs/EventQueues.ts';
+import { importSecret } from './constructs/importSecret.ts';
+import { SyncDashboard } from './constructs/SyncDashboard.ts';
+import { SyncFunction } from './constructs/SyncFunction.ts';
+import { WebhookApi } from './constructs/WebhookApi.ts';
+import type { CrmSyncStackProps } from './CrmSyncStackProps.ts';
+import { InfraConfigError } from './errors.ts';
+import { resolveEventSourceSettings } from './settings/eventSourceSettings.ts';
+import { maxReceiveCount } from './settings/maxReceiveCount.ts';
+import { queueVisibilityTimeout } from './settings/queueVisibilityTimeout.ts';
+
+/**
+ * crm-sync on AWS: the event queue and its DLQ, the customer-sync consumer with its DynamoDB state table,
+ * the signed webhook behind an HTTP API, the replay function, alarms to an SNS topic and a dashboard.
+ * Every function gets only the actions it uses, on its own resources.
+ *
+ * @example
+ * new CrmSyncStack(app, 'CrmSync', { crmApiUrl: 'https://api.cro.example', crmTenantId: 42,
+ *   credentialsSecretName: 'crm-sync/credentials', webhookSecretName: 'crm-sync/webhook' });
+ */
+export class CrmSyncStack extends Stack {
+  readonly queues: EventQueues;
+  readonly stateTable: dynamodb.Table;
+  readonly syncFunction: SyncFunction;
+  readonly webhookFunction: SyncFunction;
+  readonly replayFunction: SyncFunction;
+  readonly webhookApi: WebhookApi;
+  readonly alarms: AlarmTopic;
+  readonly dashboard: SyncDashboard;
+
+  constructor(scope: Construct, id: string, props: CrmSyncStackProps) {
+    super(scope, id, props);
+    const fifo = props.fifo ?? false;
+    const logRetention = toRetentionDays(props.logRetentionDays ?? 30);
+    const syncTimeout = props.syncTimeoutSeconds ?? 60;
+    const batching = resolveEventSourceSettings({
+      fifo,
+      ...(props.batchSize !== undefined && { batchSize: props.batchSize }),
+      ...(props.maxBatchingWindowSeconds !== undefined && {
+        maxBatchingWindowSeconds: props.maxBatchingWindowSeconds,
+      }),
+      ...(props.maxConcurrency !== undefined && { maxConcurrency: props.maxConcurrency }),
+    });
+
+    this.queues = new EventQueues(this, 'Events', {
+      fifo,
+      encryption: props.queueEncryption ?? 'sqs-managed',
+      visibilityTimeout: Duration.seconds(
+        queueVisibilityTimeout(syncTimeout, batching.maxBatchingWindowSeconds),
+      ),
+      maxReceiveCount: maxReceiveCount((props.retryHorizonMinutes ?? 120) * 60),
+      retentionPeriod: Duration.days(props.queueRetentionDays ?? 4),
+    });
+    const { queue, deadLetterQueue } = this.queues;
+
+    this.stateTable = new dynamodb.Table(this, 'StateTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'ttl',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Only dedup ids, watermarks and hashes: rebuilt by the next sync of each customer if lost.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const secretsKey =
+      props.secretsKmsKeyArn !== undefined
+        ? kms.Key.fromKeyArn(this, 'SecretsKey', props.secretsKmsKeyArn)
+        : undefined;
+    const credentials = importSecret(this, 'CredentialsSecret', props.credentialsSecretName);
+    const webhookSecret = importSecret(this, 'WebhookSecret', props.webhookSecretName);
+    const tenant = String(props.crmTenantId);
+
+    this.syncFunction = new SyncFunction(this, 'CustomerSync', {
+      bundle: 'customer-sync',
+      serviceName: SERVICE_NAMES.customerSync,
+      description: 'Applies CRM customer change events to Invisible Collector',
+      timeout: Duration.seconds(syncTimeout),
+      memorySize: props.syncMemorySize ?? 256,
+      logRetention,
+      environment: {
+        IC_API_URL: props.icApiUrl ?? 'https://api.invisiblecollector.com',
+        CRM_API_URL: props.crmApiUrl,
+        CRM_TENANT_ID: tenant,
+        SYNC_CONCURRENCY: String(props.syncConcurrency ?? 10),
+        VAT_CONFLICT_POLICY: props.vatConflictPolicy ?? 'dead-letter',
+        ...(props.defaultCountry !== undefined && { DEFAULT_COUNTRY: props.defaultCountry.toUpperCase() }),
+        ...(props.defaultLocale !== undefined && { DEFAULT_LOCALE: props.defaultLocale }),
+      },
+    })
+      .bindSecret('CREDENTIALS_SECRET_ID', credentials, secretsKey)
+      .bindQueueSender('DLQ_URL', deadLetterQueue)
+      .bindStateTable('STATE_TABLE_NAME', this.stateTable)
+      .bindVisibilityControl(queue);
+    this.syncFunction.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: batching.batchSize,
+        ...(batching.maxBatchingWindowSeconds > 0 && {
+          maxBatchingWindow: Duration.seconds(batching.maxBatchingWindowSeconds),
+        }),
+        maxConcurrency: batching.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.webhookFunction = new SyncFunction(this, 'Webhook', {
+      bundle: 'webhook',
+      serviceName: SERVICE_NAMES.webhook,
+      description: 'Verifies signed CRM webhooks and enqueues their CloudEvents',
+      timeout: Duration.seconds(10),
+      memorySize: props.webhookMemorySize ?? 256,
+      logRetention,
+      environment: { CRM_TENANT_ID: tenant },
+    })
+      .bindQueueSender('QUEUE_URL', queue)
+      .bindSecret('WEBHOOK_SECRET_ID', webhookSecret, secretsKey);
+    this.webhookApi = new WebhookApi(this, 'WebhookApi', {
+      handler: this.webhookFunction,
+      rateLimit: props.webhookRateLimit ?? 50,
+      burstLimit: props.webhookBurstLimit ?? 100,
+      logRetention,
+    });
+
+    this.replayFunction = new SyncFunction(this, 'Replay', {
+      bundle: 'replay',
+      serviceName: SERVICE_NAMES.replay,
+      description: 'Operator tool: moves dead-lettered events back to the event queue',
+      timeout: Duration.minutes(5),
+      logRetention,
+    })
+      .bindQueueDrainer('DLQ_URL', deadLetterQueue)
+      .bindQueueSender('QUEUE_URL', queue);
+
+    this.alarms = this.createAlarms(props);
+    this.dashboard = new SyncDashboard(this, 'Dashboard', {
+      queue,
+      deadLetterQueue,
+      syncFunction: this.syncFunction,
+      webhookFunction: this.webhookFunction,
+      webhookApi: this.webhookApi.httpApi,
+    });
+
+    const outputs: Record<string, [string, string]> = {
+      QueueUrl: [queue.queueUrl, 'Event queue URL (replay --to, producers that send directly)'],
+      QueueArn: [queue.queueArn, 'Event queue ARN'],
+      DlqUrl: [deadLetterQueue.queueUrl, 'Dead-letter queue URL (replay --from)'],
+      DlqArn: [
+        deadLetterQueue.queueArn,
+        'Dead-letter queue ARN (aws sqs start-message-move-task --source-arn)',
+      ],
+      WebhookUrl: [this.webhookApi.url, 'URL to configure as the CRM webhook endpoint (POST)'],
+      DashboardName: [this.dashboard.dashboard.dashboardName, 'CloudWatch dashboard'],
+      ReplayFunctionName: [
+        this.replayFunction.functionName,
+        'aws lambda invoke --function-name <this> to replay the DLQ',
+      ],
+      StateTableName: [this.stateTable.tableName, 'DynamoDB table of per-customer sync state'],
+      AlarmTopicArn: [this.alarms.topic.topicArn, 'SNS topic of every alarm (subscribe on-call here)'],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs)) {
+      new CfnOutput(this, name, { value, description });
+    }
+  }
+
+  private createAlarms(props: CrmSyncStackProps): AlarmTopic {
+    const { queue, deadLetterQueue } = this.queues;
+    const alarms = new AlarmTopic(this, 'Alarms', {
+      ...(props.alarmEmail !== undefined && { alarmEmail: props.alarmEmail }),
+    });
+    const oneMinute = Duration.minutes(1);
+    const fiveMinutes = Duration.minutes(5);
+    alarms.alarm('DlqNotEmpty', {
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: oneMinute,
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      description: 'Events are in the DLQ: read their failure-reason, fix, then replay (README runbook).',
+    });
+    const maxAge = Duration.minutes(props.oldestMessageAgeAlarmMinutes ?? 30);
+    alarms.alarm('QueueOldestMessageAge', {
+      metric: queue.metricApproximateAgeOfOldestMessage({ period: oneMinute, statistic: 'Maximum' }),
+      threshold: maxAge.toSeconds(),
+      evaluationPeriods: 5,
+      description: `An event has waited on the queue for more than ${maxAge.toMinutes()} minutes: sync is failing or too slow.`,
+    });
+    for (const [name, fn] of [
+      ['CustomerSync', this.syncFunction],
+      ['Webhook', this.webhookFunction],
+      ['Replay', this.replayFunction],
+    ] as const) {
+      alarms.alarm(`${name}Errors`, {
+        metric: fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        threshold: 0,
+        description: `The ${name} function failed (an invocation error, not a handled record failure).`,
+      });
+      alarms.alarm(`${name}Throttles`, {
+        metric: fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
+        threshold: 0,
+        description: `The ${name} function was throttled (account concurrency exhausted).`,
+      });
+    }
+    alarms.alarm('Webhook5xx', {
+      metric: this.webhookApi.httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),
+      threshold: 0,
+      description: 'The webhook answered 5xx: events could not be enqueued (the CRM retries them).',
+    });
+    return alarms;
+  }
+}
+
+function toRetentionDays(days: number): logs.RetentionDays {
+  const allowed = Object.values(logs.RetentionDays).filter(
+    (value): value is number => typeof value === 'number',
+  );
+  if (!allowed.includes(days)) {
+    throw new InfraConfigError(
+      'logRetentionDays',
+      `must be one of CloudWatch Logs' values: ${allowed.join(', ')}`,
+    );
+  }
+  return days as logs.RetentionDays;
+}

@@ -1,0 +1,63 @@
+import type { StackProps } from 'aws-cdk-lib';
+import type { VatConflictPolicy } from '../lib/config/customerSync.ts';
+import type { QueueEncryptionMode } from './constructs/EventQueues.ts';
+
+/**
+ * Everything a deployment can set. Each key is also a CDK context key (`cdk.json` or
+ * `npx cdk deploy -c key=value`), read by {@link stackPropsFromContext}; the README's deploy section lists them.
+ */
+export interface CrmSyncStackProps extends StackProps {
+  /** CRO Software API base URL (`CRM_API_URL`). */
+  readonly crmApiUrl: string;
+  /** The CRO tenant this deployment serves (`CRM_TENANT_ID`). */
+  readonly crmTenantId: number;
+  /** Name or complete ARN of the existing secret `{"invisibleCollectorToken","crmToken"}`. */
+  readonly credentialsSecretName: string;
+  /** Name or complete ARN of the existing secret holding the webhook's `whsec_...` secret(s). */
+  readonly webhookSecretName: string;
+  /** ARN of the customer-managed KMS key the two secrets are encrypted with, if not the AWS managed one. */
+  readonly secretsKmsKeyArn?: string;
+  /** @default 'https://api.invisiblecollector.com' */
+  readonly icApiUrl?: string;
+  /** Mapping fallbacks (`DEFAULT_COUNTRY`, `DEFAULT_LOCALE`); unset by default. */
+  readonly defaultCountry?: string;
+  readonly defaultLocale?: string;
+
+  /** FIFO queue + DLQ instead of standard ones. @default false */
+  readonly fifo?: boolean;
+  /** @default 'sqs-managed' */
+  readonly queueEncryption?: QueueEncryptionMode;
+  /** Main queue message retention. @default 4 */
+  readonly queueRetentionDays?: number;
+  /** How long transient failures are retried before a message is dead-lettered (→ maxReceiveCount). @default 120 */
+  readonly retryHorizonMinutes?: number;
+
+  /** customer-sync timeout (→ the queue's visibility timeout, 6×). @default 60 */
+  readonly syncTimeoutSeconds?: number;
+  /** customer-sync memory in MB. @default 256 */
+  readonly syncMemorySize?: number;
+  /** Records per invocation. @default 25 (standard), 10 (FIFO) */
+  readonly batchSize?: number;
+  /** @default 2 (standard), 0 (FIFO) */
+  readonly maxBatchingWindowSeconds?: number;
+  /** Concurrent customer-sync invocations at most (protects Invisible Collector). @default 5 */
+  readonly maxConcurrency?: number;
+  /** Customers synced in parallel inside one invocation (`SYNC_CONCURRENCY`). @default 10 */
+  readonly syncConcurrency?: number;
+  /** @default 'dead-letter' */
+  readonly vatConflictPolicy?: VatConflictPolicy;
+
+  /** Webhook API steady rate (requests/s). @default 50 */
+  readonly webhookRateLimit?: number;
+  /** Webhook API burst. @default 100 */
+  readonly webhookBurstLimit?: number;
+  /** webhook memory in MB. @default 256 */
+  readonly webhookMemorySize?: number;
+
+  /** Retention of every log group, in days (a CloudWatch Logs retention value). @default 30 */
+  readonly logRetentionDays?: number;
+  /** Alarm when the oldest message on the main queue is older than this. @default 30 */
+  readonly oldestMessageAgeAlarmMinutes?: number;
+  /** E-mail subscribed to the alarm topic; no subscription when unset. */
+  readonly alarmEmail?: string;
+}

@@ -1,0 +1,147 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../lib/observability/names.ts';
+import type { BundledFunction } from '../bundling.ts';
+import { bundledCode } from './bundledCode.ts';
+import type { ImportedSecret } from './importSecret.ts';
+
+export interface SyncFunctionProps {
+  /** Which `functions/<name>/handler.ts` to deploy (bundled with infra/bundling.ts). */
+  readonly bundle: BundledFunction;
+  /** Powertools `serviceName` (the `service` metric dimension and log field). */
+  readonly serviceName: string;
+  readonly description?: string;
+  /** @default 256 (MB; the benchmark's measurement is the basis for changing it) */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(30) */
+  readonly timeout?: Duration;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Variables on top of the defaults (NODE_OPTIONS, POWERTOOLS_*). */
+  readonly environment?: Record<string, string>;
+  /** Overrides the code (tests); @default the shared esbuild bundle of `bundle` */
+  readonly code?: lambda.Code;
+}
+
+/**
+ * A crm-sync Lambda function with the project's defaults: Node.js 24 on arm64, the shared esbuild bundle,
+ * X-Ray tracing, source-mapped stack traces, Powertools service/namespace variables, its own log group
+ * with a retention, and its own role that may only write to that log group. Everything else it may do is
+ * added with a `bindX()` method that sets the environment variable and the IAM statement in one call.
+ *
+ * @example
+ * const fn = new SyncFunction(this, 'Webhook', { bundle: 'webhook', serviceName: 'webhook' })
+ *   .bindQueueSender('QUEUE_URL', queue)
+ *   .bindSecret('WEBHOOK_SECRET_ID', webhookSecret);
+ */
+export class SyncFunction extends lambda.Function {
+  constructor(scope: Construct, id: string, props: SyncFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role instead of the AWSLambdaBasicExecutionRole managed policy, whose logs actions apply to `*`.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.serviceName} function of ${Stack.of(scope).stackName}`,
+    });
+    super(scope, id, {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      code: props.code ?? bundledCode(props.bundle),
+      handler: 'index.handler',
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      role,
+      ...(props.description !== undefined && { description: props.description }),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...props.environment,
+      },
+    });
+    this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.logGroupArn]);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only for X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource but "*".',
+    });
+  }
+
+  /** Sets `envName` to the queue URL; allows `sqs:SendMessage` on that queue only. */
+  bindQueueSender(envName: string, queue: sqs.IQueue): this {
+    this.addEnvironment(envName, queue.queueUrl);
+    this.allow(['sqs:SendMessage'], [queue.queueArn]);
+    this.allowKey(queue.encryptionMasterKey, ['kms:GenerateDataKey', 'kms:Decrypt']);
+    return this;
+  }
+
+  /**
+   * Sets `envName` to the queue URL; allows reading, deleting and re-timing its messages (what moving
+   * messages out of a DLQ needs): ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes.
+   */
+  bindQueueDrainer(envName: string, queue: sqs.IQueue): this {
+    this.addEnvironment(envName, queue.queueUrl);
+    this.allow(
+      ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+      [queue.queueArn],
+    );
+    this.allowKey(queue.encryptionMasterKey, ['kms:Decrypt']);
+    return this;
+  }
+
+  /**
+   * Allows `sqs:ChangeMessageVisibility` on the queue the function consumes (a transiently failed record
+   * gets a backoff delay). The event source mapping adds its own receive/delete actions.
+   */
+  bindVisibilityControl(queue: sqs.IQueue): this {
+    this.allow(['sqs:ChangeMessageVisibility'], [queue.queueArn]);
+    return this;
+  }
+
+  /** Sets `envName` to the secret's id; allows `secretsmanager:GetSecretValue` on that secret only. */
+  bindSecret(envName: string, secret: ImportedSecret, key?: kms.IKey): this {
+    this.addEnvironment(envName, secret.secretId);
+    this.allow(['secretsmanager:GetSecretValue'], [secret.policyResource]);
+    if (key !== undefined) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [key.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` },
+          },
+        }),
+      );
+    }
+    return this;
+  }
+
+  /** Sets `envName` to the table name; allows item reads and writes (Get/Put/Update/DeleteItem) on it only. */
+  bindStateTable(envName: string, table: dynamodb.ITable): this {
+    this.addEnvironment(envName, table.tableName);
+    this.allow(
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      [table.tableArn],
+    );
+    this.allowKey(table.encryptionKey, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+    return this;
+  }
+
+  private allow(actions: string[], resources: string[]): void {
+    this.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
+  }
+
+  private allowKey(key: kms.IKey | undefined, actions: string[]): void {
+    if (key !== undefined) this.allow(actions, [key.keyArn]);
+  }
+}

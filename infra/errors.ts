@@ -1,0 +1,37 @@
+/**
+ * A stack prop or `cdk.json` / `-c` context value is missing or out of range: thrown while the app is
+ * constructed, so `cdk synth` / `cdk deploy` stop before anything is deployed. The message names the
+ * setting (its context key) and the allowed range, never a secret.
+ *
+ * @example
+ * throw new InfraConfigError('batchSize', 'must be ≤ 10 for a FIFO queue');
+ * // InfraConfigError: batchSize: must be ≤ 10 for a FIFO queue
+ */
+export class InfraConfigError extends Error {
+  /** The prop / context key at fault. */
+  readonly setting: string;
+
+  constructor(setting: string, problem: string, options?: { cause?: unknown }) {
+    super(`${setting}: ${problem}`, options);
+    this.name = 'InfraConfigError';
+    this.setting = setting;
+  }
+}
+
+/**
+ * One or more CDK context values are missing or invalid; the message lists each key with its problem.
+ *
+ * @example
+ * // InvalidContextError: invalid CDK context (cdk.json / -c): crmTenantId: is required; fifo: ...
+ */
+export class InvalidContextError extends InfraConfigError {
+  /** Every key at fault. */
+  readonly keys: readonly string[];
+
+  constructor(problems: ReadonlyArray<{ key: string; message: string }>) {
+    super(problems.map((p) => p.key).join(', '), 'invalid CDK context');
+    this.name = 'InvalidContextError';
+    this.keys = [...new Set(problems.map((p) => p.key))];
+    this.message = `invalid CDK context (cdk.json / -c): ${problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`;
+  }
+}
