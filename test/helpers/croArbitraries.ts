@@ -21,7 +21,13 @@ export const croAddressArb = fc.record({
   line_3: maybeText(fc.string({ maxLength: 40 })),
   line_4: maybeText(fc.string({ maxLength: 40 })),
   locality: maybeText(fc.string({ maxLength: 40 })),
-  postcode: maybeText(fc.string({ maxLength: 12 })),
+  // Now and then longer than IC's 64-character zipCode limit, to reach the ic-validation path.
+  postcode: maybeText(
+    fc.oneof(
+      { arbitrary: fc.string({ maxLength: 12 }), weight: 9 },
+      { arbitrary: fc.string({ minLength: 60, maxLength: 70 }), weight: 1 },
+    ),
+  ),
   region: maybeText(fc.string({ maxLength: 4 })),
 });
 
