@@ -1,0 +1,263 @@
+import type { z } from 'zod';
+import type { CallOptions } from '../invisible-collector/types.ts';
+import type { ApiError } from './errors.ts';
+import {
+  ApiAuthError,
+  type ApiErrorContext,
+  type ApiName,
+  ApiNetworkError,
+  ApiTimeoutError,
+  InvalidResponseError,
+} from './errors.ts';
+import { fromResponse } from './fromResponse.ts';
+import { backoffMs, shouldRetry } from './retry.ts';
+import { toRequestIssues } from './zodIssues.ts';
+
+/** Returns the bearer token; with `forceRefresh` it must bypass any cache (called once after a 401). */
+export type TokenProvider = (options?: { forceRefresh?: boolean }) => Promise<string>;
+
+/** One HTTP attempt, for metrics (`ApiCalls`, `ApiLatency`). */
+export interface CallInfo {
+  api: ApiName;
+  method: string;
+  /** Templated path, e.g. `/customers/:id` (no ids: low-cardinality). */
+  route: string;
+  /** HTTP status, or 0 when no answer arrived (network error, timeout). */
+  status: number;
+  durationMs: number;
+  /** 1-based attempt number within the call (a token-refresh retry counts as an attempt). */
+  attempt: number;
+}
+
+export interface HttpClientOptions {
+  api: ApiName;
+  /** Base URL without trailing slash, e.g. `https://api.invisiblecollector.com`. */
+  baseUrl: string;
+  tokenProvider: TokenProvider;
+  /** Headers sent on every request (e.g. `x-tenant-id`). */
+  headers?: Record<string, string>;
+  /** Per-attempt timeout. @default 5000 */
+  timeoutMs?: number;
+  /** Attempts for transient failures (the token-refresh retry after a 401 is extra). @default 3 */
+  maxAttempts?: number;
+  /** Backoff base / cap for full jitter. @default 100 / 2000 */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** A `Retry-After` longer than this is not waited for: the error goes back to the caller. @default 20000 */
+  maxRetryAfterMs?: number;
+  /** An attempt is not started with less time than this before the deadline. @default 100 */
+  minAttemptMs?: number;
+  /** Called after every attempt. Must not throw. */
+  onCall?: (info: CallInfo) => void;
+  /** Jitter source (tests make it deterministic). @default Math.random */
+  random?: () => number;
+}
+
+/** One logical request (retried as needed). */
+export interface HttpRequest<T> {
+  method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path with ids already percent-encoded, e.g. `/customers/${encodeURIComponent(id)}`. */
+  path: string;
+  /** Templated path for metrics and error context, e.g. `/customers/:id`. */
+  route: string;
+  query?: Record<string, string | undefined>;
+  /** JSON-serialised. */
+  body?: unknown;
+  /** Lenient schema of a 2xx body (unknown fields ignored); a mismatch → `InvalidResponseError`. */
+  schema: z.ZodType<T>;
+  options?: CallOptions;
+}
+
+/**
+ * The HTTP machinery both API clients share: global `fetch` (undici, keep-alive), bearer token from a
+ * provider (refreshed once after a 401), per-attempt timeout combined with the caller's signal, an
+ * overall deadline, retries of transient failures with full-jitter backoff honouring `Retry-After`,
+ * typed errors from `fromResponse`, and an `onCall` hook per attempt.
+ * Hand-written on `fetch` rather than a retry library because the 401-refresh, deadline and
+ * Retry-After rules interact and are short to state here.
+ *
+ * @example
+ * const http = new HttpClient({ api: 'cro', baseUrl, tokenProvider, headers: { 'x-tenant-id': '42' } });
+ * const customer = await http.request({ method: 'GET', path: '/customers/1', route: '/customers/:id', schema });
+ */
+export class HttpClient {
+  readonly #options: HttpClientOptions;
+  readonly #baseUrl: string;
+
+  constructor(options: HttpClientOptions) {
+    this.#options = options;
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** Sends the request, retrying transient failures; resolves the parsed 2xx body or throws an `ApiError`. */
+  async request<T>(request: HttpRequest<T>): Promise<T> {
+    const maxAttempts = this.#options.maxAttempts ?? 3;
+    const minAttemptMs = this.#options.minAttemptMs ?? 100;
+    const { deadline, signal } = request.options ?? {};
+    const context = { api: this.#options.api, method: request.method, path: request.path };
+    let attempt = 0;
+    let transientAttempts = 0;
+    let refreshed = false;
+    let forceRefresh = false;
+    let lastError: ApiError | undefined;
+
+    for (;;) {
+      if (signal?.aborted) throw new ApiTimeoutError({ ...context, detail: 'aborted by the caller' });
+      const remaining = deadline === undefined ? Infinity : deadline - Date.now();
+      if (remaining < minAttemptMs) {
+        throw lastError ?? new ApiTimeoutError({ ...context, detail: 'deadline reached before sending' });
+      }
+      attempt += 1;
+      transientAttempts += 1;
+      const token = await this.#options.tokenProvider(forceRefresh ? { forceRefresh: true } : undefined);
+      const timeoutMs = Math.min(this.#options.timeoutMs ?? 5_000, remaining);
+      const outcome = await this.#attempt(request, token, timeoutMs, attempt, refreshed);
+      if (outcome.ok) return outcome.value;
+      const error = outcome.error;
+
+      if (error instanceof ApiAuthError && error.status === 401 && !refreshed) {
+        refreshed = true;
+        forceRefresh = true;
+        transientAttempts -= 1; // the refresh retry does not use up a transient attempt
+        lastError = error;
+        continue;
+      }
+      forceRefresh = false;
+      if (!shouldRetry(error, transientAttempts, maxAttempts)) throw error;
+      if ((error.retryAfterMs ?? 0) > (this.#options.maxRetryAfterMs ?? 20_000)) throw error;
+      const wait = backoffMs(transientAttempts, {
+        baseMs: this.#options.backoffBaseMs,
+        capMs: this.#options.backoffCapMs,
+        random: this.#options.random,
+        retryAfterMs: error.retryAfterMs,
+      });
+      if (deadline !== undefined && Date.now() + wait + minAttemptMs > deadline) throw error;
+      lastError = error;
+      await sleep(wait, signal);
+    }
+  }
+
+  async #attempt<T>(
+    request: HttpRequest<T>,
+    token: string,
+    timeoutMs: number,
+    attempt: number,
+    tokenRefreshed: boolean,
+  ): Promise<{ ok: true; value: T } | { ok: false; error: ApiError }> {
+    const { api } = this.#options;
+    const context: ApiErrorContext = { api, method: request.method, path: request.path };
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const callerSignal = request.options?.signal;
+    const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
+    const started = performance.now();
+    let status = 0;
+    const report = () =>
+      this.#options.onCall?.({
+        api,
+        method: request.method,
+        route: request.route,
+        status,
+        durationMs: Math.round(performance.now() - started),
+        attempt,
+      });
+
+    let bodyText: string;
+    let response: Response;
+    try {
+      response = await fetch(this.#url(request), {
+        method: request.method,
+        headers: {
+          accept: 'application/json',
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...this.#options.headers,
+          authorization: `Bearer ${token}`,
+        },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+      });
+      status = response.status;
+      bodyText = await response.text();
+    } catch (cause) {
+      report();
+      if (callerSignal?.aborted)
+        return { ok: false, error: new ApiTimeoutError({ ...context, detail: 'aborted by the caller' }) };
+      if (timeout.aborted) {
+        return {
+          ok: false,
+          error: new ApiTimeoutError({ ...context, detail: `no answer within ${timeoutMs} ms` }),
+        };
+      }
+      return {
+        ok: false,
+        error: new ApiNetworkError({ ...context, detail: networkDetail(cause) }, { cause }),
+      };
+    }
+    report();
+
+    if (!response.ok) {
+      return {
+        ok: false,
+        error: fromResponse({
+          ...context,
+          status,
+          headers: response.headers,
+          bodyText,
+          tokenRefreshed,
+          secrets: [token],
+        }),
+      };
+    }
+    return parseBody(request.schema, bodyText, { ...context, status });
+  }
+
+  #url(request: HttpRequest<unknown>): string {
+    const url = new URL(`${this.#baseUrl}${request.path}`);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, value);
+    }
+    return url.toString();
+  }
+}
+
+function parseBody<T>(
+  schema: z.ZodType<T>,
+  text: string,
+  context: ApiErrorContext,
+): { ok: true; value: T } | { ok: false; error: ApiError } {
+  let json: unknown;
+  try {
+    json = text.trim() === '' ? undefined : JSON.parse(text);
+  } catch (cause) {
+    return {
+      ok: false,
+      error: new InvalidResponseError({ ...context, detail: 'body is not JSON' }, { cause }),
+    };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issues = toRequestIssues(parsed.error.issues)
+    .slice(0, 5)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ');
+  return { ok: false, error: new InvalidResponseError({ ...context, detail: `unexpected body: ${issues}` }) };
+}
+
+/** The system error code (ECONNREFUSED...) only: undici's messages can carry the URL. */
+function networkDetail(cause: unknown): string {
+  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
+  const code = (inner as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? `network error ${code}` : 'network error';
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
