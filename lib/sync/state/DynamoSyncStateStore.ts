@@ -21,6 +21,8 @@ export interface DynamoSyncStateStoreOptions {
 
 type Item = Record<string, AttributeValue>;
 
+const MAX_REMEMBERED_LEASES = 10_000;
+
 /**
  * {@link SyncStateStore} on DynamoDB: one item per customer (`pk = customer#<tenant>#<customer>`).
  * `acquire` is ONE conditional `UpdateItem` (lease free, expired or already ours) returning the state;
@@ -69,6 +71,8 @@ export class DynamoSyncStateStore implements SyncStateStore {
         }),
       );
       const state = toState(Attributes ?? {});
+      // Bounded: a caller that neither commits nor releases must not grow this forever (commit falls back to a read).
+      if (this.#leasedEventIds.size >= MAX_REMEMBERED_LEASES) this.#leasedEventIds.clear();
       this.#leasedEventIds.set(leaseKey(pk, owner), state.eventIds);
       return state;
     } catch (error) {
