@@ -65,4 +65,9 @@ export interface RejectedEntry {
 
 /** What happened to one record. */
 export type RecordResult =
-  { kind: 'applied' } | { kind: 'skipped'; why: SkipReason } | { kind: 'failed'; error: unknown };
+  | { kind: 'applied' }
+  | { kind: 'skipped'; why: SkipReason }
+  /** Permanent failure, sent to the DLQ: handled. */
+  | { kind: 'dead-lettered'; reason: string }
+  /** Not done (yet): reported as a batch item failure. Before routing, may hold a permanent error. */
+  | { kind: 'failed'; error: unknown };
