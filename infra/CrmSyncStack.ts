@@ -98,8 +98,8 @@ export class CrmSyncStack extends Stack {
     })
       .bindSecret('CREDENTIALS_SECRET_ID', credentials, secretsKey)
       .bindQueueSender('DLQ_URL', deadLetterQueue)
-      .bindStateTable('STATE_TABLE_NAME', this.stateTable)
-      .bindVisibilityControl(queue);
+      .bindStateTable('STATE_TABLE_NAME', this.stateTable);
+    // The event source grants consuming the queue, ChangeMessageVisibility included (the sync's retry backoff).
     this.syncFunction.addEventSource(
       new SqsEventSource(queue, {
         batchSize: batching.batchSize,

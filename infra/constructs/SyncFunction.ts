@@ -25,8 +25,6 @@ export interface SyncFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** Variables on top of the defaults (NODE_OPTIONS, POWERTOOLS_*). */
   readonly environment?: Record<string, string>;
-  /** Overrides the code (tests); @default the shared esbuild bundle of `bundle` */
-  readonly code?: lambda.Code;
 }
 
 /**
@@ -54,7 +52,7 @@ export class SyncFunction extends lambda.Function {
     super(scope, id, {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      code: props.code ?? bundledCode(props.bundle),
+      code: bundledCode(props.bundle),
       handler: 'index.handler',
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(30),
@@ -96,15 +94,6 @@ export class SyncFunction extends lambda.Function {
       [queue.queueArn],
     );
     this.allowKey(queue.encryptionMasterKey, ['kms:Decrypt']);
-    return this;
-  }
-
-  /**
-   * Allows `sqs:ChangeMessageVisibility` on the queue the function consumes (a transiently failed record
-   * gets a backoff delay). The event source mapping adds its own receive/delete actions.
-   */
-  bindVisibilityControl(queue: sqs.IQueue): this {
-    this.allow(['sqs:ChangeMessageVisibility'], [queue.queueArn]);
     return this;
   }
 

@@ -1,0 +1,86 @@
+import { Annotations, App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { CrmSyncStack } from '../../infra/CrmSyncStack.ts';
+import type { CrmSyncStackProps } from '../../infra/CrmSyncStackProps.ts';
+
+/** The props every deployment must give, with test values. */
+export const REQUIRED_PROPS: CrmSyncStackProps = {
+  crmApiUrl: 'https://api.cro.test',
+  crmTenantId: 42,
+  credentialsSecretName: 'crm-sync/credentials',
+  webhookSecretName: 'crm-sync/webhook-secret',
+};
+
+/** A stack in `app` with the required props plus `overrides`, in a fixed region (readable ARNs). */
+export function crmSyncStack(app: App, id: string, overrides: Partial<CrmSyncStackProps> = {}): CrmSyncStack {
+  return new CrmSyncStack(app, id, {
+    ...REQUIRED_PROPS,
+    env: { account: '123456789012', region: 'eu-west-1' },
+    ...overrides,
+  });
+}
+
+/** `{ "Fn::GetAtt": [<logical id>, 'Arn'] }` of a construct's CloudFormation resource. */
+export function arnOf(construct: IConstruct): { 'Fn::GetAtt': [string, string] } {
+  return { 'Fn::GetAtt': [logicalId(construct), 'Arn'] };
+}
+
+/** `{ Ref: <logical id> }` of a construct's CloudFormation resource. */
+export function refOf(construct: IConstruct): { Ref: string } {
+  return { Ref: logicalId(construct) };
+}
+
+export function logicalId(construct: IConstruct): string {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(construct).getLogicalId(element);
+}
+
+/** One allowed action on one resource, from an IAM policy statement. */
+export interface Permission {
+  action: string;
+  resource: unknown;
+}
+
+/**
+ * Every (action, resource) pair the role's inline policies allow, sorted — the exact IAM surface of a
+ * function (statements in any grouping give the same list).
+ */
+export function permissionsOfRole(template: Template, role: IConstruct): Permission[] {
+  const roleRef = refOf(role);
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Array<{
+    Properties: { Roles: unknown[]; PolicyDocument: { Statement: Array<Record<string, unknown>> } };
+  }>;
+  const pairs: Permission[] = [];
+  for (const policy of policies) {
+    if (!policy.Properties.Roles.some((r) => JSON.stringify(r) === JSON.stringify(roleRef))) continue;
+    for (const statement of policy.Properties.PolicyDocument.Statement) {
+      if (statement.Effect !== 'Allow') continue;
+      for (const action of asArray(statement.Action)) {
+        for (const resource of asArray(statement.Resource)) pairs.push({ action: String(action), resource });
+      }
+    }
+  }
+  return sortPermissions(pairs);
+}
+
+export function sortPermissions(pairs: Permission[]): Permission[] {
+  const key = (p: Permission) => `${p.action} ${JSON.stringify(p.resource)}`;
+  return [...new Map(pairs.map((p) => [key(p), p])).values()].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+/** `actions` × `resources` as permissions. */
+export function allow(actions: string[], ...resources: unknown[]): Permission[] {
+  return actions.flatMap((action) => resources.map((resource) => ({ action, resource })));
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Error annotations of a stack (e.g. a construct that failed validation). */
+export function errorsOf(stack: Stack): string[] {
+  return Annotations.fromStack(stack)
+    .findError('*', {} as never)
+    .map((m) => String(m.entry.data));
+}
