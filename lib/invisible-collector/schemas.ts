@@ -52,6 +52,20 @@ export const IcCustomerSchema = z.looseObject({
 /** Custom attributes: non-empty keys and values (the API rejects empty ones). */
 export const IcAttributesSchema = z.record(z.string().min(1), z.string().min(1));
 
+/**
+ * Attributes as the API returns them: lenient (numbers/booleans become strings, nulls are dropped),
+ * so one odd value set elsewhere never fails a sync.
+ */
+export const IcAttributesResponseSchema = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .transform((map) =>
+    Object.fromEntries(
+      Object.entries(map)
+        .filter(([, value]) => value !== null)
+        .map(([key, value]) => [key, String(value)]),
+    ),
+  );
+
 /** Error body: `{ code, message, gid? }`, `code` as number or string. */
 export const IcErrorBodySchema = z.looseObject({
   code: z.union([z.number(), z.string()]).optional(),

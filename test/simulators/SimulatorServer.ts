@@ -184,6 +184,10 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     failNext: (n, response, route) => {
       if (n > 0) scripts.push({ remaining: n, response, route });
     },
+    resetFaults: () => {
+      faults = {};
+      scripts.length = 0;
+    },
     stop: async () => {
       stopping.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

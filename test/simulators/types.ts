@@ -62,6 +62,8 @@ export interface SimulatorControls {
   setFaults(faults: FaultOptions): void;
   /** The next `n` requests (to `route` when given) get `response` instead of the real answer. */
   failNext(n: number, response: ScriptedResponse, route?: string): void;
+  /** Turns off random faults and drops pending `failNext` scripts. */
+  resetFaults(): void;
   /** Closes the server and every keep-alive socket. */
   stop(): Promise<void>;
 }

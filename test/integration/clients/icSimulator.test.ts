@@ -29,7 +29,7 @@ describe('Invisible Collector simulator', () => {
   });
   beforeEach(() => {
     ic.clearCalls();
-    ic.setFaults({});
+    ic.resetFaults();
     ic.setConflictGid(true);
   });
 

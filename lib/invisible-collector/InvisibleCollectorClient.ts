@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { ApiNotFoundError, RequestValidationError } from '../http/errors.ts';
+import { HttpClient, type HttpClientOptions } from '../http/HttpClient.ts';
+import { toRequestIssues } from '../http/zodIssues.ts';
+import {
+  type IcAttributes,
+  IcAttributesResponseSchema,
+  type IcCustomer,
+  IcCustomerSchema,
+  type IcRegisterCustomer,
+  IcRegisterCustomerSchema,
+  type IcUpdateCustomer,
+  IcUpdateCustomerSchema,
+} from './schemas.ts';
+import type { CallOptions, InvisibleCollectorApi } from './types.ts';
+
+/** Invisible Collector's production API. */
+export const IC_DEFAULT_BASE_URL = 'https://api.invisiblecollector.com';
+
+/** Options of `InvisibleCollectorClient`; everything but `tokenProvider` has a default. */
+export interface InvisibleCollectorClientOptions extends Omit<
+  HttpClientOptions,
+  'api' | 'baseUrl' | 'headers'
+> {
+  /** @default IC_DEFAULT_BASE_URL */
+  baseUrl?: string;
+}
+
+const CUSTOMER = '/customers/:id';
+const ATTRIBUTES = '/customers/:id/attributes';
+const IdSchema = z.string().trim().min(1).max(256);
+const SEARCH_KEYS = ['externalId', 'vat', 'email', 'phone'] as const;
+
+/**
+ * The Invisible Collector API client. Requests are validated strictly before sending (a bad locale or
+ * a missing country is a `RequestValidationError` and no HTTP call), `gid` is never sent, empty
+ * attribute keys/values are dropped, ids are percent-encoded, responses are validated leniently.
+ * Transient failures are retried by the shared `HttpClient`; errors are the typed `ApiError`s.
+ *
+ * @example
+ * const ic = new InvisibleCollectorClient({ tokenProvider: credentials.invisibleCollectorToken });
+ * const existing = await ic.findCustomer('cro-42-1', { deadline });
+ * if (existing) await ic.updateCustomer(existing.gid, { name: 'Acme', country: 'PT' }, { deadline });
+ */
+export class InvisibleCollectorClient implements InvisibleCollectorApi {
+  readonly #http: HttpClient;
+
+  constructor(options: InvisibleCollectorClientOptions) {
+    this.#http = new HttpClient({
+      ...options,
+      api: 'invisible-collector',
+      baseUrl: options.baseUrl ?? IC_DEFAULT_BASE_URL,
+    });
+  }
+
+  async findCustomer(id: string, options?: CallOptions): Promise<IcCustomer | undefined> {
+    const path = customerPath(id, 'GET');
+    try {
+      return await this.#http.request({
+        method: 'GET',
+        path,
+        route: CUSTOMER,
+        schema: IcCustomerSchema,
+        options,
+      });
+    } catch (error) {
+      if (error instanceof ApiNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  async updateCustomer(id: string, customer: IcUpdateCustomer, options?: CallOptions): Promise<IcCustomer> {
+    const path = customerPath(id, 'PUT');
+    const body = validate(IcUpdateCustomerSchema, withoutGid(customer), 'PUT', CUSTOMER);
+    return this.#http.request({
+      method: 'PUT',
+      path,
+      route: CUSTOMER,
+      body,
+      schema: IcCustomerSchema,
+      options,
+    });
+  }
+
+  async registerCustomer(customer: IcRegisterCustomer, options?: CallOptions): Promise<IcCustomer> {
+    const body = validate(IcRegisterCustomerSchema, withoutGid(customer), 'POST', '/customers');
+    return this.#http.request({
+      method: 'POST',
+      path: '/customers',
+      route: '/customers',
+      body,
+      schema: IcCustomerSchema,
+      options,
+    });
+  }
+
+  async getAttributes(id: string, options?: CallOptions): Promise<IcAttributes> {
+    const path = `${customerPath(id, 'GET')}/attributes`;
+    return this.#http.request({
+      method: 'GET',
+      path,
+      route: ATTRIBUTES,
+      schema: IcAttributesResponseSchema,
+      options,
+    });
+  }
+
+  /** Merges `attributes` (empty keys/values dropped). Resolves `{}` without any request when nothing is left. */
+  async setAttributes(
+    id: string,
+    attributes: Record<string, string>,
+    options?: CallOptions,
+  ): Promise<IcAttributes> {
+    const path = `${customerPath(id, 'POST')}/attributes`;
+    const body = nonEmptyAttributes(attributes);
+    if (Object.keys(body).length === 0) return {};
+    return this.#http.request({
+      method: 'POST',
+      path,
+      route: ATTRIBUTES,
+      body,
+      schema: IcAttributesResponseSchema,
+      options,
+    });
+  }
+
+  async searchCustomers(
+    query: { externalId?: string; vat?: string; email?: string; phone?: string },
+    options?: CallOptions,
+  ): Promise<IcCustomer[]> {
+    const given = Object.fromEntries(
+      SEARCH_KEYS.map((key) => [key, query[key]?.trim()]).filter(
+        ([, value]) => value !== undefined && value !== '',
+      ),
+    ) as Record<string, string>;
+    if (Object.keys(given).length === 0) {
+      throw requestError('GET', '/customers/find', [
+        { path: '(root)', message: `at least one of ${SEARCH_KEYS.join(', ')} is required` },
+      ]);
+    }
+    return this.#http.request({
+      method: 'GET',
+      path: '/customers/find',
+      route: '/customers/find',
+      query: given,
+      schema: z.array(IcCustomerSchema),
+      options,
+    });
+  }
+}
+
+function customerPath(id: string, method: string): string {
+  const parsed = IdSchema.safeParse(id);
+  if (!parsed.success) throw requestError(method, CUSTOMER, toRequestIssues(parsed.error.issues).map(asId));
+  return `/customers/${encodeURIComponent(parsed.data)}`;
+}
+
+function asId(issue: { path: string; message: string }) {
+  return { path: 'id', message: issue.message };
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, method: string, route: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw requestError(method, route, toRequestIssues(parsed.error.issues));
+  return parsed.data;
+}
+
+function requestError(method: string, route: string, issues: Array<{ path: string; message: string }>) {
+  return new RequestValidationError({ api: 'invisible-collector', method, path: route }, issues);
+}
+
+/** gid is read-only in IC and routes the request; it never goes in a body. */
+function withoutGid(customer: object): Record<string, unknown> {
+  const { gid: _gid, ...rest } = customer as Record<string, unknown>;
+  return rest;
+}
+
+/** IC rejects empty keys or values (docs: POST /customers/:id/attributes), so they are dropped here. */
+function nonEmptyAttributes(attributes: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') {
+      issues.push({ path: key.trim() === '' ? '(empty key)' : key, message: 'must be a string' });
+      continue;
+    }
+    if (key.trim() !== '' && value.trim() !== '') out[key] = value;
+  }
+  if (issues.length > 0) throw requestError('POST', ATTRIBUTES, issues);
+  return out;
+}

@@ -1,0 +1,337 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import {
+  ApiAuthError,
+  ApiConflictError,
+  ApiNotFoundError,
+  ApiRateLimitedError,
+  ApiServerError,
+  ApiTimeoutError,
+  ApiValidationError,
+  type CallInfo,
+  RequestValidationError,
+} from '../../../lib/http/index.ts';
+import {
+  type IcRegisterCustomer,
+  type IcUpdateCustomer,
+  InvisibleCollectorClient,
+} from '../../../lib/invisible-collector/index.ts';
+import { DEFAULT_IC_TOKEN, type IcSimulator, startIcSimulator } from '../../simulators/index.ts';
+
+const acme = { name: 'Acme Lda', vatNumber: 'PT501234567', country: 'PT', externalId: 'cro-42-1' };
+
+describe('InvisibleCollectorClient against the IC simulator', () => {
+  let ic: IcSimulator;
+  let calls: CallInfo[];
+  let tokenProvider: jest.Mock<(o?: { forceRefresh?: boolean }) => Promise<string>>;
+  const client = (overrides: Partial<ConstructorParameters<typeof InvisibleCollectorClient>[0]> = {}) =>
+    new InvisibleCollectorClient({
+      baseUrl: ic.url,
+      tokenProvider,
+      onCall: (info) => calls.push(info),
+      random: () => 0,
+      ...overrides,
+    });
+
+  beforeAll(async () => {
+    ic = await startIcSimulator();
+  });
+  afterAll(async () => {
+    await ic.stop();
+  });
+  beforeEach(() => {
+    ic.clearCalls();
+    ic.resetFaults();
+    ic.setLatency(0);
+    ic.setTokens([DEFAULT_IC_TOKEN]);
+    ic.setConflictGid(true);
+    calls = [];
+    tokenProvider = jest.fn(async () => DEFAULT_IC_TOKEN);
+  });
+
+  it('registers a customer with one authenticated JSON POST and returns it with its gid', async () => {
+    const created = await client().registerCustomer({ ...acme, locale: 'pt' });
+
+    expect(created).toMatchObject({ ...acme, locale: 'pt', gid: expect.any(String) });
+    expect(ic.calls).toHaveLength(1);
+    expect(ic.calls[0]).toMatchObject({
+      method: 'POST',
+      route: '/customers',
+      headers: { authorization: `Bearer ${DEFAULT_IC_TOKEN}`, 'content-type': 'application/json' },
+      body: { ...acme, locale: 'pt' },
+    });
+    expect(calls).toEqual([
+      expect.objectContaining({
+        api: 'invisible-collector',
+        method: 'POST',
+        route: '/customers',
+        status: 201,
+        attempt: 1,
+      }),
+    ]);
+  });
+
+  it('finds a customer by externalId or gid and resolves undefined on 404', async () => {
+    const [seeded] = ic.seed([{ ...acme, externalId: 'cro-42-find' }]);
+
+    const byExternalId = await client().findCustomer('cro-42-find');
+    const byGid = await client().findCustomer(seeded!.gid);
+    const absent = await client().findCustomer('cro-42-nobody');
+
+    expect(byExternalId?.gid).toBe(seeded!.gid);
+    expect(byGid?.externalId).toBe('cro-42-find');
+    expect(absent).toBeUndefined();
+    expect(ic.calls.map((c) => [c.method, c.route, c.status])).toEqual([
+      ['GET', '/customers/:id', 200],
+      ['GET', '/customers/:id', 200],
+      ['GET', '/customers/:id', 404],
+    ]);
+  });
+
+  it('percent-encodes ids in the path', async () => {
+    ic.seed([{ ...acme, vatNumber: 'PT2', externalId: 'a/b c' }]);
+
+    const found = await client().findCustomer('a/b c');
+
+    expect(found?.externalId).toBe('a/b c');
+    expect(ic.calls[0]!.path).toBe('/customers/a%2Fb%20c');
+  });
+
+  it('updates by id with PUT and never sends the gid', async () => {
+    const [seeded] = ic.seed([{ ...acme, vatNumber: 'PT3', externalId: 'cro-42-3' }]);
+    const update = { gid: seeded!.gid, country: 'PT', city: 'Porto' } as IcUpdateCustomer;
+
+    const updated = await client().updateCustomer(seeded!.gid, update);
+
+    expect(updated).toMatchObject({ gid: seeded!.gid, city: 'Porto' });
+    expect(ic.calls[0]).toMatchObject({ method: 'PUT', path: `/customers/${seeded!.gid}` });
+    expect(ic.calls[0]!.body).toEqual({ country: 'PT', city: 'Porto' });
+  });
+
+  it('throws ApiNotFoundError when PUT targets an unknown customer', async () => {
+    await expect(client().updateCustomer('cro-42-missing', { country: 'PT' })).rejects.toBeInstanceOf(
+      ApiNotFoundError,
+    );
+    expect(ic.calls).toHaveLength(1);
+  });
+
+  it('rejects a bad locale or a missing country locally, with zero HTTP calls and a precise path', async () => {
+    const badLocale = client().registerCustomer({
+      ...acme,
+      locale: 'pt-PT',
+    } as unknown as IcRegisterCustomer);
+    const noCountry = client().updateCustomer('cro-42-1', { name: 'x' } as IcUpdateCustomer);
+
+    await expect(badLocale).rejects.toThrow(RequestValidationError);
+    await expect(badLocale).rejects.toMatchObject({ reason: 'ic-invalid-request', transient: false });
+    await expect(badLocale).rejects.toThrow(/locale: /);
+    await expect(noCountry).rejects.toThrow(/country: /);
+    expect(ic.calls).toHaveLength(0);
+  });
+
+  it('surfaces a 409 VAT conflict with the existing gid, and without one when IC omits it', async () => {
+    const [existing] = ic.seed([{ ...acme, vatNumber: 'PT409', externalId: 'cro-42-other' }]);
+    const clash = { ...acme, vatNumber: 'PT409', externalId: 'cro-42-new' };
+
+    const withGid = await client()
+      .registerCustomer(clash)
+      .catch((e: unknown) => e);
+    ic.setConflictGid(false);
+    const withoutGid = await client()
+      .registerCustomer(clash)
+      .catch((e: unknown) => e);
+
+    expect(withGid).toBeInstanceOf(ApiConflictError);
+    expect(withGid).toMatchObject({
+      gid: existing!.gid,
+      status: 409,
+      transient: false,
+      reason: 'ic-conflict',
+    });
+    expect(withoutGid).toBeInstanceOf(ApiConflictError);
+    expect((withoutGid as ApiConflictError).gid).toBeUndefined();
+    expect(ic.calls).toHaveLength(2);
+  });
+
+  it('maps a 422 to a permanent ApiValidationError after exactly one request', async () => {
+    ic.failNext(1, { status: 422, body: { code: 422, message: 'Unprocessable request' } });
+
+    const error = await client()
+      .registerCustomer({ ...acme, vatNumber: 'PT422' })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiValidationError);
+    expect(error).toMatchObject({ reason: 'ic-validation', transient: false, code: '422' });
+    expect(ic.calls).toHaveLength(1);
+  });
+
+  it('merges attributes, dropping empty keys and values before sending', async () => {
+    ic.seed([{ ...acme, vatNumber: 'PT5', externalId: 'cro-42-5', attributes: { existing: 'yes' } }]);
+
+    const merged = await client().setAttributes('cro-42-5', { segment: 'enterprise', '': 'x', blank: '  ' });
+    const read = await client().getAttributes('cro-42-5');
+
+    expect(ic.calls[0]).toMatchObject({
+      method: 'POST',
+      route: '/customers/:id/attributes',
+      body: { segment: 'enterprise' },
+    });
+    expect(merged).toEqual({ existing: 'yes', segment: 'enterprise' });
+    expect(read).toEqual(merged);
+  });
+
+  it('sends nothing when every attribute is empty', async () => {
+    const result = await client().setAttributes('cro-42-5', { '': 'x', key: '' });
+
+    expect(result).toEqual({});
+    expect(ic.calls).toHaveLength(0);
+  });
+
+  it('searches with only the given criteria and returns an array', async () => {
+    ic.seed([{ ...acme, vatNumber: 'PT6', externalId: 'cro-42-6' }]);
+
+    const found = await client().searchCustomers({ vat: 'PT6', email: '' });
+    const none = await client().searchCustomers({ externalId: 'nobody' });
+
+    expect(found.map((c) => c.externalId)).toEqual(['cro-42-6']);
+    expect(none).toEqual([]);
+    expect(ic.calls[0]).toMatchObject({ route: '/customers/find', query: { vat: 'PT6' } });
+  });
+
+  it('refuses a search without criteria locally', async () => {
+    await expect(client().searchCustomers({})).rejects.toBeInstanceOf(RequestValidationError);
+    expect(ic.calls).toHaveLength(0);
+  });
+
+  it('refreshes the token once after a 401 and succeeds with the rotated token', async () => {
+    ic.setTokens(['rotated-token']);
+    tokenProvider.mockImplementation(async (o) => (o?.forceRefresh ? 'rotated-token' : DEFAULT_IC_TOKEN));
+
+    const found = await client().findCustomer('cro-42-nobody');
+
+    expect(found).toBeUndefined();
+    expect(tokenProvider.mock.calls).toEqual([[undefined], [{ forceRefresh: true }]]);
+    expect(ic.calls.map((c) => [c.status, c.headers.authorization])).toEqual([
+      [401, `Bearer ${DEFAULT_IC_TOKEN}`],
+      [404, 'Bearer rotated-token'],
+    ]);
+  });
+
+  it('gives up with a transient ApiAuthError when the refreshed token is refused too, leaking no token', async () => {
+    ic.setTokens(['someone-else']);
+    tokenProvider.mockImplementation(async (o) => (o?.forceRefresh ? 'secret-refreshed' : 'secret-old'));
+
+    const error = await client()
+      .findCustomer('cro-42-1')
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiAuthError);
+    expect(error).toMatchObject({ status: 401, tokenRefreshed: true, transient: true, reason: 'auth' });
+    expect(ic.calls).toHaveLength(2);
+    expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toMatch(
+      /secret-/,
+    );
+  });
+
+  it('waits for Retry-After on a 429 and then succeeds', async () => {
+    ic.failNext(1, {
+      status: 429,
+      body: { code: 429, message: 'slow down' },
+      headers: { 'retry-after': '0.05' },
+    });
+
+    const found = await client().findCustomer('cro-42-nobody');
+
+    expect(found).toBeUndefined();
+    expect(ic.calls.map((c) => c.status)).toEqual([429, 404]);
+    expect(ic.calls[1]!.at - ic.calls[0]!.at).toBeGreaterThanOrEqual(45);
+  });
+
+  it('returns the 429 at once when Retry-After is beyond what the client waits for', async () => {
+    ic.failNext(1, { status: 429, body: { code: 429, message: 'later' }, headers: { 'retry-after': '120' } });
+
+    const error = await client()
+      .findCustomer('cro-42-1')
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiRateLimitedError);
+    expect(error).toMatchObject({ retryAfterMs: 120_000, transient: true, reason: 'rate-limited' });
+    expect(ic.calls).toHaveLength(1);
+  });
+
+  it('retries 5xx up to maxAttempts, then throws a transient ApiServerError', async () => {
+    ic.failNext(3, { status: 503, body: '<html>Service Unavailable</html>' });
+
+    const error = await client({ maxAttempts: 3 })
+      .findCustomer('cro-42-1')
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiServerError);
+    expect(error).toMatchObject({ status: 503, transient: true, reason: 'ic-unavailable' });
+    expect(ic.calls).toHaveLength(3);
+    expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
+  });
+
+  it('recovers when a 5xx is followed by a success', async () => {
+    ic.failNext(1, { status: 502, body: { code: 502, message: 'bad gateway' } });
+
+    const found = await client().findCustomer('cro-42-nobody');
+
+    expect(found).toBeUndefined();
+    expect(ic.calls.map((c) => c.status)).toEqual([502, 404]);
+  });
+
+  it('times out a slow answer per attempt and retries it', async () => {
+    ic.failNext(1, { status: 200, body: {}, delayMs: 2_000 });
+
+    const found = await client({ timeoutMs: 100 }).findCustomer('cro-42-nobody');
+
+    expect(found).toBeUndefined();
+    expect(calls.map((c) => c.status)).toEqual([0, 404]);
+  });
+
+  it('throws ApiTimeoutError when every attempt is too slow', async () => {
+    ic.setLatency(1_000);
+
+    const error = await client({ timeoutMs: 50, maxAttempts: 2 })
+      .findCustomer('x')
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiTimeoutError);
+    expect(error).toMatchObject({ transient: true, reason: 'timeout' });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('stops retrying at the deadline', async () => {
+    ic.failNext(10, { status: 500, body: { code: 500, message: 'boom' } });
+
+    const error = await client({ maxAttempts: 10, backoffBaseMs: 200, random: () => 0.99 })
+      .findCustomer('x', { deadline: Date.now() + 300 })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiServerError);
+    expect(ic.calls.length).toBeLessThan(10);
+  });
+
+  it('sends nothing when the deadline has already passed', async () => {
+    const error = await client()
+      .findCustomer('x', { deadline: Date.now() - 1 })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiTimeoutError);
+    expect(ic.calls).toHaveLength(0);
+  });
+
+  it('stops when the caller aborts', async () => {
+    ic.setLatency(1_000);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+
+    const error = await client()
+      .findCustomer('x', { signal: controller.signal })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiTimeoutError);
+    expect((error as Error).message).toMatch(/aborted/);
+    expect(calls).toHaveLength(1);
+  });
+});
