@@ -1,5 +1,5 @@
-import { Annotations, App, CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Stack, type App, type CfnElement } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { CrmSyncStack } from '../../infra/CrmSyncStack.ts';
 import type { CrmSyncStackProps } from '../../infra/CrmSyncStackProps.ts';
@@ -76,11 +76,4 @@ export function allow(actions: string[], ...resources: unknown[]): Permission[] 
 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
-}
-
-/** Error annotations of a stack (e.g. a construct that failed validation). */
-export function errorsOf(stack: Stack): string[] {
-  return Annotations.fromStack(stack)
-    .findError('*', {} as never)
-    .map((m) => String(m.entry.data));
 }
