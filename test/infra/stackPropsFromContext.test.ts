@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { InvalidContextError } from '../../infra/errors.ts';
-import { CONTEXT_KEYS, stackPropsFromContext } from '../../infra/stackPropsFromContext.ts';
+import { stackPropsFromContext } from '../../infra/stackPropsFromContext.ts';
 
 const required = {
   crmApiUrl: 'https://api.cro.test',
