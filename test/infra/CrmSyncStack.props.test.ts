@@ -1,0 +1,222 @@
+import { describe, it, expect, beforeAll } from '@jest/globals';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CrmSyncStack } from '../../infra/CrmSyncStack.ts';
+import type { CrmSyncStackProps } from '../../infra/CrmSyncStackProps.ts';
+import { InfraConfigError } from '../../infra/errors.ts';
+import { allow, arnOf, crmSyncStack, logicalId, permissionsOfRole, refOf } from './templateHelpers.ts';
+
+const credentialsArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm-sync/credentials-AbCdEf';
+const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+// One app holds every variant, all constructed before the first synth (CDK forbids changing the tree
+// afterwards): CDK bundles each function once per app (asset cache), not once per stack.
+const app = new App();
+const variants = {
+  Fifo: { fifo: true },
+  Kms: { queueEncryption: 'kms' },
+  Email: { alarmEmail: 'ops@example.com' },
+  NoEmail: {},
+  Tuned: {
+    batchSize: 100,
+    maxBatchingWindowSeconds: 5,
+    maxConcurrency: 2,
+    syncTimeoutSeconds: 90,
+    syncMemorySize: 512,
+    retryHorizonMinutes: 10,
+    oldestMessageAgeAlarmMinutes: 45,
+    logRetentionDays: 7,
+    webhookRateLimit: 5,
+    webhookBurstLimit: 10,
+  },
+  SecretArn: {
+    credentialsSecretName: credentialsArn,
+    secretsKmsKeyArn: keyArn,
+    defaultCountry: 'pt',
+    defaultLocale: 'pt-PT',
+    vatConflictPolicy: 'adopt',
+  },
+} satisfies Record<string, Partial<CrmSyncStackProps>>;
+const stacks = Object.fromEntries(
+  Object.entries(variants).map(([id, overrides]) => [
+    id,
+    crmSyncStack(app, id, overrides as Partial<CrmSyncStackProps>),
+  ]),
+) as Record<keyof typeof variants, CrmSyncStack>;
+const build = (id: keyof typeof variants) => ({
+  stack: stacks[id],
+  template: Template.fromStack(stacks[id]),
+});
+
+describe('CrmSyncStack props', () => {
+  describe('fifo: true', () => {
+    let stack: CrmSyncStack;
+    let template: Template;
+    beforeAll(() => {
+      ({ stack, template } = build('Fifo'));
+    });
+
+    it('makes both queues FIFO with producer-set dedup ids and per-group throughput', () => {
+      const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+      expect(queues).toHaveLength(2);
+      for (const queue of queues) {
+        expect(queue.Properties).toMatchObject({
+          FifoQueue: true,
+          ContentBasedDeduplication: false,
+          DeduplicationScope: 'messageGroup',
+          FifoThroughputLimit: 'perMessageGroupId',
+        });
+      }
+    });
+
+    it('polls batches of at most 10 without a batching window', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: arnOf(stack.queues.queue),
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: Match.absent(),
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('refuses a batch above 10 or a batching window', () => {
+      expect(() => crmSyncStack(new App(), 'FifoBig', { fifo: true, batchSize: 20 })).toThrow(
+        InfraConfigError,
+      );
+      expect(() =>
+        crmSyncStack(new App(), 'FifoWindow', { fifo: true, maxBatchingWindowSeconds: 1 }),
+      ).toThrow(/maxBatchingWindowSeconds: must be 0 for a FIFO queue/);
+    });
+  });
+
+  describe('queueEncryption: kms', () => {
+    let stack: CrmSyncStack;
+    let template: Template;
+    beforeAll(() => {
+      ({ stack, template } = build('Kms'));
+    });
+
+    it('encrypts both queues with one rotated customer-managed key', () => {
+      const key = stack.queues.key!;
+      for (const queue of [stack.queues.queue, stack.queues.deadLetterQueue]) {
+        const resource = template.toJSON().Resources[logicalId(queue)];
+        expect(resource.Properties.KmsMasterKeyId).toEqual(arnOf(key));
+      }
+      template.hasResourceProperties('AWS::KMS::Key', {
+        Description: Match.stringLikeRegexp('event queue'),
+        EnableKeyRotation: true,
+      });
+    });
+
+    it('lets the senders encrypt and the consumers decrypt with that key only', () => {
+      const key = arnOf(stack.queues.key!);
+      expect(permissionsOfRole(template, stack.webhookFunction.role!)).toEqual(
+        expect.arrayContaining(allow(['kms:GenerateDataKey', 'kms:Decrypt'], key)),
+      );
+      expect(permissionsOfRole(template, stack.replayFunction.role!)).toEqual(
+        expect.arrayContaining(allow(['kms:GenerateDataKey', 'kms:Decrypt'], key)),
+      );
+      expect(permissionsOfRole(template, stack.syncFunction.role!)).toEqual(
+        expect.arrayContaining(allow(['kms:Decrypt'], key)),
+      );
+    });
+  });
+
+  describe('alarmEmail', () => {
+    it('subscribes the address to the alarm topic when set', () => {
+      const { stack, template } = build('Email');
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+        TopicArn: refOf(stack.alarms.topic),
+      });
+    });
+
+    it('adds no subscription when unset', () => {
+      const { template } = build('NoEmail');
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+  });
+
+  describe('batch and timing settings', () => {
+    let stack: CrmSyncStack;
+    let template: Template;
+    beforeAll(() => {
+      ({ stack, template } = build('Tuned'));
+    });
+
+    it('configures the event source', () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 5,
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
+    });
+
+    it('derives the visibility timeout and maxReceiveCount from the timeout and retry horizon', () => {
+      const queue = template.toJSON().Resources[logicalId(stack.queues.queue)];
+      expect(queue.Properties.VisibilityTimeout).toBe(540);
+      expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(6);
+      template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 90, MemorySize: 512 });
+    });
+
+    it('sets the alarm threshold, log retention and webhook throttling', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Threshold: 45 * 60,
+      });
+      for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+        expect(group.Properties.RetentionInDays).toBe(7);
+      }
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+      });
+    });
+
+    it('refuses a concurrency cap below 2 and a log retention CloudWatch does not offer', () => {
+      expect(() => crmSyncStack(new App(), 'One', { maxConcurrency: 1 })).toThrow(
+        /maxConcurrency: must be an integer 2–1000/,
+      );
+      expect(() => crmSyncStack(new App(), 'Eight', { logRetentionDays: 8 })).toThrow(/logRetentionDays/);
+    });
+  });
+
+  describe('secrets by ARN with a customer-managed key', () => {
+    let stack: CrmSyncStack;
+    let template: Template;
+    beforeAll(() => {
+      ({ stack, template } = build('SecretArn'));
+    });
+
+    it('grants GetSecretValue on exactly that ARN and passes it as the secret id', () => {
+      expect(permissionsOfRole(template, stack.syncFunction.role!)).toEqual(
+        expect.arrayContaining(allow(['secretsmanager:GetSecretValue'], credentialsArn)),
+      );
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            CREDENTIALS_SECRET_ID: credentialsArn,
+            DEFAULT_COUNTRY: 'PT',
+            DEFAULT_LOCALE: 'pt-PT',
+            VAT_CONFLICT_POLICY: 'adopt',
+          }),
+        },
+      });
+    });
+
+    it('allows kms:Decrypt on the key only through Secrets Manager', () => {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [refOf(stack.syncFunction.role!)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Action: 'kms:Decrypt',
+              Effect: 'Allow',
+              Resource: keyArn,
+              Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+            },
+          ]),
+        },
+      });
+    });
+  });
+});
