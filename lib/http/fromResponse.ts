@@ -54,7 +54,10 @@ export function fromResponse(facts: ResponseFacts): ApiError {
     method: facts.method.toUpperCase(),
     path: scrub(stripQuery(facts.path), secrets),
     status: facts.status,
-    requestId: cleanHeader(header(facts.headers, 'x-request-id') ?? header(facts.headers, 'request-id')),
+    requestId: cleanHeader(
+      header(facts.headers, 'x-request-id') ?? header(facts.headers, 'request-id'),
+      secrets,
+    ),
     code: body.code === undefined ? undefined : truncate(redactText(scrub(body.code, secrets)), 64),
     detail: body.message === undefined ? undefined : truncate(redactText(scrub(body.message, secrets))),
   };
@@ -107,8 +110,9 @@ function header(headers: ResponseFacts['headers'], name: string): string | undef
 }
 
 /** Request ids are opaque tokens: keep them only when they look like one. */
-function cleanHeader(value: string | undefined): string | undefined {
-  return value !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : undefined;
+function cleanHeader(value: string | undefined, secrets: readonly string[]): string | undefined {
+  if (value === undefined || !/^[A-Za-z0-9._:-]{1,128}$/.test(value)) return undefined;
+  return secrets.some((secret) => value.includes(secret)) ? undefined : value;
 }
 
 function stripQuery(path: string): string {
