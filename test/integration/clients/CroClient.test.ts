@@ -185,6 +185,18 @@ describe('CRO simulator state', () => {
     });
   });
 
+  it('returns a seeded model unchanged, vendor-only fields included', async () => {
+    const model = croCustomer({ id: 12 });
+    cro.seedCustomers([model]);
+
+    const response = await fetch(`${cro.url}/customers/12/`, {
+      headers: { authorization: `Bearer ${DEFAULT_CRO_TOKEN}`, 'x-tenant-id': String(cro.tenantId) },
+    });
+
+    expect(response.headers.get('x-api-version')).toBe('2019/02/08');
+    expect(await response.json()).toEqual(model);
+  });
+
   it('requires x-tenant-id', async () => {
     const response = await fetch(`${cro.url}/customers/1`, {
       headers: { authorization: `Bearer ${DEFAULT_CRO_TOKEN}` },

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { DEFAULT_IC_TOKEN, type IcSimulator, startIcSimulator } from '../../simulators/index.ts';
 
@@ -162,5 +163,38 @@ describe('Invisible Collector simulator', () => {
 
     expect(first).toEqual(second);
     expect(new Set(first)).toEqual(new Set([404, 429, 503]));
+  });
+
+  it('answers GET with exactly the shape of the vendor SDK fixture for the same customer', async () => {
+    const fixture = JSON.parse(
+      readFileSync(new URL('../../unit/lib/invisible-collector/fixtures/get.json', import.meta.url), 'utf8'),
+    );
+    ic.seed([{ ...fixture, externalId: 'fixture-1', vatNumber: 'PT-FIXTURE' }]);
+
+    const got = await call('GET', '/customers/fixture-1');
+
+    expect(got.body).toEqual({ ...fixture, externalId: 'fixture-1', vatNumber: 'PT-FIXTURE' });
+  });
+
+  it('answers 405 for a method a route does not support and 404 for an unknown path', async () => {
+    const method = await call('DELETE', '/customers/x');
+    const path = await call('GET', '/invoices');
+
+    expect(method).toMatchObject({ status: 405, body: { code: 405 } });
+    expect(method.headers.get('allow')).toBe('GET,PUT');
+    expect(path.status).toBe(404);
+  });
+
+  it('holds a response for timeoutMs when a timeout fault is drawn, and records that the client left', async () => {
+    ic.setFaults({ timeoutRate: 1, timeoutMs: 5_000 });
+
+    const error = await fetch(`${ic.url}/customers/x`, {
+      headers: auth,
+      signal: AbortSignal.timeout(50),
+    }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect((error as Error).name).toBe('TimeoutError');
+    expect(ic.calls[0]!.status).toBe(0);
   });
 });
