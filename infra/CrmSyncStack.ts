@@ -67,8 +67,8 @@ export class CrmSyncStack extends Stack {
       timeToLiveAttribute: 'ttl',
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      // Only dedup ids, watermarks and hashes: rebuilt by the next sync of each customer if lost.
-      removalPolicy: RemovalPolicy.DESTROY,
+      // Watermarks, known gids and dedup ids: kept when the stack is deleted (a redeploy can import it).
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     const secretsKey =
