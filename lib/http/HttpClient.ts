@@ -7,11 +7,10 @@ import {
   type ApiName,
   ApiNetworkError,
   ApiTimeoutError,
-  InvalidResponseError,
 } from './errors.ts';
 import { fromResponse } from './fromResponse.ts';
 import { backoffMs, shouldRetry } from './retry.ts';
-import { toRequestIssues } from './zodIssues.ts';
+import { parseJsonBody } from './parseJsonBody.ts';
 
 /** Returns the bearer token; with `forceRefresh` it must bypass any cache (called once after a 401). */
 export type TokenProvider = (options?: { forceRefresh?: boolean }) => Promise<string>;
@@ -151,15 +150,20 @@ export class HttpClient {
     const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
     const started = performance.now();
     let status = 0;
-    const report = () =>
-      this.#options.onCall?.({
-        api,
-        method: request.method,
-        route: request.route,
-        status,
-        durationMs: Math.round(performance.now() - started),
-        attempt,
-      });
+    const report = () => {
+      try {
+        this.#options.onCall?.({
+          api,
+          method: request.method,
+          route: request.route,
+          status,
+          durationMs: Math.round(performance.now() - started),
+          attempt,
+        });
+      } catch {
+        // A metrics hook must never turn a good call into a failure.
+      }
+    };
 
     let bodyText: string;
     let response: Response;
@@ -207,7 +211,7 @@ export class HttpClient {
         }),
       };
     }
-    return parseBody(request.schema, bodyText, { ...context, status });
+    return parseJsonBody(request.schema, bodyText, { ...context, status });
   }
 
   #url(request: HttpRequest<unknown>): string {
@@ -217,29 +221,6 @@ export class HttpClient {
     }
     return url.toString();
   }
-}
-
-function parseBody<T>(
-  schema: z.ZodType<T>,
-  text: string,
-  context: ApiErrorContext,
-): { ok: true; value: T } | { ok: false; error: ApiError } {
-  let json: unknown;
-  try {
-    json = text.trim() === '' ? undefined : JSON.parse(text);
-  } catch (cause) {
-    return {
-      ok: false,
-      error: new InvalidResponseError({ ...context, detail: 'body is not JSON' }, { cause }),
-    };
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = toRequestIssues(parsed.error.issues)
-    .slice(0, 5)
-    .map((i) => `${i.path}: ${i.message}`)
-    .join('; ');
-  return { ok: false, error: new InvalidResponseError({ ...context, detail: `unexpected body: ${issues}` }) };
 }
 
 /** The system error code (ECONNREFUSED...) only: undici's messages can carry the URL. */

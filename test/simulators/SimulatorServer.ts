@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seededRandom } from './prng.ts';
+import { matchRoute } from './matchRoute.ts';
 import type { FaultOptions, RecordedCall, ScriptedResponse, SimulatorControls } from './types.ts';
 
 /** A request as a route handler sees it. */
@@ -195,44 +196,6 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       await closed;
     },
   };
-}
-
-function matchRoute(
-  routes: SimRoute[],
-  method: string,
-  path: string,
-): { route?: SimRoute; params: Record<string, string>; pathMatched: boolean; allowed: string[] } {
-  const segments = splitPath(path);
-  const allowed: string[] = [];
-  for (const route of routes) {
-    const params = matchTemplate(splitPath(route.route), segments);
-    if (!params) continue;
-    if (route.method === method) return { route, params, pathMatched: true, allowed };
-    allowed.push(route.method);
-  }
-  return { params: {}, pathMatched: allowed.length > 0, allowed };
-}
-
-function splitPath(path: string): string[] {
-  return path.split('/').filter((segment) => segment.length > 0);
-}
-
-function matchTemplate(template: string[], segments: string[]): Record<string, string> | undefined {
-  if (template.length !== segments.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [i, part] of template.entries()) {
-    const segment = segments[i]!;
-    if (part.startsWith(':')) {
-      try {
-        params[part.slice(1)] = decodeURIComponent(segment);
-      } catch {
-        return undefined;
-      }
-    } else if (part !== segment) {
-      return undefined;
-    }
-  }
-  return params;
 }
 
 function takeScript(scripts: Script[], route: string): ScriptedResponse | undefined {

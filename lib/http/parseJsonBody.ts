@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+import { type ApiError, type ApiErrorContext, InvalidResponseError } from './errors.ts';
+import { toRequestIssues } from './zodIssues.ts';
+
+/**
+ * A 2xx body through its lenient schema: empty → `undefined`, not JSON or not fitting →
+ * `InvalidResponseError` naming at most five paths (never values).
+ *
+ * @example
+ * parseJsonBody(z.object({ gid: z.string() }), '{"gid":"g1"}', context); // { ok: true, value: { gid: 'g1' } }
+ */
+export function parseJsonBody<T>(
+  schema: z.ZodType<T>,
+  text: string,
+  context: ApiErrorContext,
+): { ok: true; value: T } | { ok: false; error: ApiError } {
+  let json: unknown;
+  try {
+    json = text.trim() === '' ? undefined : JSON.parse(text);
+  } catch (cause) {
+    return {
+      ok: false,
+      error: new InvalidResponseError({ ...context, detail: 'body is not JSON' }, { cause }),
+    };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issues = toRequestIssues(parsed.error.issues)
+    .slice(0, 5)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ');
+  return { ok: false, error: new InvalidResponseError({ ...context, detail: `unexpected body: ${issues}` }) };
+}
