@@ -50,6 +50,8 @@ export interface HttpClientOptions {
   onCall?: (info: CallInfo) => void;
   /** Jitter source (tests make it deterministic). @default Math.random */
   random?: () => number;
+  /** Waits between attempts; resolves early when `signal` aborts. Tests inject a recorder. @default a timer */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** One logical request (retried as needed). */
@@ -132,7 +134,7 @@ export class HttpClient {
       });
       if (deadline !== undefined && Date.now() + wait + minAttemptMs > deadline) throw error;
       lastError = error;
-      await sleep(wait, signal);
+      await (this.#options.sleep ?? sleep)(wait, signal);
     }
   }
 
@@ -230,7 +232,7 @@ function networkDetail(cause: unknown): string {
   return typeof code === 'string' ? `network error ${code}` : 'network error';
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);

@@ -238,12 +238,13 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
       body: { code: 429, message: 'slow down' },
       headers: { 'retry-after': '0.05' },
     });
+    const waits: number[] = [];
 
-    const found = await client().findCustomer('cro-42-nobody');
+    const found = await client({ sleep: async (ms) => void waits.push(ms) }).findCustomer('cro-42-nobody');
 
     expect(found).toBeUndefined();
     expect(ic.calls.map((c) => c.status)).toEqual([429, 404]);
-    expect(ic.calls[1]!.at - ic.calls[0]!.at).toBeGreaterThanOrEqual(45);
+    expect(waits).toEqual([50]);
   });
 
   it('returns the 429 at once when Retry-After is beyond what the client waits for', async () => {
@@ -301,15 +302,30 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('stops retrying at the deadline', async () => {
+  it('stops retrying when the next backoff would end past the deadline', async () => {
     ic.failNext(10, { status: 500, body: { code: 500, message: 'boom' } });
 
-    const error = await client({ maxAttempts: 10, backoffBaseMs: 200, random: () => 0.99 })
-      .findCustomer('x', { deadline: Date.now() + 300 })
+    const error = await client({ maxAttempts: 10, backoffBaseMs: 2_000, random: () => 0.99 })
+      .findCustomer('x', { deadline: Date.now() + 1_000 })
       .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ApiServerError);
-    expect(ic.calls.length).toBeLessThan(10);
+    expect(ic.calls).toHaveLength(1);
+  });
+
+  it('retries within the deadline while backoffs fit', async () => {
+    ic.failNext(2, { status: 500, body: { code: 500, message: 'boom' } });
+    const waits: number[] = [];
+
+    const found = await client({
+      maxAttempts: 5,
+      sleep: async (ms) => void waits.push(ms),
+      random: () => 0.5,
+    }).findCustomer('cro-42-nobody', { deadline: Date.now() + 10_000 });
+
+    expect(found).toBeUndefined();
+    expect(ic.calls.map((c) => c.status)).toEqual([500, 500, 404]);
+    expect(waits).toEqual([50, 100]);
   });
 
   it('sends nothing when the deadline has already passed', async () => {
