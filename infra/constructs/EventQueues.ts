@@ -25,7 +25,7 @@ export interface EventQueuesProps {
  *
  * @example
  * const { queue, deadLetterQueue } = new EventQueues(this, 'Events', { fifo: false, encryption: 'sqs-managed',
- *   visibilityTimeout: Duration.seconds(360), maxReceiveCount: 13 });
+ *   visibilityTimeout: Duration.seconds(360), maxReceiveCount: 21 });
  */
 export class EventQueues extends Construct {
   readonly queue: sqs.Queue;

@@ -155,7 +155,7 @@ describe('CrmSyncStack props', () => {
     it('derives the visibility timeout and maxReceiveCount from the timeout and retry horizon', () => {
       const queue = template.toJSON().Resources[logicalId(stack.queues.queue)];
       expect(queue.Properties.VisibilityTimeout).toBe(540);
-      expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(6);
+      expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(7);
       template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 90, MemorySize: 512 });
     });
 

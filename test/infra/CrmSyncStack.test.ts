@@ -35,7 +35,7 @@ describe('CrmSyncStack with default props', () => {
   describe('queues', () => {
     it('redrives the event queue to the DLQ after the receive count derived from a 2-hour retry horizon', () => {
       template.hasResourceProperties('AWS::SQS::Queue', {
-        RedrivePolicy: { deadLetterTargetArn: arnOf(stack.queues.deadLetterQueue), maxReceiveCount: 13 },
+        RedrivePolicy: { deadLetterTargetArn: arnOf(stack.queues.deadLetterQueue), maxReceiveCount: 21 },
         MessageRetentionPeriod: 4 * 24 * 3600,
       });
     });

@@ -2,9 +2,13 @@ import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { InfraConfigError } from '../../infra/errors.ts';
 import { resolveEventSourceSettings } from '../../infra/settings/eventSourceSettings.ts';
-import { MIN_RECEIVE_COUNT, maxReceiveCount } from '../../infra/settings/maxReceiveCount.ts';
+import {
+  MIN_RECEIVE_COUNT,
+  maxReceiveCount,
+  shortestRetryDelaySeconds,
+} from '../../infra/settings/maxReceiveCount.ts';
 import { queueVisibilityTimeout } from '../../infra/settings/queueVisibilityTimeout.ts';
-import { retryDelaySeconds } from '../../infra/settings/retryBackoff.ts';
+import { visibilityBackoffSeconds } from '../../lib/queue/visibility.ts';
 
 describe('queueVisibilityTimeout', () => {
   it('is six times the function timeout when the batching window is shorter than five timeouts', () => {
@@ -36,21 +40,35 @@ describe('queueVisibilityTimeout', () => {
   });
 });
 
-describe('retryDelaySeconds', () => {
-  it('doubles from 30 s per receive up to a 900 s cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 50].map((n) => retryDelaySeconds(n))).toEqual([
-      30, 60, 120, 240, 480, 900, 900, 900,
+describe('shortestRetryDelaySeconds', () => {
+  it('is half of customer-sync’s backoff ceiling, which doubles from 30 s up to 900 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map((n) => shortestRetryDelaySeconds(n))).toEqual([
+      15, 30, 60, 120, 240, 450, 450, 450,
     ]);
   });
 
-  it('refuses a receive count below 1', () => {
-    expect(() => retryDelaySeconds(0)).toThrow(InfraConfigError);
+  it('never exceeds the delay customer-sync actually applies, whatever the jitter', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100 }),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        (n, r) => {
+          expect(shortestRetryDelaySeconds(n)).toBeLessThanOrEqual(
+            visibilityBackoffSeconds(n, { random: () => r }),
+          );
+        },
+      ),
+    );
   });
 });
 
 describe('maxReceiveCount', () => {
-  it('allows enough receives for the waits between them to span a 2-hour horizon', () => {
-    expect(maxReceiveCount(7_200)).toBe(13);
+  it('allows enough receives for the shortest waits between them to span a 2-hour horizon', () => {
+    expect(maxReceiveCount(7_200)).toBe(21);
+  });
+
+  it('follows a given delay schedule', () => {
+    expect(maxReceiveCount(100, () => 10)).toBe(11);
   });
 
   it('never goes below the minimum of 5 receives', () => {
@@ -63,7 +81,10 @@ describe('maxReceiveCount', () => {
       fc.property(fc.integer({ min: 0, max: 3 * 24 * 3600 }), (horizon) => {
         const count = maxReceiveCount(horizon);
         const waits = (receives: number) =>
-          Array.from({ length: receives - 1 }, (_, i) => retryDelaySeconds(i + 1)).reduce((a, b) => a + b, 0);
+          Array.from({ length: receives - 1 }, (_, i) => shortestRetryDelaySeconds(i + 1)).reduce(
+            (a, b) => a + b,
+            0,
+          );
         expect(count).toBeGreaterThanOrEqual(MIN_RECEIVE_COUNT);
         expect(waits(count)).toBeGreaterThanOrEqual(horizon);
         if (count > MIN_RECEIVE_COUNT) expect(waits(count - 1)).toBeLessThan(horizon);
@@ -72,7 +93,7 @@ describe('maxReceiveCount', () => {
   });
 
   it('refuses a horizon that would need more receives than SQS allows', () => {
-    expect(() => maxReceiveCount(1_000 * 900)).toThrow(/retryHorizonMinutes/);
+    expect(() => maxReceiveCount(1_000 * 450)).toThrow(/retryHorizonMinutes/);
   });
 });
 
