@@ -225,11 +225,18 @@ export class HttpClient {
   }
 }
 
-/** The system error code (ECONNREFUSED...) only: undici's messages can carry the URL. */
+/**
+ * The system/undici error code (ECONNREFUSED, UND_ERR_SOCKET...) only: their messages can carry the URL.
+ * Duck-typed along the `cause` chain because errors from node internals fail `instanceof` across realms.
+ */
 function networkDetail(cause: unknown): string {
-  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
-  const code = (inner as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? `network error ${code}` : 'network error';
+  let current = cause;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{2,40}$/.test(code)) return `network error ${code}`;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return 'network error';
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

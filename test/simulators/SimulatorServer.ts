@@ -117,6 +117,8 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     };
 
     if (latencyMs > 0) await sleep(latencyMs, gone);
+    // A client that left (or a stopping server) must not consume scripted failures meant for later requests.
+    if (gone.aborted) return;
     const script = takeScript(scripts, call.route);
     if (script) {
       if (script.delayMs) await sleep(script.delayMs, gone);

@@ -1,13 +1,17 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import {
   ApiAuthError,
   ApiConflictError,
+  ApiNetworkError,
   ApiNotFoundError,
   ApiRateLimitedError,
   ApiServerError,
   ApiTimeoutError,
   ApiValidationError,
   type CallInfo,
+  InvalidResponseError,
   RequestValidationError,
 } from '../../../lib/http/index.ts';
 import {
@@ -349,5 +353,38 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
     expect(error).toBeInstanceOf(ApiTimeoutError);
     expect((error as Error).message).toMatch(/aborted/);
     expect(calls).toHaveLength(1);
+  });
+
+  it('throws a permanent InvalidResponseError, without retrying, when a 2xx body does not fit', async () => {
+    ic.failNext(1, { status: 200, body: { name: 'no gid' } });
+    ic.failNext(1, { status: 200, body: 'not json' });
+
+    const noGid = await client()
+      .findCustomer('x')
+      .catch((e: unknown) => e);
+    const notJson = await client()
+      .findCustomer('x')
+      .catch((e: unknown) => e);
+
+    expect(noGid).toBeInstanceOf(InvalidResponseError);
+    expect((noGid as Error).message).toMatch(/gid: /);
+    expect(notJson).toMatchObject({ reason: 'ic-invalid-response', transient: false });
+    expect(ic.calls).toHaveLength(2);
+  });
+
+  it('retries a refused connection and then throws a transient ApiNetworkError', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+
+    const error = await client({ baseUrl: `http://127.0.0.1:${port}`, maxAttempts: 2 })
+      .findCustomer('x')
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiNetworkError);
+    expect(error).toMatchObject({ transient: true, reason: 'ic-unavailable' });
+    expect((error as Error).message).toMatch(/ECONNREFUSED/);
+    expect(calls.map((c) => c.status)).toEqual([0, 0]);
   });
 });
