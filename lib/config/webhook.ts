@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { envVar, parseEnv, type Env } from './parseEnv.ts';
+
+/** Encodings a CRO-native signature header may use. */
+export const CRO_SIGNATURE_ENCODINGS = ['base64', 'hex'] as const;
+export type CroSignatureEncoding = (typeof CRO_SIGNATURE_ENCODINGS)[number];
+
+const headerName = z
+  .string()
+  .transform((value) => value.toLowerCase())
+  .pipe(z.string().regex(/^[a-z0-9-]+$/, { error: 'must be an HTTP header name' }));
+
+/** The webhook function's environment (CONTRACT.md §3 plus variables with defaults). */
+const WebhookEnvSchema = z.object({
+  QUEUE_URL: envVar.url(),
+  WEBHOOK_SECRET_ID: envVar.text(),
+  CRM_TENANT_ID: envVar.int(1, Number.MAX_SAFE_INTEGER),
+  CRO_SIGNATURE_HEADER: headerName.default('x-cro-signature'),
+  CRO_SIGNATURE_ENCODING: z
+    .enum(CRO_SIGNATURE_ENCODINGS, { error: `must be one of ${CRO_SIGNATURE_ENCODINGS.join(', ')}` })
+    .default('base64'),
+  CRO_DELIVERY_ID_HEADER: headerName.default('x-cro-delivery-id'),
+  WEBHOOK_SECRET_TTL_MS: envVar.int(0, 3_600_000).default(300_000),
+});
+
+/** Validated webhook configuration. */
+export interface WebhookConfig {
+  /** The event queue (a URL ending in `.fifo` is a FIFO queue). */
+  queueUrl: string;
+  /** Secrets Manager id/ARN (or `file:<path>` locally) of the `whsec_` secret(s). */
+  webhookSecretId: string;
+  /** The CRO tenant this deployment serves; events for another tenant get a 400. */
+  crmTenantId: number;
+  /** Header carrying CRO's own HMAC signature (lower case). @default 'x-cro-signature' */
+  croSignatureHeader: string;
+  /** Encoding of CRO's HMAC-SHA256 digest. @default 'base64' */
+  croSignatureEncoding: CroSignatureEncoding;
+  /** Header carrying CRO's delivery id, the seed of the event id (lower case). @default 'x-cro-delivery-id' */
+  croDeliveryIdHeader: string;
+  /** How long the webhook secret is cached. @default 300000 */
+  secretTtlMs: number;
+}
+
+/**
+ * Reads and validates the webhook configuration once, at cold start; throws `ConfigError` naming every bad
+ * variable (never its value).
+ *
+ * @example
+ * const config = loadWebhookConfig(); // process.env
+ */
+export function loadWebhookConfig(env: Env = process.env): WebhookConfig {
+  const e = parseEnv(WebhookEnvSchema, env);
+  return {
+    queueUrl: e.QUEUE_URL,
+    webhookSecretId: e.WEBHOOK_SECRET_ID,
+    crmTenantId: e.CRM_TENANT_ID,
+    croSignatureHeader: e.CRO_SIGNATURE_HEADER,
+    croSignatureEncoding: e.CRO_SIGNATURE_ENCODING,
+    croDeliveryIdHeader: e.CRO_DELIVERY_ID_HEADER,
+    secretTtlMs: e.WEBHOOK_SECRET_TTL_MS,
+  };
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { CustomerEvent } from '../events/schemas.ts';
+import { normaliseSourceTimestamp } from '../mapping/sourceTimestamp.ts';
+import { WebhookPayloadError } from './errors.ts';
+import type { AcceptedEvent } from './parseWebhookEvents.ts';
+
+const id = z.union([
+  z.number().int().positive(),
+  z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number),
+]);
+const holder = z.looseObject({ id: id.optional(), customer_id: id.optional(), customerId: id.optional() });
+
+/**
+ * CRO's hook payload is not documented: this tolerant schema looks for the customer id in the usual places —
+ * `customer_id` / `customerId` / `id` at the top level, or inside `customer`, `data`, `object`, `resource`,
+ * `payload` — and for an optional tenant and change timestamp. Everything else is ignored: the sync reads
+ * the customer's current state from CRO anyway.
+ */
+const CroHookPayloadSchema = z.looseObject({
+  ...holder.shape,
+  customer: holder.optional().catch(undefined),
+  data: holder.optional().catch(undefined),
+  object: holder.optional().catch(undefined),
+  resource: holder.optional().catch(undefined),
+  payload: holder.optional().catch(undefined),
+  tenant_id: id.optional().catch(undefined),
+  tenantId: id.optional().catch(undefined),
+  last_updated_on: z.string().optional().catch(undefined),
+  updated_on: z.string().optional().catch(undefined),
+});
+
+type Holder = z.infer<typeof holder>;
+
+function customerIdOf(payload: z.infer<typeof CroHookPayloadSchema>): number | undefined {
+  const nested: Array<Holder | undefined> = [
+    payload.customer,
+    payload.data,
+    payload.object,
+    payload.resource,
+    payload.payload,
+  ];
+  const fromNested = nested.map((h) => h?.customer_id ?? h?.customerId ?? h?.id).find((v) => v !== undefined);
+  return payload.customer_id ?? payload.customerId ?? fromNested ?? payload.id;
+}
+
+/**
+ * Turns a CRO-native webhook delivery into a `crm.customer.updated` CloudEvent for `tenantId`. The event id
+ * is deterministic — `cro-` + SHA-256 of the delivery id header when CRO sends one, else of the raw body — so
+ * a redelivery of the same notification becomes the same event and is deduplicated downstream.
+ * Throws {@link WebhookPayloadError} (400) when no customer id can be found or the payload names another tenant.
+ *
+ * @example
+ * croDeliveryToEvent(Buffer.from('{"id":7}'), undefined, 42).event.data; // { tenantId: 42, customerId: 7 }
+ */
+export function croDeliveryToEvent(
+  rawBody: Buffer,
+  deliveryId: string | undefined,
+  tenantId: number,
+): AcceptedEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new WebhookPayloadError('body is not valid JSON', [{ path: '(root)', message: 'not valid JSON' }]);
+  }
+  const parsed = CroHookPayloadSchema.safeParse(value);
+  const customerId = parsed.success ? customerIdOf(parsed.data) : undefined;
+  if (!parsed.success || customerId === undefined) {
+    throw new WebhookPayloadError('no customer id in the CRO payload', [
+      {
+        path: 'customer_id',
+        message: 'expected a customer id (customer_id, customerId, id, customer.id, data.id)',
+      },
+    ]);
+  }
+  const payloadTenant = parsed.data.tenant_id ?? parsed.data.tenantId;
+  if (payloadTenant !== undefined && payloadTenant !== tenantId) {
+    throw new WebhookPayloadError('invalid CRO payload', [
+      { path: 'tenant_id', message: 'is not the tenant this endpoint serves' },
+    ]);
+  }
+  const seed =
+    deliveryId !== undefined && deliveryId !== ''
+      ? `delivery:${deliveryId}`
+      : `body:${rawBody.toString('base64')}`;
+  const time = normaliseSourceTimestamp(parsed.data.last_updated_on ?? parsed.data.updated_on);
+  const event: CustomerEvent = {
+    specversion: '1.0',
+    id: `cro-${createHash('sha256').update(seed).digest('hex')}`,
+    source: `cro-software/tenants/${tenantId}`,
+    type: 'crm.customer.updated',
+    ...(time !== undefined && { time }),
+    subject: `customers/${customerId}`,
+    datacontenttype: 'application/json',
+    data: { tenantId, customerId },
+  };
+  return { event, body: JSON.stringify(event) };
+}

@@ -1,0 +1,49 @@
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+
+/** A fresh Standard Webhooks secret, `whsec_<base64 of 24 random bytes>`. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+export interface SignOptions {
+  /** @default a random `msg_` id */
+  id?: string;
+  /** Signing time. @default now */
+  timestamp?: Date;
+}
+
+/**
+ * Standard Webhooks headers for `body` signed with `secret` (the `standardwebhooks` library's own signer).
+ *
+ * @example
+ * const headers = signWebhook(JSON.stringify(event), secret, { id: 'msg_1' });
+ */
+export function signWebhook(
+  body: string | Buffer,
+  secret: string,
+  options: SignOptions = {},
+): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
+  const id = options.id ?? `msg_${randomUUID()}`;
+  const timestamp = options.timestamp ?? new Date();
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(id, timestamp, body),
+  };
+}
+
+/**
+ * CRO Software's own signature of `body`: HMAC-SHA256 keyed with the secret's decoded bytes, base64 (or hex).
+ *
+ * @example
+ * const headers = { 'x-cro-signature': croSign(body, secret) };
+ */
+export function croSign(
+  body: string | Buffer,
+  secret: string,
+  encoding: 'base64' | 'hex' = 'base64',
+): string {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  return createHmac('sha256', key).update(body).digest(encoding);
+}
