@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { Message, MessageAttributeValue, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { isFailureAttribute, REPLAY_COUNT_ATTRIBUTE, replayCountOf } from './attributes.ts';
+
+/** Message group used when a message bound for a FIFO queue has none (it came from a standard DLQ). */
+export const FALLBACK_GROUP_ID = 'crm-sync';
+
+/**
+ * The `SendMessageBatch` entry that puts a DLQ message back on the event queue: the same body, the same
+ * message attributes minus the failure ones (`failure-*`, `failed-at`, `source-message-id`), plus
+ * `replay-count` incremented. For a FIFO queue: the message's own group (its customer's order is kept) and a
+ * new deduplication id `<original>-r<count>`, so SQS does not drop it as a duplicate of the first delivery.
+ *
+ * @example
+ * replayEntry(message, '0', true);
+ * // { Id: '0', MessageBody, MessageAttributes: { 'replay-count': { DataType: 'Number', StringValue: '1' } },
+ * //   MessageGroupId: '42-1', MessageDeduplicationId: '<original>-r1' }
+ */
+export function replayEntry(message: Message, id: string, fifo: boolean): SendMessageBatchRequestEntry {
+  const count = replayCountOf(message) + 1;
+  const attributes: Record<string, MessageAttributeValue> = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    if (isFailureAttribute(name) || name === REPLAY_COUNT_ATTRIBUTE) continue;
+    attributes[name] = {
+      DataType: value.DataType,
+      ...(value.StringValue !== undefined && { StringValue: value.StringValue }),
+      ...(value.BinaryValue !== undefined && { BinaryValue: value.BinaryValue }),
+    };
+  }
+  attributes[REPLAY_COUNT_ATTRIBUTE] = { DataType: 'Number', StringValue: String(count) };
+  const entry: SendMessageBatchRequestEntry = {
+    Id: id,
+    MessageBody: message.Body ?? '',
+    MessageAttributes: attributes,
+  };
+  if (fifo) {
+    entry.MessageGroupId = message.Attributes?.MessageGroupId ?? FALLBACK_GROUP_ID;
+    entry.MessageDeduplicationId = replayDeduplicationId(
+      message.Attributes?.MessageDeduplicationId ?? message.MessageId ?? '',
+      count,
+    );
+  }
+  return entry;
+}
+
+/** `<original>-r<count>` when it fits SQS's 128 printable ASCII characters, else the original's SHA-256. */
+export function replayDeduplicationId(original: string, count: number): string {
+  const suffix = `-r${count}`;
+  const base =
+    original !== '' && /^[!-~]+$/.test(original) && original.length + suffix.length <= 128
+      ? original
+      : createHash('sha256').update(original).digest('hex');
+  return `${base}${suffix}`;
+}
