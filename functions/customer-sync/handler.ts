@@ -1,4 +1,26 @@
-// Placeholder until its issue lands; replaced by the real handler.
-export const handler = async (): Promise<never> => {
-  throw new Error('customer-sync: not implemented yet');
-};
+// customer-sync Lambda (SQS → Invisible Collector). Module scope runs once per container: configuration
+// (a bad variable fails the cold start, naming it), clients, state store, logger and metrics. The logic is
+// `processBatch` (lib/sync); partial batch failures are its own `{ batchItemFailures }` return value —
+// the one partial-batch mechanism (the event source mapping has ReportBatchItemFailures on).
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { loadCustomerSyncConfig } from '../../lib/config/customerSync.ts';
+import { createLogger, createMetrics, SERVICE_NAMES } from '../../lib/observability/index.ts';
+import { createCustomerSyncDeps } from '../../lib/sync/createCustomerSyncDeps.ts';
+import { processBatch } from '../../lib/sync/processBatch.ts';
+import { powertoolsSyncMetrics } from '../../lib/sync/syncMetrics.ts';
+
+const config = loadCustomerSyncConfig();
+const logger = createLogger(SERVICE_NAMES.customerSync);
+const metrics = createMetrics(SERVICE_NAMES.customerSync);
+const deps = createCustomerSyncDeps(config, { logger, metrics: powertoolsSyncMetrics(metrics) });
+
+/** The handler without middlewares: one SQS batch → the partial batch response. */
+export const run = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processBatch(event.Records, deps, context);
+
+export const handler = middy(run)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { croCustomer } from '../../helpers/croCustomer.ts';
+import { attribute, customerEvent, type Harness, startHarness } from './harness.ts';
+
+const VAT = 'PT543219876';
+
+/** `METHOD route` of every call, sorted (parallel calls have no fixed order). */
+const callsOf = (calls: Array<{ method: string; route: string; status: number }>) =>
+  calls.map((c) => `${c.method} ${c.route} ${c.status}`).sort();
+
+describe('customer-sync through SQS: the happy paths', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('registers a new customer with one CRO read, one POST and its attributes', async () => {
+    h.cro.upsertCustomer(croCustomer({ id: 1, name: 'Acme Lda' }));
+    await h.send([
+      customerEvent(1, { type: 'crm.customer.created', data: { vatNumber: VAT, locale: 'pt-PT' } }),
+    ]);
+
+    const outcomes = await h.poller().drain();
+
+    expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
+    expect(h.cro.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /customers/1']);
+    expect(h.ic.calls.map((c) => `${c.method} ${c.route} ${c.status}`)).toEqual([
+      'POST /customers 201',
+      'POST /customers/:id/attributes 200',
+    ]);
+    const stored = h.ic.customerByExternalId('cro-42-1');
+    expect(stored).toMatchObject({ name: 'Acme Lda', vatNumber: VAT, country: 'PT', locale: 'pt' });
+    expect(h.ic.attributes(stored!.gid)).toMatchObject({ cro_customer_id: '1', cro_tenant_id: '42' });
+    expect(h.metrics.counts).toMatchObject({ Applied: 1 });
+    expect(await h.dlqMessages()).toEqual([]);
+  });
+
+  it('updates an existing customer by externalId, then by the stored gid', async () => {
+    const [existing] = h.ic.seed([
+      { name: 'Old name', vatNumber: VAT, country: 'PT', externalId: 'cro-42-1' },
+    ]);
+    h.cro.upsertCustomer(croCustomer({ id: 1, name: 'New name' }));
+    await h.send([customerEvent(1)]);
+    await h.poller().drain();
+
+    expect(callsOf(h.ic.calls)).toEqual(['POST /customers/:id/attributes 200', 'PUT /customers/:id 200']);
+    expect(h.ic.calls.map((c) => c.path)).toEqual(expect.arrayContaining(['/customers/cro-42-1']));
+    expect(h.ic.customerByExternalId('cro-42-1')).toMatchObject({ gid: existing!.gid, name: 'New name' });
+
+    h.ic.clearCalls();
+    h.cro.touch(1, { name: 'Newer name' });
+    await h.send([customerEvent(1)]);
+    await h.poller().drain();
+
+    expect(h.ic.calls.map((c) => c.path).sort()).toEqual([
+      `/customers/${existing!.gid}`,
+      `/customers/${existing!.gid}/attributes`,
+    ]);
+    expect(h.ic.customerByExternalId('cro-42-1')).toMatchObject({ name: 'Newer name' });
+  });
+
+  it('makes no API call for a duplicate event (same CloudEvent id, new SQS message)', async () => {
+    h.cro.upsertCustomer(croCustomer({ id: 1 }));
+    const event = customerEvent(1, { type: 'crm.customer.created', data: { vatNumber: VAT } });
+    await h.send([event]);
+    await h.poller().drain();
+    h.ic.clearCalls();
+    h.cro.clearCalls();
+
+    await h.send([event]);
+    const outcomes = await h.poller().drain();
+
+    expect(outcomes.flatMap((o) => o.deleted)).toHaveLength(1);
+    expect(h.ic.calls).toEqual([]);
+    expect(h.cro.calls).toEqual([]);
+    expect(h.metrics.counts['Skipped:duplicate']).toBe(1);
+  });
+
+  it('writes nothing when the CRO customer did not change', async () => {
+    h.cro.upsertCustomer(croCustomer({ id: 1 }));
+    await h.send([customerEvent(1, { type: 'crm.customer.created', data: { vatNumber: VAT } })]);
+    await h.poller().drain();
+    h.ic.clearCalls();
+    h.cro.clearCalls();
+
+    await h.send([customerEvent(1, { data: { vatNumber: VAT } })]);
+    await h.poller().drain();
+
+    expect(h.cro.calls).toHaveLength(1);
+    expect(h.ic.calls).toEqual([]);
+    expect(h.metrics.counts['Skipped:unchanged']).toBe(1);
+  });
+
+  it('applies the latest state when updates of one customer arrive out of order, without a CRO read', async () => {
+    h.ic.seed([{ name: 'v0', vatNumber: VAT, country: 'PT', externalId: 'cro-42-1' }]);
+    const older = croCustomer({ id: 1, name: 'Older', last_updated_on: '2026-11-22T10:00:00.000000' });
+    const newer = croCustomer({ id: 1, name: 'Newer', last_updated_on: '2026-11-22T11:00:00.000000' });
+    await h.send([customerEvent(1, { data: { customer: { ...newer } } })]);
+    await h.poller().drain();
+    h.ic.clearCalls();
+
+    await h.send([customerEvent(1, { data: { customer: { ...older } } })]);
+    await h.poller().drain();
+
+    expect(h.ic.calls).toEqual([]);
+    expect(h.cro.calls).toEqual([]);
+    expect(h.metrics.counts['Skipped:stale']).toBe(1);
+    expect(h.ic.customerByExternalId('cro-42-1')).toMatchObject({ name: 'Newer' });
+    expect(h.ic.attributes('cro-42-1')).toMatchObject({ cro_last_updated_on: '2026-11-22T11:00:00.000000' });
+  });
+
+  it('syncs a customer once for several of its records in one batch: one CRO read, one write', async () => {
+    h.ic.seed([{ name: 'v0', vatNumber: VAT, country: 'PT', externalId: 'cro-42-1' }]);
+    h.cro.upsertCustomer(croCustomer({ id: 1, name: 'Latest' }));
+    await h.send([customerEvent(1), customerEvent(1)]);
+
+    const outcomes = await h.poller().drain();
+
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]!.event.Records).toHaveLength(2);
+    expect(h.cro.calls).toHaveLength(1);
+    expect(callsOf(h.ic.calls)).toEqual(['POST /customers/:id/attributes 200', 'PUT /customers/:id 200']);
+    expect(h.metrics.counts).toMatchObject({ Applied: 1, 'Skipped:coalesced': 1 });
+  });
+
+  it('dead-letters the one bad record of a mixed batch with its reason and applies the others', async () => {
+    for (const id of [1, 2, 3]) h.cro.upsertCustomer(croCustomer({ id }));
+    const bad = '{"specversion":"1.0","type":"crm.customer.updated","data":{"customerId":"x"}}';
+    const [badId] = await h.send([
+      bad,
+      ...[1, 2, 3].map((id) =>
+        customerEvent(id, { type: 'crm.customer.created', data: { vatNumber: `PT50000000${id}` } }),
+      ),
+    ]);
+
+    const outcomes = await h.poller().drain();
+
+    expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
+    expect(
+      h.ic
+        .customers()
+        .map((c) => c.externalId)
+        .sort(),
+    ).toEqual(['cro-42-1', 'cro-42-2', 'cro-42-3']);
+    const [dead, ...more] = await h.dlqMessages();
+    expect(more).toEqual([]);
+    expect(dead!.Body).toBe(bad);
+    expect(attribute(dead!, 'failure-reason')).toBe('invalid-event');
+    expect(attribute(dead!, 'failure-detail')).toMatch(/data\.tenantId|data\.customerId|id/);
+    expect(attribute(dead!, 'source-message-id')).toBe(badId);
+    expect(Date.parse(attribute(dead!, 'failed-at')!)).not.toBeNaN();
+    expect(h.metrics.counts).toMatchObject({ Applied: 3, 'DeadLettered:invalid-event': 1 });
+  });
+
+  it('dead-letters an event for another tenant as wrong-tenant without any API call', async () => {
+    await h.send([customerEvent(1, { data: { tenantId: 7 } })]);
+    await h.poller().drain();
+
+    const [dead] = await h.dlqMessages();
+    expect(attribute(dead!, 'failure-reason')).toBe('wrong-tenant');
+    expect(h.cro.calls).toEqual([]);
+    expect(h.ic.calls).toEqual([]);
+  });
+
+  it('dead-letters a customer CRO does not know as crm-not-found after one attempt', async () => {
+    await h.send([customerEvent(404)]);
+    await h.poller().drain();
+
+    const [dead] = await h.dlqMessages();
+    expect(attribute(dead!, 'failure-reason')).toBe('crm-not-found');
+    expect(h.cro.calls).toHaveLength(1);
+    expect(h.ic.calls).toEqual([]);
+  });
+});
