@@ -1,0 +1,105 @@
+import type { BundleSize } from './scenarios/bundleSize.ts';
+import type { ColdInit } from './scenarios/coldInit.ts';
+import type { CpuRow } from './scenarios/cpu.ts';
+import type { EconomyRow } from './scenarios/economy.ts';
+import type { ThroughputRow } from './scenarios/throughput.ts';
+import type { Machine } from './support/machine.ts';
+import { formatTable, mark } from './support/table.ts';
+
+/** One goal of issue 6 next to the figure measured. */
+export interface Goal {
+  name: string;
+  value: number | string;
+  target: string;
+  ok: boolean;
+}
+
+/** Everything `npm run bench` measured (also written to bench/results.json). */
+export interface BenchResults {
+  at: string;
+  machine: Machine;
+  latencyMs: number;
+  quick: boolean;
+  syncConcurrency: number;
+  throughput: ThroughputRow[];
+  concurrencyRatio: number | undefined;
+  economy: EconomyRow[];
+  cpu: CpuRow[];
+  coldInit: ColdInit;
+  bundle: BundleSize;
+  goals: Goal[];
+}
+
+/** The issue's goals, judged on the figures. */
+export function judgeGoals(results: Omit<BenchResults, 'goals'>): Goal[] {
+  const changedCpu = results.cpu.find((r) => r.case === 'changed customer')?.cpuMsPerEvent ?? Number.NaN;
+  return [
+    {
+      name: 'batch of 10 distinct ÷ one event (wall, p50)',
+      value: results.concurrencyRatio ?? 'n/a',
+      target: '≤ 1.2',
+      ok: (results.concurrencyRatio ?? Infinity) <= 1.2,
+    },
+    {
+      name: 'IC writes only on change, 0 calls for duplicates',
+      value: `${results.economy.filter((r) => r.ok).length}/${results.economy.length} cases`,
+      target: 'all cases',
+      ok: results.economy.every((r) => r.ok),
+    },
+    { name: 'handler CPU per changed event (ms)', value: changedCpu, target: '≤ 0.5', ok: changedCpu <= 0.5 },
+    {
+      name: 'cold init: import of the bundle (ms, median)',
+      value: results.coldInit.importMs,
+      target: '≤ 150',
+      ok: results.coldInit.importMs <= 150,
+    },
+    {
+      name: 'bundle size (KB minified, @aws-sdk/* external)',
+      value: results.bundle.minifiedKb,
+      target: '≤ 300',
+      ok: results.bundle.minifiedKb <= 300,
+    },
+  ];
+}
+
+/** The human-readable report. */
+export function formatReport(r: BenchResults): string {
+  const sections = [
+    `crm-sync bench — ${r.at} — ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}` +
+      `\nAPI latency ${r.latencyMs} ms per call (both simulators), SYNC_CONCURRENCY ${r.syncConcurrency}` +
+      `, DynamoDB state (dynalite)${r.quick ? ', --quick' : ''}`,
+    'Throughput (each record a CRM change; the event carries no snapshot, so CRO is read)\n' +
+      formatTable(
+        ['batch', 'records on', 'batches', 'events/s', 'p50 ms', 'p99 ms', 'failures'],
+        r.throughput.map((t) => [
+          t.batchSize,
+          t.shape,
+          t.batches,
+          t.eventsPerSecond,
+          t.p50Ms,
+          t.p99Ms,
+          t.failures,
+        ]),
+      ),
+    'API calls per event (one event per invocation)\n' +
+      formatTable(
+        ['event', 'CRO', 'IC reads', 'IC writes', 'DynamoDB', 'goal', ''],
+        r.economy.map((e) => [e.case, e.croCalls, e.icReads, e.icWrites, e.dynamoCalls, e.goal, mark(e.ok)]),
+      ),
+    'Handler CPU per event (simulators at 0 ms latency, in a child process: not counted)\n' +
+      formatTable(
+        ['event', 'events', 'CPU ms/event'],
+        r.cpu.map((c) => [c.case, c.events, c.cpuMsPerEvent]),
+      ),
+    `Cold init: import ${r.coldInit.importMs} ms, process start → ready ${r.coldInit.processToReadyMs} ms` +
+      ` (median of ${r.coldInit.runs} fresh processes)` +
+      `\nBundle: ${r.bundle.minifiedKb} KB minified, ${r.bundle.gzipKb} KB gzip; external: ${r.bundle.external.join(', ')}` +
+      `\n  largest parts: ${r.bundle.largest.map((p) => `${p.module} ${p.kb} KB`).join(', ')}`,
+    'Goals\n' +
+      formatTable(
+        ['goal', 'measured', 'target', ''],
+        r.goals.map((g) => [g.name, g.value, g.target, mark(g.ok)]),
+      ),
+  ];
+  return sections.join('\n\n');
+}

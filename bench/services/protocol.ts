@@ -1,0 +1,34 @@
+import type { CroCustomer } from '../../lib/crm/schemas.ts';
+
+/** Calls per `METHOD route` (e.g. `PUT /customers/:id`), per API, plus DynamoDB operations. */
+export interface CallCounts {
+  ic: Record<string, number>;
+  cro: Record<string, number>;
+  dynamo: Record<string, number>;
+}
+
+/** What the service process can be asked to do (one method per message, answered in order). */
+export interface ServiceMethods {
+  setLatency(ms: number): void;
+  /** Stores CRO customers as given. */
+  seedCro(models: CroCustomer[]): void;
+  /** Changes CRO customers (bumping `last_updated_on`); returns the stored models. */
+  touch(updates: Array<{ id: number; changes: Partial<CroCustomer> }>): CroCustomer[];
+  clearCalls(): void;
+  counts(): CallCounts;
+}
+
+export type ServiceMethod = keyof ServiceMethods;
+
+export interface ServiceRequest {
+  id: number;
+  method: ServiceMethod;
+  args: unknown[];
+}
+
+export type ServiceReply = { id: number; result: unknown } | { id: number; error: string };
+
+/** Sent once by the service process when everything listens. */
+export interface ServiceReady {
+  ready: { env: Record<string, string> };
+}

@@ -1,0 +1,56 @@
+// The bench's service process: both API simulators, dynalite (behind a counting proxy) and fauxqs run here,
+// in a child process, so `process.cpuUsage()` in the bench process measures the handler alone.
+// Controlled over the IPC channel (see protocol.ts). Started by `forkServices()`.
+import type { RecordedCall } from '../../test/simulators/index.ts';
+import type { CallCounts, ServiceMethods, ServiceReply, ServiceRequest } from './protocol.ts';
+import { startServices } from './startServices.ts';
+
+const latencyMs = Number(process.argv[2] ?? 0);
+const services = await startServices({ latencyMs });
+
+const countRoutes = (calls: readonly RecordedCall[]) => {
+  const counts: Record<string, number> = {};
+  for (const call of calls)
+    counts[`${call.method} ${call.route}`] = (counts[`${call.method} ${call.route}`] ?? 0) + 1;
+  return counts;
+};
+
+const methods: ServiceMethods = {
+  setLatency(ms) {
+    services.ic.setLatency(ms);
+    services.cro.setLatency(ms);
+  },
+  seedCro(models) {
+    services.cro.seedCustomers(models);
+  },
+  touch(updates) {
+    return updates.map(({ id, changes }) => services.cro.touch(id, changes));
+  },
+  clearCalls() {
+    services.ic.clearCalls();
+    services.cro.clearCalls();
+    services.dynamoProxy.reset();
+  },
+  counts(): CallCounts {
+    return {
+      ic: countRoutes(services.ic.calls),
+      cro: countRoutes(services.cro.calls),
+      dynamo: services.dynamoProxy.counts(),
+    };
+  },
+};
+
+process.on('message', (message: ServiceRequest) => {
+  let reply: ServiceReply;
+  try {
+    const method = methods[message.method] as (...args: unknown[]) => unknown;
+    reply = { id: message.id, result: method(...message.args) ?? null };
+  } catch (error) {
+    reply = { id: message.id, error: error instanceof Error ? error.message : String(error) };
+  }
+  process.send!(reply);
+});
+process.on('disconnect', () => {
+  void services.stop().then(() => process.exit(0));
+});
+process.send!({ ready: { env: services.env } });

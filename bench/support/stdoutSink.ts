@@ -1,0 +1,40 @@
+/** Swallows the handler's stdout and stderr (structured logs, EMF metrics, Powertools warnings) while muted. */
+export interface StdoutSink {
+  mute(): void;
+  unmute(): void;
+  /** Bytes swallowed so far. */
+  bytes(): number;
+}
+
+/**
+ * Replaces `process.stdout.write` and `process.stderr.write` once: while muted, writes are counted and dropped. The handler still
+ * formats every log line and metric (that CPU is part of its cost, as in Lambda); only the terminal
+ * output is saved.
+ *
+ * @example
+ * const sink = installStdoutSink();
+ * sink.mute(); await handler(event, context); sink.unmute();
+ */
+export function installStdoutSink(): StdoutSink {
+  let muted = false;
+  let swallowed = 0;
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write.bind(stream);
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      if (!muted) return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+      swallowed += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof stream.write;
+  }
+  return {
+    mute: () => {
+      muted = true;
+    },
+    unmute: () => {
+      muted = false;
+    },
+    bytes: () => swallowed,
+  };
+}
