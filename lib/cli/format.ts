@@ -1,0 +1,93 @@
+import type { DlqSummary } from '../replay/summariseDlq.ts';
+import type { DlqMessage, ReplaySummary } from '../replay/types.ts';
+
+/**
+ * A duration as an operator reads it: `45s`, `12m`, `3h 5m`, `2d 4h`.
+ *
+ * @example
+ * formatAge(90 * 60_000); // '1h 30m'
+ */
+export function formatAge(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${m % 60}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/**
+ * Left-aligned text columns with a header row.
+ *
+ * @example
+ * renderTable(['reason', 'count'], [['vat-conflict', '2']]);
+ */
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The dry-run table: message id, event type, customer, reason, age, receive count. */
+export function renderMessages(messages: readonly DlqMessage[]): string {
+  if (messages.length === 0) return 'No matching messages in the DLQ.';
+  return renderTable(
+    ['message id', 'event type', 'customer', 'reason', 'age', 'receives'],
+    messages.map((m) => [
+      m.messageId,
+      m.eventType ?? '-',
+      m.customerId ?? '-',
+      m.reason,
+      formatAge(m.ageMs),
+      String(m.receiveCount),
+    ]),
+  );
+}
+
+/** Counts by reason and by type, and the oldest message's age. */
+export function renderDlqSummary(summary: DlqSummary): string {
+  if (summary.total === 0) return 'The DLQ holds no matching messages.';
+  const counts = (title: string, byKey: Record<string, number>) =>
+    renderTable(
+      [title, 'messages'],
+      Object.entries(byKey).map(([key, n]) => [key, String(n)]),
+    );
+  return [
+    `${summary.total} message(s), the oldest ${formatAge(summary.oldestAgeMs)} old.`,
+    '',
+    counts('failure reason', summary.byReason),
+    '',
+    counts('event type', summary.byType),
+  ].join('\n');
+}
+
+/** The final line(s) of a replay: replayed / skipped by filter / failed, and each failed message. */
+export function renderReplaySummary(summary: ReplaySummary): string {
+  const verb = summary.dryRun ? 'would replay' : summary.copy ? 'copied' : 'replayed';
+  const counted = summary.dryRun ? summary.matched : summary.replayed;
+  const lines = [
+    `${verb} ${counted}, skipped by filter ${summary.skippedByFilter}, failed ${summary.failed}` +
+      (summary.skippedFailedAgain > 0 ? `, failed again during this run ${summary.skippedFailedAgain}` : '') +
+      ` (scanned ${summary.scanned}; ${STOP_TEXT[summary.stoppedBy]})`,
+  ];
+  for (const f of summary.failures) {
+    lines.push(
+      f.stage === 'send'
+        ? `  not sent, still in the DLQ: ${f.messageId} (${f.error})`
+        : `  sent but not deleted from the DLQ (it will be replayed again; the sync deduplicates it): ${f.messageId} (${f.error})`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const STOP_TEXT: Record<ReplaySummary['stoppedBy'], string> = {
+  drained: 'no more matching messages',
+  max: 'stopped at --max',
+  failures: 'stopped after repeated send failures',
+  deadline: 'stopped before the time limit: run again for the rest',
+};

@@ -1,0 +1,84 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ReplayError } from '../replay/errors.ts';
+import {
+  type CliIo,
+  dlqCommand,
+  type DlqCommandOptions,
+  replayCommand,
+  type ReplayCommandOptions,
+} from './commands.ts';
+import { CliUsageError } from './errors.ts';
+import { positiveInteger, positiveRate } from './parseArgs.ts';
+
+/**
+ * Runs the `crm-sync` CLI with `argv` (without `node` and the script) and resolves its exit code:
+ * 0 done, 1 some sends failed (or an unexpected error), 2 bad usage or configuration.
+ *
+ * @example
+ * process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // --help, --version, bad option
+    if (error instanceof CliUsageError || error instanceof ReplayError) {
+      io.stderr.write(`crm-sync: ${error.message}\n`);
+      return 2;
+    }
+    // SDK and other failures: name and message only (no stack, no request dump).
+    const name = error instanceof Error ? error.name : 'Error';
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`crm-sync: ${name}: ${message}\n`);
+    return 1;
+  }
+}
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('crm-sync')
+    .description('Operator tools for crm-sync: inspect and replay the dead-letter queue.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  const withTarget = (command: Command) =>
+    command
+      .option('--from <dlq-url>', 'dead-letter queue URL')
+      .option('--stack <name>', 'read QueueUrl / DlqUrl from this CloudFormation stack')
+      .option('--local', 'use the local stack of `npm start` (.local/stack.json)')
+      .option('--endpoint-url <url>', 'SQS endpoint (an emulator)')
+      .option('--region <region>', 'AWS region (default: AWS_REGION / your profile)')
+      .option('--customer <id>', 'only this CRO customer id')
+      .option('--type <type>', 'only this event type, e.g. crm.customer.updated')
+      .option('--reason <reason>', "only this failure-reason ('redriven': retries exhausted)")
+      .option('--json', 'machine-readable output');
+
+  withTarget(
+    program
+      .command('replay')
+      .description('move dead-lettered events back to the event queue (CONTRACT.md §7)')
+      .option('--to <queue-url>', 'event queue URL'),
+  )
+    .option('--dry-run', 'list what would be replayed (and summarise the DLQ); move nothing')
+    .option('--max <n>', 'replay at most n messages', positiveInteger)
+    .option('--rate <n>', 'at most n messages per second', positiveRate)
+    .option('--copy', 'copy: leave the DLQ intact')
+    .action(async (options: ReplayCommandOptions) => setExitCode(await replayCommand(options, io)));
+
+  withTarget(
+    program
+      .command('dlq')
+      .description('summarise the dead-letter queue by failure reason and event type; nothing moves'),
+  )
+    .addOption(new Option('--list', 'also list every message (id, type, customer, reason, age, receives)'))
+    .action(async (options: DlqCommandOptions) => setExitCode(await dlqCommand(options, io)));
+
+  return program;
+}

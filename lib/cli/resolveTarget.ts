@@ -1,0 +1,83 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { CliUsageError } from './errors.ts';
+import { readLocalStack } from './localStackFile.ts';
+import { readStackQueues } from './stackOutputs.ts';
+
+// The emulator accepts any credentials (lib/local/localSqs.ts uses the same): not imported from there, as
+// that module loads the emulator itself.
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const LOCAL_REGION = 'us-east-1';
+
+/** Where the queues are: the options shared by every command. */
+export interface TargetOptions {
+  from?: string;
+  to?: string;
+  stack?: string;
+  local?: boolean;
+  endpointUrl?: string;
+  region?: string;
+}
+
+/** The resolved queue URLs and how to reach SQS. */
+export interface Target {
+  from: string;
+  to?: string;
+  sqsConfig: SQSClientConfig;
+}
+
+export interface ResolveDeps {
+  cwd: string;
+  /** Builds the CloudFormation client for `--stack` (injectable for tests). */
+  cloudFormation?: (config: { region?: string; endpoint?: string }) => CloudFormationClient;
+}
+
+/**
+ * Works out the queue URLs and SQS client settings: `--from`/`--to` win; otherwise `--stack <name>` (the
+ * deployed stack's outputs) or `--local` (`.local/stack.json` of `npm start`, which also sets the endpoint and
+ * dummy credentials). `--endpoint-url` and `--region` apply to SQS (and CloudFormation); the SDK's own
+ * variables (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL_SQS`) work as usual.
+ *
+ * @example
+ * const target = await resolveTarget({ stack: 'CrmSync', region: 'eu-west-1' }, { cwd: process.cwd() });
+ */
+export async function resolveTarget(options: TargetOptions, deps: ResolveDeps): Promise<Target> {
+  if (options.stack && options.local) throw new CliUsageError('give either --stack or --local, not both');
+  let from = options.from;
+  let to = options.to;
+  let endpoint = options.endpointUrl;
+  let region = options.region;
+  let local = false;
+  if (options.local) {
+    const stack = await readLocalStack(deps.cwd);
+    from ??= stack.dlqUrl;
+    to ??= stack.queueUrl;
+    endpoint ??= stack.sqsEndpoint;
+    region ??= LOCAL_REGION;
+    local = true;
+  } else if (options.stack && (from === undefined || to === undefined)) {
+    const makeClient = deps.cloudFormation ?? ((config) => new CloudFormationClient(config));
+    const client = makeClient({ ...(region && { region }) });
+    try {
+      const queues = await readStackQueues(client, options.stack);
+      from ??= queues.dlqUrl;
+      to ??= queues.queueUrl;
+    } finally {
+      client.destroy();
+    }
+  }
+  if (!from)
+    throw new CliUsageError('no dead-letter queue: give --from <dlq-url>, --stack <name> or --local');
+  const sqsConfig: SQSClientConfig = {
+    ...(region && { region }),
+    // An explicit endpoint (an emulator) serves every queue, whatever host its URL names.
+    ...(endpoint && { endpoint, useQueueUrlAsEndpoint: false }),
+    ...(local && { credentials: LOCAL_CREDENTIALS }),
+  };
+  return { from, ...(to && { to }), sqsConfig };
+}
+
+/** The SQS client for a resolved target. */
+export function createSqsClient(target: Target): SQSClient {
+  return new SQSClient(target.sqsConfig);
+}
