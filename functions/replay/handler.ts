@@ -1,4 +1,26 @@
-// Placeholder until its issue lands; replaced by the real handler.
-export const handler = async (): Promise<never> => {
-  throw new Error('replay: not implemented yet');
-};
+// replay Lambda (operator tool: DLQ → event queue). Invoked with the CLI's options as JSON, e.g.
+// `aws lambda invoke --function-name <ReplayFunctionName> --payload '{"reason":"vat-conflict","max":100}' out.json`.
+// Module scope runs once per container: configuration (DLQ_URL, QUEUE_URL; a bad one fails the cold start,
+// naming it), the SQS client and the logger. The logic is `handleReplayRequest` (lib/replay).
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { createLogger, SERVICE_NAMES } from '../../lib/observability/index.ts';
+import { loadReplayConfig } from '../../lib/replay/config.ts';
+import { handleReplayRequest } from '../../lib/replay/handleReplayRequest.ts';
+import type { ReplaySummary } from '../../lib/replay/types.ts';
+
+const config = loadReplayConfig();
+const logger = createLogger(SERVICE_NAMES.replay);
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+
+/** The handler without middlewares: replay options → the run's summary. */
+export const run = (payload: unknown, context: Context): Promise<ReplaySummary> =>
+  handleReplayRequest(
+    payload,
+    { sqs, config, log: (message, fields) => logger.info(message, fields) },
+    context,
+  );
+
+export const handler = middy(run).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -28,6 +28,8 @@ export interface Target {
 
 export interface ResolveDeps {
   cwd: string;
+  /** Environment (for `AWS_ENDPOINT_URL_SQS`). @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Builds the CloudFormation client for `--stack` (injectable for tests). */
   cloudFormation?: (config: { region?: string; endpoint?: string }) => CloudFormationClient;
 }
@@ -70,8 +72,9 @@ export async function resolveTarget(options: TargetOptions, deps: ResolveDeps): 
     throw new CliUsageError('no dead-letter queue: give --from <dlq-url>, --stack <name> or --local');
   const sqsConfig: SQSClientConfig = {
     ...(region && { region }),
+    ...(endpoint && { endpoint }),
     // An explicit endpoint (an emulator) serves every queue, whatever host its URL names.
-    ...(endpoint && { endpoint, useQueueUrlAsEndpoint: false }),
+    ...((endpoint || (deps.env ?? process.env).AWS_ENDPOINT_URL_SQS) && { useQueueUrlAsEndpoint: false }),
     ...(local && { credentials: LOCAL_CREDENTIALS }),
   };
   return { from, ...(to && { to }), sqsConfig };

@@ -9,3 +9,6 @@ export * from './scanDlq.ts';
 export * from './summariseDlq.ts';
 export * from './TokenBucket.ts';
 export * from './types.ts';
+export * from './config.ts';
+export * from './handleReplayRequest.ts';
+export * from './replayRequest.ts';

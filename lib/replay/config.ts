@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { envVar, parseEnv, type Env } from '../config/parseEnv.ts';
+
+const ReplayEnvSchema = z.object({
+  DLQ_URL: envVar.url(),
+  QUEUE_URL: envVar.url(),
+  /** Stop sending when less than this much of the invocation is left, so the run ends cleanly. */
+  REPLAY_SAFETY_MARGIN_MS: envVar.int(1_000, 600_000).default(30_000),
+});
+
+/** The replay Lambda's configuration. */
+export interface ReplayConfig {
+  /** The dead-letter queue replayed from. */
+  dlqUrl: string;
+  /** The event queue replayed to. */
+  queueUrl: string;
+  /** Time kept in reserve at the end of an invocation. @default 30000 */
+  safetyMarginMs: number;
+}
+
+/**
+ * Reads the replay Lambda's environment once, at cold start (`DLQ_URL`, `QUEUE_URL`, both set by the stack);
+ * throws `ConfigError` naming every bad variable, never its value.
+ *
+ * @example
+ * const config = loadReplayConfig(); // process.env
+ */
+export function loadReplayConfig(env: Env = process.env): ReplayConfig {
+  const e = parseEnv(ReplayEnvSchema, env);
+  return { dlqUrl: e.DLQ_URL, queueUrl: e.QUEUE_URL, safetyMarginMs: e.REPLAY_SAFETY_MARGIN_MS };
+}
