@@ -105,7 +105,7 @@ async function settle(
     return current;
   }
   if (current.kind === 'dead-lettered') return current;
-  const routed = await routeFailure(entry.record, current.error, deps);
+  const routed = await routeFailure(entry.record, current.error, deps, logger);
   if (routed.kind === 'dead-lettered') {
     deps.metrics.deadLettered(routed.reason);
     logger.warn('dead-lettered', { reason: routed.reason, detail: routed.detail });

@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import { ApiError } from '../http/errors.ts';
 import { sendToDeadLetter } from '../queue/deadLetter.ts';
@@ -29,6 +30,7 @@ export async function routeFailure(
   record: SQSRecord,
   error: unknown,
   deps: SyncDeps,
+  logger: Logger = deps.logger,
 ): Promise<RoutedFailure> {
   const failure = classifyFailure(error);
   if (!failure.transient) {
@@ -41,7 +43,7 @@ export async function routeFailure(
       return { kind: 'dead-lettered', reason: failure.reason, detail: failure.detail };
     } catch (sendError) {
       const retry = classifyFailure(sendError);
-      deps.logger.error('dead-letter send failed; the record stays on the queue', {
+      logger.error('dead-letter send failed; the record stays on the queue', {
         failureReason: failure.reason,
         error: sendError,
       });
@@ -50,10 +52,11 @@ export async function routeFailure(
         sendError,
         { ...retry, detail: `${retry.detail} (was: ${failure.reason})` },
         deps,
+        logger,
       );
     }
   }
-  return retryLater(record, error, failure, deps);
+  return retryLater(record, error, failure, deps, logger);
 }
 
 async function retryLater(
@@ -61,6 +64,7 @@ async function retryLater(
   error: unknown,
   failure: { reason: string; detail: string },
   deps: SyncDeps,
+  logger: Logger,
 ): Promise<RoutedFailure> {
   const seconds = visibilityFor(record, error, deps);
   try {
@@ -69,7 +73,7 @@ async function retryLater(
     return { kind: 'retry', reason: failure.reason, detail: failure.detail, visibilitySeconds: seconds };
   } catch (visibilityError) {
     // The record is still a batch item failure; it just comes back after the queue's own timeout.
-    deps.logger.warn('could not change the visibility timeout', { error: visibilityError });
+    logger.warn('could not change the visibility timeout', { error: visibilityError });
     return { kind: 'retry', reason: failure.reason, detail: failure.detail };
   }
 }

@@ -2,6 +2,7 @@
 // and CRO simulators (node:http), an in-memory or DynamoDB (dynalite) state store, and the real sync
 // (`processBatch` with deps from `createCustomerSyncDeps`, exactly as the handler builds them) driven by
 // the Lambda-like SQS poller.
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   type Message,
@@ -182,18 +183,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-let eventSequence = 0;
-
 /** A customer CloudEvent for the harness tenant. */
 export function customerEvent(
   customerId: number,
   overrides: Partial<Omit<CustomerEvent, 'data'>> & { data?: Partial<CustomerEvent['data']> } = {},
 ): CustomerEvent {
-  eventSequence += 1;
   const { data, ...rest } = overrides;
   return {
     specversion: '1.0',
-    id: `evt-${Date.now()}-${eventSequence}`,
+    id: randomUUID(),
     source: `cro-software/tenants/${TENANT}`,
     type: 'crm.customer.updated',
     time: new Date().toISOString(),

@@ -1,0 +1,139 @@
+// The shipped bundle (dist/functions/customer-sync/index.mjs, CONTRACT §4) driven through fauxqs, configured
+// only by environment variables as Lambda would configure it.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { SqsLambdaPoller, type SqsHandler } from '../../../lib/local/index.ts';
+import { croCustomer } from '../../helpers/croCustomer.ts';
+import { DEFAULT_CRO_TOKEN, DEFAULT_IC_TOKEN } from '../../simulators/index.ts';
+import { attribute, customerEvent, endpointUrl, type Harness, startHarness } from './harness.ts';
+
+const ROOT = process.cwd();
+const BUNDLE = join(ROOT, 'dist/functions/customer-sync/index.mjs');
+const VAT = 'PT543219876';
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the bundle with `scripts/build.ts` (what `npm run build` runs) unless it is newer than the sources. */
+function ensureBundle(): void {
+  const built = (() => {
+    try {
+      return statSync(BUNDLE).mtimeMs;
+    } catch {
+      return 0;
+    }
+  })();
+  const sources = Math.max(newestSource(join(ROOT, 'lib')), newestSource(join(ROOT, 'functions')));
+  if (built < sources)
+    execFileSync(process.execPath, ['scripts/build.ts', 'customer-sync'], { cwd: ROOT, stdio: 'ignore' });
+}
+
+describe('the bundled customer-sync handler', () => {
+  let h: Harness;
+  let handler: SqsHandler;
+  const savedEnv = { ...process.env };
+  const output: string[] = [];
+
+  beforeAll(async () => {
+    ensureBundle();
+    h = await startHarness();
+    const dir = mkdtempSync(join(tmpdir(), 'crm-sync-'));
+    const secretFile = join(dir, 'credentials.json');
+    writeFileSync(
+      secretFile,
+      JSON.stringify({ invisibleCollectorToken: DEFAULT_IC_TOKEN, crmToken: DEFAULT_CRO_TOKEN }),
+    );
+    Object.assign(process.env, {
+      IC_API_URL: h.ic.url,
+      CRM_API_URL: h.cro.url,
+      CRM_TENANT_ID: '42',
+      CREDENTIALS_SECRET_ID: `file:${secretFile}`,
+      DLQ_URL: endpointUrl(h.local, h.dlq),
+      AWS_ENDPOINT_URL_SQS: h.local.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    });
+    delete process.env.STATE_TABLE_NAME;
+    ({ handler } = (await import(pathToFileURL(BUNDLE).href)) as { handler: SqsHandler });
+  }, 60_000);
+
+  afterAll(async () => {
+    process.env = savedEnv;
+    await h?.stop();
+  });
+
+  it('applies a batch and dead-letters its bad record, logging ids on every record line and no personal data', async () => {
+    h.cro.upsertCustomer(croCustomer({ id: 1, name: 'Acme Lda' }));
+    const event = customerEvent(1, { type: 'crm.customer.created', data: { vatNumber: VAT } });
+    const [goodId, badId] = await h.send([event, '{"specversion":"1.0"}']);
+    const poller = new SqsLambdaPoller({
+      sqs: h.local.sqs,
+      queueUrl: h.queue.url,
+      queueArn: h.queue.arn,
+      handler,
+    });
+    const capture = (chunk: string | Uint8Array) => {
+      output.push(String(chunk));
+      return true;
+    };
+    const spies = [
+      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
+
+    let outcomes;
+    try {
+      outcomes = await poller.drain();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+
+    expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
+    expect(h.ic.customerByExternalId('cro-42-1')).toMatchObject({ name: 'Acme Lda', vatNumber: VAT });
+    const [dead] = await h.dlqMessages();
+    expect(attribute(dead!, 'failure-reason')).toBe('invalid-event');
+    expect(attribute(dead!, 'source-message-id')).toBe(badId);
+
+    const lines = output
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const applied = lines.find((l) => l.message === 'applied');
+    expect(applied).toMatchObject({
+      eventId: event.id,
+      customerId: 1,
+      messageId: goodId,
+      service: 'customer-sync',
+    });
+    expect(lines.find((l) => l.message === 'dead-lettered')).toMatchObject({
+      messageId: badId,
+      reason: 'invalid-event',
+    });
+    for (const line of lines.filter((l) => typeof l.level === 'string'))
+      expect(Object.keys(line)).toEqual(expect.arrayContaining(['messageId']));
+    const text = output.join('');
+    for (const secret of [
+      VAT,
+      'billing@example.com',
+      '+351 210 000 000',
+      DEFAULT_IC_TOKEN,
+      DEFAULT_CRO_TOKEN,
+    ])
+      expect(text).not.toContain(secret);
+    // EMF metrics from Powertools are on stdout too.
+    expect(text).toContain('"Applied"');
+  });
+});
