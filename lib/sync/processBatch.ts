@@ -62,11 +62,12 @@ async function runUnit(
     } else {
       stepResults = await runStep(step, deps, budget, logger);
     }
-    for (const entry of entries) {
-      const result = await settle(entry, stepResults.get(entry.index), deps, logger);
-      results.set(entry.index, result);
-      if (result.kind === 'failed' && unit.messageGroupId !== undefined) blocked = true;
-    }
+    // The step's records are routed together (DLQ sends, visibility changes run in parallel).
+    const settled = await Promise.all(
+      entries.map((entry) => settle(entry, stepResults.get(entry.index), deps, logger)),
+    );
+    settled.forEach((result, n) => results.set(entries[n]!.index, result));
+    if (unit.messageGroupId !== undefined && settled.some((r) => r.kind === 'failed')) blocked = true;
   }
 }
 
