@@ -3,34 +3,19 @@
 // webhook secret, logger and metrics. The logic is `handleWebhook` (lib/webhook).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadWebhookConfig } from '../../lib/config/webhook.ts';
 import { createLogger, createMetrics, SERVICE_NAMES } from '../../lib/observability/index.ts';
-import { webhookSecretProvider } from '../../lib/secrets/index.ts';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../../lib/webhook/apiGateway.ts';
+import { createWebhookDeps } from '../../lib/webhook/createWebhookDeps.ts';
 import { handleWebhook } from '../../lib/webhook/handleWebhook.ts';
-import type { WebhookDeps } from '../../lib/webhook/types.ts';
 import { powertoolsWebhookMetrics } from '../../lib/webhook/webhookMetrics.ts';
 
 const config = loadWebhookConfig();
 const logger = createLogger(SERVICE_NAMES.webhook);
 const metrics = createMetrics(SERVICE_NAMES.webhook);
-const deps: WebhookDeps = {
-  tenantId: config.crmTenantId,
-  queueUrl: config.queueUrl,
-  // Few, short attempts: the sender retries a 503 anyway, and API Gateway gives up after 30 s.
-  sqs: new SQSClient({ useQueueUrlAsEndpoint: false, maxAttempts: 2 }),
-  secrets: webhookSecretProvider(config.webhookSecretId, { ttlMs: config.secretTtlMs }),
-  cro: {
-    signatureHeader: config.croSignatureHeader,
-    deliveryIdHeader: config.croDeliveryIdHeader,
-    encoding: config.croSignatureEncoding,
-  },
-  logger,
-  metrics: powertoolsWebhookMetrics(metrics),
-};
+const deps = createWebhookDeps(config, { logger, metrics: powertoolsWebhookMetrics(metrics) });
 
 /** The handler without middlewares: one HTTP request → one HTTP result. */
 export const run = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> =>

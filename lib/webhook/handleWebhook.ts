@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { EnqueueError, enqueueEvents } from '../queue/enqueueEvents.ts';
 import { croDeliveryToEvent } from './croDelivery.ts';
 import {
@@ -27,18 +26,17 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
  * const response = await handleWebhook({ method: 'POST', headers, body: Buffer.from(text) }, deps);
  */
 export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
-  let logger = deps.logger;
+  // Keys go on each line (not appendKeys): the local stack serves concurrent requests with one logger.
+  let keys: Record<string, string> = {};
   try {
     if (request.method !== 'POST') throw new WebhookMethodError(request.method);
     const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     if (request.body.length > limit) throw new WebhookPayloadTooLargeError(request.body.length, limit);
     const verified = await verifyRequest(request, deps);
-    logger = deps.logger.createChild({
-      persistentKeys:
-        verified.scheme === 'cro'
-          ? { scheme: verified.scheme, deliveryId: verified.deliveryId ?? '(none)' }
-          : { scheme: verified.scheme, webhookId: verified.webhookId },
-    });
+    keys =
+      verified.scheme === 'cro'
+        ? { scheme: verified.scheme, deliveryId: verified.deliveryId ?? '(none)' }
+        : { scheme: verified.scheme, webhookId: verified.webhookId };
     const accepted: AcceptedEvent[] =
       verified.scheme === 'cro'
         ? [croDeliveryToEvent(request.body, verified.deliveryId, deps.tenantId)]
@@ -46,10 +44,14 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
     await enqueue(accepted, deps);
     const ids = accepted.map((a) => a.event.id);
     deps.metrics.accepted(ids.length);
-    logger.info('accepted', { eventIds: ids, customerIds: accepted.map((a) => a.event.data.customerId) });
+    deps.logger.info('accepted', {
+      ...keys,
+      eventIds: ids,
+      customerIds: accepted.map((a) => a.event.data.customerId),
+    });
     return { status: 202, headers: JSON_HEADERS, body: { accepted: ids } };
   } catch (error) {
-    return rejection(error, deps, logger);
+    return rejection(error, deps, Object.keys(keys).length > 0 ? keys : unverifiedKeys(request));
   }
 }
 
@@ -71,16 +73,28 @@ async function enqueue(accepted: readonly AcceptedEvent[], deps: WebhookDeps): P
   }
 }
 
-function rejection(error: unknown, deps: WebhookDeps, logger: Logger): WebhookResponse {
+// Before verification the ids are only claims, logged as such (a short, printable prefix).
+function unverifiedKeys(request: WebhookRequest): Record<string, string> {
+  const claimed = request.headers['webhook-id'];
+  return claimed === undefined
+    ? {}
+    : { claimedWebhookId: claimed.replace(/[^\x21-\x7e]/g, '?').slice(0, 100) };
+}
+
+function rejection(error: unknown, deps: WebhookDeps, keys: Record<string, string>): WebhookResponse {
+  const { logger } = deps;
   if (!(error instanceof WebhookError)) {
     // A bug, not bad input: 500, and the sender retries. Logged by name only (the message could quote input).
     deps.metrics.rejected(500);
-    logger.error('unexpected failure', { errorName: error instanceof Error ? error.name : typeof error });
+    logger.error('unexpected failure', {
+      ...keys,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
     return { status: 500, headers: JSON_HEADERS, body: { error: 'internal error' } };
   }
   deps.metrics.rejected(error.status);
   const log = error.status >= 500 ? logger.error.bind(logger) : logger.warn.bind(logger);
-  log('rejected', { status: error.status, reason: error.reason, detail: error.message });
+  log('rejected', { ...keys, status: error.status, reason: error.reason, detail: error.message });
   const body: Record<string, unknown> = { error: error.publicMessage };
   if (error instanceof WebhookPayloadError && error.issues.length > 0) body.issues = error.issues;
   const headers: Record<string, string> = { ...JSON_HEADERS };

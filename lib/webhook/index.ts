@@ -8,3 +8,4 @@ export * from './verifyCroSignature.ts';
 export * from './verifyRequest.ts';
 export * from './verifyStandardSignature.ts';
 export * from './webhookMetrics.ts';
+export * from './createWebhookDeps.ts';
