@@ -16,7 +16,10 @@ export interface ScanDlqOptions {
   visibilityTimeoutSeconds?: number;
   /** Long-poll wait per receive: 0 may miss messages on a near-empty standard queue. @default 1 */
   waitTimeSeconds?: number;
-  /** Consecutive receives bringing no message not seen before that end the scan. @default 2 */
+  /**
+   * Consecutive receives bringing no message not seen before that end the scan. One is enough with long
+   * polling (`waitTimeSeconds` > 0 asks every SQS server, short polling only a sample). @default 1 (2 when `waitTimeSeconds` is 0)
+   */
   idleReceives?: number;
   /** Hard bound on receives, whatever happens. @default 10000 */
   maxReceives?: number;
@@ -44,7 +47,7 @@ export interface ScanResult {
  * Walks a queue once: receives up to 10 messages at a time (with every system and message attribute),
  * hands the ones it has not seen before to `visit`, and keeps every received message hidden until the end,
  * so a message the visitor skips is not received again and again. The scan ends after `idleReceives`
- * receives in a row bring nothing new (a message whose visibility ran out and came back is not new), when
+ * receive(s) in a row bring nothing new (a message whose visibility ran out and came back is not new), when
  * the visitor says stop, or after `maxReceives`; then every message still held — skipped, copied, listed —
  * gets visibility 0 back, so the queue looks as before minus what the visitor deleted.
  *
@@ -55,7 +58,7 @@ export interface ScanResult {
  */
 export async function scanDlq(options: ScanDlqOptions, visit: ScanVisitor): Promise<ScanResult> {
   const { sqs, queueUrl } = options;
-  const idleReceives = options.idleReceives ?? 2;
+  const idleReceives = options.idleReceives ?? (options.waitTimeSeconds === 0 ? 2 : 1);
   const maxReceives = options.maxReceives ?? 10_000;
   const held = new Map<string, string>(); // message id → its latest receipt handle
   const seen = new Set<string>();
