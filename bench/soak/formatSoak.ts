@@ -1,0 +1,60 @@
+import type { SoakResult } from '../soakRun.ts';
+import { formatTable, mark } from '../support/table.ts';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The soak's human-readable report. */
+export function formatSoak(r: SoakResult): string {
+  const f = r.config.faults;
+  const pct = (rate: number | undefined) => `${Math.round((rate ?? 0) * 100)}%`;
+  const lines = [
+    `crm-sync soak — ${r.sent.changes} changes over ${r.config.customers} customers, ${r.config.containers} containers, seed ${r.config.seed}`,
+    `faults on both APIs: ${pct(f.serverErrorRate)} 5xx, ${pct(f.rateLimitRate)} 429 (Retry-After ${f.retryAfterSeconds ?? 1} s), ${pct(f.timeoutRate)} timeouts; tokens rotated midway`,
+    `sent ${r.sent.messages} messages: ${r.sent.changes} changes, ${r.sent.duplicates} duplicate deliveries, ${r.sent.invalid} invalid; shuffled`,
+    '',
+    formatTable(
+      ['phase', 'duration', 'handled', 'dead-lettered', 'redriven', 'lost'],
+      [
+        [
+          'under faults',
+          seconds(r.underFaults.durationMs),
+          r.underFaults.dispositions.handled,
+          r.underFaults.dispositions['dead-lettered'],
+          r.underFaults.dispositions.redriven,
+          r.underFaults.dispositions.lost,
+        ],
+      ],
+    ),
+    `DLQ under faults by reason: ${JSON.stringify(r.underFaults.deadLetteredByReason)}`,
+    `replay after the fix: ${r.replay.replayed} replayed, ${r.replay.failed} failed, ${seconds(r.replay.durationMs)}`,
+    `batches ${r.batches}, records retried ${r.retriedRecords}, poll errors ${r.pollErrors}`,
+    '',
+    formatTable(
+      ['API', 'calls', 'ok', '5xx', '429', '401', '404', '409', 'abandoned', 'other 4xx'],
+      Object.entries(r.api).map(([api, t]) => [
+        api,
+        t.calls,
+        t.ok,
+        t.serverErrors,
+        t.rateLimited,
+        t.unauthorized,
+        t.notFound,
+        t.conflicts,
+        t.abandoned,
+        t.otherErrors,
+      ]),
+    ),
+    `API calls per change: IC ${perChange(r, 'ic')}, CRO ${perChange(r, 'cro')} (faulted attempts included)`,
+    '',
+    formatTable(
+      ['check', '', 'detail'],
+      r.checks.map((c) => [c.name, mark(c.ok), c.detail]),
+    ),
+    `total ${seconds(r.durationMs)}`,
+  ];
+  return lines.join('\n');
+}
+
+function perChange(r: SoakResult, api: string): string {
+  return ((r.api[api]?.calls ?? 0) / Math.max(1, r.sent.changes)).toFixed(2);
+}

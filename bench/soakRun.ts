@@ -1,0 +1,364 @@
+// The fault-injection soak shared by `npm run soak` (bench/soak.ts) and the test suite
+// (test/integration/soak/soak.test.ts): real SQS protocol (fauxqs, redrive to the DLQ), several simulated
+// Lambda containers polling concurrently, DynamoDB state (dynalite), both API simulators with faults, a
+// token rotation midway, duplicates, shuffled order and permanently invalid events; then the checks.
+import { SqsLambdaPoller } from '../lib/local/SqsLambdaPoller.ts';
+import { inspectDlq } from '../lib/replay/inspectDlq.ts';
+import { replayMessages } from '../lib/replay/replayMessages.ts';
+import type { DlqMessage } from '../lib/replay/types.ts';
+import { croCustomer } from '../test/helpers/croCustomer.ts';
+import { type FaultOptions, seededRandom } from '../test/simulators/index.ts';
+import { INITIAL_TOKENS, startServices } from './services/startServices.ts';
+import { type ApiTally, CallTally } from './soak/CallTally.ts';
+import type { ContainerFactory } from './soak/containers.ts';
+import { checkFinalState, type FinalStateCheck } from './soak/finalState.ts';
+import { type Disposition, Ledger } from './soak/Ledger.ts';
+import { invalidBodies } from './soak/plan.ts';
+import { produce } from './soak/produce.ts';
+import { waitForDrain } from './soak/queueState.ts';
+import { createCredentialsFile } from './support/credentialsFile.ts';
+
+/** Issue 6's fault mix: 10% 5xx, 5% 429 with Retry-After, 2% timeouts (on every route of both APIs). */
+export const SOAK_FAULTS: FaultOptions = {
+  serverErrorRate: 0.1,
+  rateLimitRate: 0.05,
+  retryAfterSeconds: 1,
+  timeoutRate: 0.02,
+  timeoutMs: 3_000,
+};
+
+export interface SoakOptions {
+  /** CRM changes, one CloudEvent each. */
+  changes: number;
+  customers: number;
+  /** Permanently invalid events mixed in. */
+  invalid: number;
+  /** @default 0.2 */
+  duplicateRate?: number;
+  /** @default 0.5 */
+  snapshotRate?: number;
+  /** @default SOAK_FAULTS */
+  faults?: FaultOptions;
+  /** Concurrent pollers (Lambda containers). */
+  containers: number;
+  containerFactory: ContainerFactory;
+  /** @default 1 */
+  seed?: number;
+  /** Changes per shuffled window. @default 100 */
+  windowSize?: number;
+  /** The simulated function timeout. @default 20000 */
+  lambdaTimeoutMs?: number;
+  /** Main queue visibility timeout, seconds. @default 30 */
+  visibilityTimeoutSeconds?: number;
+  /** @default 8 */
+  maxReceiveCount?: number;
+  /** How long each drain may take before the run is declared stuck. @default 600000 */
+  drainTimeoutMs?: number;
+  /** Extra customer-sync variables. */
+  env?: Record<string, string>;
+  onProgress?: (line: string) => void;
+}
+
+/** One verdict of the soak. */
+export interface SoakCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface SoakResult {
+  config: {
+    changes: number;
+    customers: number;
+    invalid: number;
+    containers: number;
+    faults: FaultOptions;
+    seed: number;
+  };
+  sent: { messages: number; changes: number; duplicates: number; invalid: number };
+  /** With faults on, before any replay. */
+  underFaults: {
+    durationMs: number;
+    dispositions: Record<Disposition, number>;
+    deadLetteredByReason: Record<string, number>;
+    queueDrained: boolean;
+  };
+  replay: { replayed: number; failed: number; durationMs: number; queueDrained: boolean };
+  final: {
+    dlqByReason: Record<string, number>;
+    validEvents: number;
+    handledEvents: number;
+    handledPercent: number;
+    state: FinalStateCheck;
+  };
+  /** Permanently invalid messages: how they were received and dead-lettered. */
+  permanent: { sent: number; firstAttemptOnly: number; withExpectedReason: number };
+  api: Record<string, ApiTally>;
+  batches: number;
+  retriedRecords: number;
+  pollErrors: number;
+  durationMs: number;
+  checks: SoakCheck[];
+}
+
+/** The customer-sync settings of a soak (short timeouts so injected timeouts cost ~1 s). */
+const SOAK_ENV = {
+  IC_TIMEOUT_MS: '1000',
+  CRM_TIMEOUT_MS: '1000',
+  TIME_MARGIN_MS: '2000',
+  SYNC_CONCURRENCY: '10',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
+
+/**
+ * Runs the soak end to end and returns the figures and the checks. Never throws for a failed check
+ * (the caller decides); throws only when the soak itself cannot run.
+ *
+ * @example
+ * const result = await runSoak({ changes: 300, customers: 60, invalid: 4, containers: 3, containerFactory });
+ * expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+ */
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const started = Date.now();
+  const progress = options.onProgress ?? (() => undefined);
+  const seed = options.seed ?? 1;
+  const random = seededRandom(seed);
+  const faults = { ...(options.faults ?? SOAK_FAULTS), seed };
+  const services = await startServices({
+    maxReceiveCount: options.maxReceiveCount ?? 8,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
+  });
+  const { sqs, queue, dlq } = services.sqs;
+  const credentials = createCredentialsFile(INITIAL_TOKENS);
+  const tally = new CallTally({ ic: services.ic, cro: services.cro });
+  const ledger = new Ledger();
+  const pollers: SqsLambdaPoller[] = [];
+  const fold = setInterval(() => tally.fold(), 2_000);
+  try {
+    const env = { ...services.env, CREDENTIALS_SECRET_ID: credentials.secretId, ...SOAK_ENV, ...options.env };
+    const customers = Math.min(options.customers, options.changes);
+    const customerIds = Array.from({ length: customers }, (_, i) => i + 1);
+    services.cro.seedCustomers(customerIds.map((id) => croCustomer({ id, name: `Customer ${id}` })));
+    for (let index = 0; index < options.containers; index += 1) {
+      const handler = await options.containerFactory(index, env, services);
+      pollers.push(
+        new SqsLambdaPoller({
+          sqs,
+          queueUrl: queue.url,
+          queueArn: queue.arn,
+          handler,
+          batchSize: 10,
+          timeoutMs: options.lambdaTimeoutMs ?? 20_000,
+          waitTimeSeconds: 1,
+          functionName: `customer-sync-${index}`,
+          onBatch: ledger.onBatch,
+        }),
+      );
+    }
+    services.ic.setFaults(faults);
+    services.cro.setFaults({ ...faults, seed: seed + 1 });
+    for (const poller of pollers) poller.start();
+
+    const invalid = invalidBodies(options.invalid);
+    progress(
+      `sending ${options.changes} changes over ${customers} customers (+${Math.round((options.duplicateRate ?? 0.2) * 100)}% duplicates, ${invalid.length} invalid) to ${options.containers} containers`,
+    );
+    await produce({
+      sqs,
+      queueUrl: queue.url,
+      cro: services.cro,
+      ledger,
+      random,
+      changes: options.changes,
+      customers,
+      invalid,
+      duplicateRate: options.duplicateRate ?? 0.2,
+      snapshotRate: options.snapshotRate ?? 0.5,
+      windowSize: options.windowSize ?? 100,
+      midway: () => {
+        // Rotation as Secrets Manager does it: the secret changes, and the old tokens stop working at once.
+        const rotated = {
+          invisibleCollectorToken: 'ic-rotated-token',
+          crmToken: 'cro-rotated.payload.signature',
+        };
+        credentials.write(rotated);
+        services.ic.setTokens([rotated.invisibleCollectorToken]);
+        services.cro.setTokens([rotated.crmToken]);
+        progress('tokens rotated');
+      },
+      onProgress: (sent) => progress(`sent ${sent}/${options.changes} changes`),
+    });
+    const drainTimeoutMs = options.drainTimeoutMs ?? 600_000;
+    let lastReport = 0;
+    const onTick = (depth: number) => {
+      if (Date.now() - lastReport > 5_000) {
+        lastReport = Date.now();
+        progress(`waiting for the queue to drain: ${depth} messages left (some backing off)`);
+      }
+    };
+    const drained = await waitForDrain(sqs, queue.url, { timeoutMs: drainTimeoutMs, onTick });
+    const underFaultsMs = Date.now() - started;
+    const dlqRows = (await inspectDlq({ sqs, from: dlq.url, waitTimeSeconds: 0 })).messages;
+    ledger.noteDlq(dlqRows);
+    const dispositions = ledger.dispositions(dlqRows);
+    progress(`under faults: queue ${drained ? 'drained' : 'NOT drained'}, ${dlqRows.length} in the DLQ`);
+
+    // "Fix" the APIs, then replay the whole DLQ (permanently invalid events come straight back to it).
+    services.ic.setFaults({});
+    services.cro.setFaults({});
+    const replayStarted = Date.now();
+    const replay = await replayMessages({ sqs, from: dlq.url, to: queue.url, waitTimeSeconds: 0 });
+    const replayDrained = await waitForDrain(sqs, queue.url, { timeoutMs: drainTimeoutMs, onTick });
+    const replayMs = Date.now() - replayStarted;
+    const finalRows = (await inspectDlq({ sqs, from: dlq.url, waitTimeSeconds: 0 })).messages;
+    ledger.noteDlq(finalRows);
+    progress(`replayed ${replay.replayed}; ${finalRows.length} left in the DLQ`);
+
+    await Promise.all(pollers.map((poller) => poller.stop()));
+    pollers.length = 0;
+    tally.fold({ final: true });
+    // Every customer has at least one change (the first `customers` changes cover them all).
+    const state = checkFinalState(services.ic, services.cro, customerIds);
+    return summarise({
+      options: { ...options, customers, seed, faults },
+      ledger,
+      dlqRows,
+      finalRows,
+      dispositions,
+      drained,
+      replayDrained,
+      replay,
+      state,
+      api: tally.totals,
+      timings: { underFaultsMs, replayMs, totalMs: Date.now() - started },
+    });
+  } finally {
+    clearInterval(fold);
+    await Promise.all(pollers.map((poller) => poller.stop()));
+    credentials.remove();
+    await services.stop();
+  }
+}
+
+function summarise(input: {
+  options: SoakOptions & { customers: number; seed: number; faults: FaultOptions };
+  ledger: Ledger;
+  dlqRows: DlqMessage[];
+  finalRows: DlqMessage[];
+  dispositions: Map<string, Disposition>;
+  drained: boolean;
+  replayDrained: boolean;
+  replay: { replayed: number; failed: number };
+  state: FinalStateCheck;
+  api: Record<string, ApiTally>;
+  timings: { underFaultsMs: number; replayMs: number; totalMs: number };
+}): SoakResult {
+  const { ledger, dlqRows, finalRows, dispositions, state, options } = input;
+  const sentMessages = [...ledger.sent.values()];
+  const count = <T extends string>(values: readonly T[]) =>
+    values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
+  const dispositionCounts = {
+    handled: 0,
+    'dead-lettered': 0,
+    redriven: 0,
+    lost: 0,
+    ...count([...dispositions.values()]),
+  };
+
+  const invalidSent = sentMessages.filter((m) => m.kind === 'invalid');
+  const rowBySource = new Map(dlqRows.map((row) => [row.sourceMessageId, row]));
+  const firstAttemptOnly = invalidSent.filter((m) => {
+    const receives = ledger.receives.get(m.messageId) ?? [];
+    return receives.length === 1 && receives[0] === 1;
+  }).length;
+  const withExpectedReason = invalidSent.filter(
+    (m) => rowBySource.get(m.messageId)?.reason === m.expectedReason,
+  ).length;
+
+  const validEventIds = new Set(sentMessages.filter((m) => m.kind === 'change').map((m) => m.eventId!));
+  const handled = ledger.handledEventIds();
+  const handledEvents = [...validEventIds].filter((id) => handled.has(id)).length;
+  const finalByReason = count(finalRows.map((row) => row.reason));
+  const invalidReasons = new Set(invalidSent.map((m) => m.expectedReason));
+  const finalOnlyInvalid =
+    finalRows.length === invalidSent.length && finalRows.every((row) => invalidReasons.has(row.reason));
+  const rowsWithoutReason = dlqRows.filter((row) => row.reason === '').length;
+
+  const checks: SoakCheck[] = [
+    {
+      name: '0 lost: every message handled or in the DLQ with a reason',
+      ok: input.drained && dispositionCounts.lost === 0 && rowsWithoutReason === 0,
+      detail: `${dispositionCounts.handled} handled, ${dispositionCounts['dead-lettered']} dead-lettered by the function, ${dispositionCounts.redriven} redriven after maxReceiveCount, ${dispositionCounts.lost} lost${input.drained ? '' : ' (queue did not drain)'}`,
+    },
+    {
+      name: 'permanent failures dead-lettered on their first attempt',
+      ok: firstAttemptOnly === invalidSent.length && withExpectedReason === invalidSent.length,
+      detail: `${invalidSent.length} invalid: ${firstAttemptOnly} received exactly once (receive count 1), ${withExpectedReason} in the DLQ with the expected failure-reason`,
+    },
+    {
+      name: 'after the fix, replaying the DLQ handles 100% of valid events',
+      ok: input.replayDrained && input.replay.failed === 0 && handledEvents === validEventIds.size,
+      detail: `${input.replay.replayed} replayed; ${handledEvents}/${validEventIds.size} valid events applied or superseded`,
+    },
+    {
+      name: 'the DLQ ends with exactly the permanently invalid events',
+      ok: finalOnlyInvalid,
+      detail: `${finalRows.length} left: ${JSON.stringify(finalByReason)}`,
+    },
+    {
+      name: '0 stale: each IC customer equals its latest CRM state',
+      ok: state.stale === 0 && state.missing === 0,
+      detail: `${state.upToDate}/${state.customers} up to date, ${state.stale} stale, ${state.missing} missing${state.examples.length > 0 ? ` (e.g. customers ${state.examples.join(', ')})` : ''}`,
+    },
+    {
+      name: 'no duplicate registrations',
+      ok: state.duplicateRegistrations === 0 && state.icCustomers === state.customers,
+      detail: `${state.icCustomers} IC customers for ${state.customers} CRM customers, ${state.duplicateRegistrations} external ids registered twice`,
+    },
+  ];
+
+  return {
+    config: {
+      changes: options.changes,
+      customers: options.customers,
+      invalid: options.invalid,
+      containers: options.containers,
+      faults: options.faults,
+      seed: options.seed,
+    },
+    sent: {
+      messages: sentMessages.length,
+      changes: validEventIds.size,
+      duplicates: sentMessages.filter((m) => m.kind === 'duplicate').length,
+      invalid: invalidSent.length,
+    },
+    underFaults: {
+      durationMs: input.timings.underFaultsMs,
+      dispositions: dispositionCounts,
+      deadLetteredByReason: count(dlqRows.map((row) => row.reason)),
+      queueDrained: input.drained,
+    },
+    replay: {
+      replayed: input.replay.replayed,
+      failed: input.replay.failed,
+      durationMs: input.timings.replayMs,
+      queueDrained: input.replayDrained,
+    },
+    final: {
+      dlqByReason: finalByReason,
+      validEvents: validEventIds.size,
+      handledEvents,
+      handledPercent:
+        validEventIds.size === 0 ? 100 : Number(((100 * handledEvents) / validEventIds.size).toFixed(2)),
+      state,
+    },
+    permanent: { sent: invalidSent.length, firstAttemptOnly, withExpectedReason },
+    api: input.api,
+    batches: ledger.batches,
+    retriedRecords: ledger.retriedRecords,
+    pollErrors: ledger.handlerErrors,
+    durationMs: input.timings.totalMs,
+    checks,
+  };
+}
