@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
-import { type LocalSqs, startLocalSqs } from '../../../lib/local/index.ts';
+import {
+  DeleteQueueCommand,
+  type SendMessageBatchCommandInput,
+  type SendMessageBatchCommandOutput,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalSqs, startLocalSqs } from '../../../lib/local/index.ts';
 import { replayMessages, type ReplayOptions } from '../../../lib/replay/index.ts';
 import {
   deadLetterByRedrive,
@@ -207,5 +213,47 @@ describe('replayMessages (fauxqs)', () => {
 
     expect(summary).toMatchObject({ replayed: 0, failed: 30, stoppedBy: 'failures' });
     expect(await drainQueue(local.sqs, pair.dlq.url)).toHaveLength(40);
+  });
+
+  it('does not replay again a message it sent that fails again during the same run (no endless loop)', async () => {
+    const pair = await freshPair();
+    for (let i = 1; i <= 12; i += 1) await deadLetterDirectly(local.sqs, pair, eventBody(i));
+    // A consumer that fails every replayed event at once: each successful send is dead-lettered again with
+    // the new message id as source-message-id, as customer-sync does.
+    const sqs = new SQSClient({
+      endpoint: local.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      useQueueUrlAsEndpoint: false,
+    });
+    sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName !== 'SendMessageBatchCommand') return result;
+        const input = args.input as SendMessageBatchCommandInput;
+        for (const sent of (result.output as SendMessageBatchCommandOutput).Successful ?? []) {
+          const entry = input.Entries!.find((e) => e.Id === sent.Id)!;
+          await local.sqs.send(
+            new SendMessageCommand({
+              QueueUrl: pair.dlq.url,
+              MessageBody: entry.MessageBody,
+              MessageAttributes: {
+                'failure-reason': { DataType: 'String', StringValue: 'vat-conflict' },
+                'source-message-id': { DataType: 'String', StringValue: sent.MessageId! },
+              },
+            }),
+          );
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'failAgainAtOnce' },
+    );
+
+    const summary = await replayMessages({ sqs, from: pair.dlq.url, to: pair.queue.url, ...fast });
+    sqs.destroy();
+
+    expect(summary).toMatchObject({ replayed: 12, skippedFailedAgain: 12, stoppedBy: 'drained' });
+    expect(await drainQueue(local.sqs, pair.queue.url)).toHaveLength(12);
+    expect(await drainQueue(local.sqs, pair.dlq.url)).toHaveLength(12);
   });
 });
