@@ -9,7 +9,7 @@ import type { DlqMessage } from '../lib/replay/types.ts';
 import { croCustomer } from '../test/helpers/croCustomer.ts';
 import { type FaultOptions, seededRandom } from '../test/simulators/index.ts';
 import { INITIAL_TOKENS, startServices } from './services/startServices.ts';
-import { type ApiTally, CallTally } from './soak/CallTally.ts';
+import { type ApiTally, CallTally, tallySince } from './soak/CallTally.ts';
 import type { ContainerFactory } from './soak/containers.ts';
 import { checkFinalState, type FinalStateCheck } from './soak/finalState.ts';
 import { type Disposition, Ledger } from './soak/Ledger.ts';
@@ -94,6 +94,8 @@ export interface SoakResult {
   /** Permanently invalid messages: how they were received and dead-lettered. */
   permanent: { sent: number; firstAttemptOnly: number; withExpectedReason: number };
   api: Record<string, ApiTally>;
+  /** Calls answered after the token rotation (the old tokens get 401 from then on). */
+  afterRotation: Record<string, ApiTally>;
   batches: number;
   retriedRecords: number;
   pollErrors: number;
@@ -135,6 +137,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const ledger = new Ledger();
   const pollers: SqsLambdaPoller[] = [];
   const fold = setInterval(() => tally.fold(), 2_000);
+  let atRotation: Record<string, ApiTally> = structuredClone(tally.totals);
   try {
     const env = { ...services.env, CREDENTIALS_SECRET_ID: credentials.secretId, ...SOAK_ENV, ...options.env };
     const customers = Math.min(options.customers, options.changes);
@@ -182,6 +185,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           invisibleCollectorToken: 'ic-rotated-token',
           crmToken: 'cro-rotated.payload.signature',
         };
+        tally.fold();
+        atRotation = structuredClone(tally.totals);
         credentials.write(rotated);
         services.ic.setTokens([rotated.invisibleCollectorToken]);
         services.cro.setTokens([rotated.crmToken]);
@@ -231,6 +236,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       replay,
       state,
       api: tally.totals,
+      afterRotation: tallySince(atRotation, tally.totals),
       timings: { underFaultsMs, replayMs, totalMs: Date.now() - started },
     });
   } finally {
@@ -252,6 +258,7 @@ function summarise(input: {
   replay: { replayed: number; failed: number };
   state: FinalStateCheck;
   api: Record<string, ApiTally>;
+  afterRotation: Record<string, ApiTally>;
   timings: { underFaultsMs: number; replayMs: number; totalMs: number };
 }): SoakResult {
   const { ledger, dlqRows, finalRows, dispositions, state, options } = input;
@@ -355,6 +362,7 @@ function summarise(input: {
     },
     permanent: { sent: invalidSent.length, firstAttemptOnly, withExpectedReason },
     api: input.api,
+    afterRotation: input.afterRotation,
     batches: ledger.batches,
     retriedRecords: ledger.retriedRecords,
     pollErrors: ledger.handlerErrors,

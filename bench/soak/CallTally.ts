@@ -79,3 +79,18 @@ function add(tally: ApiTally, call: RecordedCall): void {
   else if (call.status === 409) tally.conflicts += 1;
   else tally.otherErrors += 1;
 }
+
+/** `after` − `before`, per API and counter (e.g. the calls made since a token rotation). */
+export function tallySince(
+  before: Record<string, ApiTally>,
+  after: Record<string, ApiTally>,
+): Record<string, ApiTally> {
+  const out: Record<string, ApiTally> = {};
+  for (const [api, totals] of Object.entries(after)) {
+    const base = before[api] ?? emptyTally();
+    out[api] = Object.fromEntries(
+      Object.entries(totals).map(([key, value]) => [key, value - base[key as keyof ApiTally]]),
+    ) as unknown as ApiTally;
+  }
+  return out;
+}

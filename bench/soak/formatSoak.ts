@@ -44,6 +44,9 @@ export function formatSoak(r: SoakResult): string {
         t.otherErrors,
       ]),
     ),
+    `after the token rotation: ${Object.entries(r.afterRotation)
+      .map(([api, t]) => `${api} ${t.unauthorized} × 401, ${t.ok} ok`)
+      .join('; ')}`,
     `API calls per change: IC ${perChange(r, 'ic')}, CRO ${perChange(r, 'cro')} (faulted attempts included)`,
     '',
     formatTable(
