@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import { formatAge, renderReplaySummary, renderTable } from '../../../../lib/cli/format.ts';
+import type { ReplaySummary } from '../../../../lib/replay/index.ts';
+
+const summary = (overrides: Partial<ReplaySummary> = {}): ReplaySummary => ({
+  from: 'dlq',
+  to: 'q',
+  dryRun: false,
+  copy: false,
+  scanned: 5,
+  matched: 3,
+  replayed: 3,
+  skippedByFilter: 2,
+  skippedFailedAgain: 0,
+  failed: 0,
+  failures: [],
+  stoppedBy: 'drained',
+  ...overrides,
+});
+
+describe('formatAge', () => {
+  it.each([
+    [0, '0s'],
+    [59_999, '59s'],
+    [60_000, '1m'],
+    [90 * 60_000, '1h 30m'],
+    [(2 * 24 + 4) * 3_600_000, '2d 4h'],
+  ])('shows %d ms as %s', (ms, text) => {
+    expect(formatAge(ms)).toBe(text);
+  });
+});
+
+describe('renderTable', () => {
+  it('pads every column to its widest cell under a header rule', () => {
+    expect(renderTable(['id', 'reason'], [['m-1', 'vat-conflict']])).toBe(
+      'id   reason\n---  ------------\nm-1  vat-conflict',
+    );
+  });
+});
+
+describe('renderReplaySummary', () => {
+  it('says how many were replayed, skipped by filter and failed', () => {
+    expect(renderReplaySummary(summary())).toBe(
+      'replayed 3, skipped by filter 2, failed 0 (scanned 5; no more matching messages)',
+    );
+  });
+
+  it('lists each failed message with what it means for the operator', () => {
+    const text = renderReplaySummary(
+      summary({
+        replayed: 1,
+        failed: 2,
+        stoppedBy: 'failures',
+        failures: [
+          { messageId: 'm-1', stage: 'send', error: 'QueueDoesNotExist' },
+          { messageId: 'm-2', stage: 'delete', error: 'ReceiptHandleIsInvalid' },
+        ],
+      }),
+    );
+    expect(text).toContain('stopped after repeated send failures');
+    expect(text).toContain('not sent, still in the DLQ: m-1 (QueueDoesNotExist)');
+    expect(text).toContain('sent but not deleted from the DLQ');
+  });
+
+  it('words a dry run and a copy differently', () => {
+    expect(renderReplaySummary(summary({ dryRun: true, replayed: 0 }))).toMatch(/^would replay 3,/);
+    expect(renderReplaySummary(summary({ copy: true }))).toMatch(/^copied 3,/);
+  });
+});
