@@ -40,7 +40,8 @@ export async function processBatch(
   const batchItemFailures = entries
     .filter((entry) => results.get(entry.index)?.kind === 'failed' || !results.has(entry.index))
     .map((entry) => ({ itemIdentifier: entry.record.messageId }));
-  if (batchItemFailures.length > 0) deps.metrics.retried(batchItemFailures.length);
+  // Emitted even when 0: a steady series for alarms, and the EMF buffer is never empty.
+  deps.metrics.retried(batchItemFailures.length);
   return { batchItemFailures };
 }
 

@@ -1,12 +1,13 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as MetricUnitType } from '@aws-lambda-powertools/metrics/types';
+import type { ApiName } from '../http/errors.ts';
 import { DIMENSION, METRIC } from '../observability/names.ts';
 
 /** Why an event needed no write (the `why` dimension of `Skipped`). */
 export type SkipReason = 'duplicate' | 'unchanged' | 'stale' | 'coalesced';
 
 /** The third party an API call went to (the `api` dimension). */
-export type ApiName = 'invisible-collector' | 'cro';
+export type { ApiName };
 
 /**
  * The metrics customer-sync emits (names in `lib/observability/names.ts`), behind a small interface so
