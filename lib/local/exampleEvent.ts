@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { CustomerEvent } from '../events/schemas.ts';
+
+/**
+ * A `crm.customer.updated` event for one of the local stack's seeded customers. It carries a VAT number so
+ * the first sync can register the customer in Invisible Collector (IC requires one for a new customer).
+ *
+ * @example
+ * const body = JSON.stringify(exampleEvent(42, 1));
+ */
+export function exampleEvent(tenantId: number, customerId: number): CustomerEvent {
+  return {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: `cro-software/tenants/${tenantId}`,
+    type: 'crm.customer.updated',
+    time: new Date().toISOString(),
+    subject: `customers/${customerId}`,
+    data: {
+      tenantId,
+      customerId,
+      vatNumber: `PT5${String(customerId).padStart(8, '0')}`,
+      locale: 'pt-PT',
+      attributes: { segment: 'local-example' },
+    },
+  };
+}
+
+/**
+ * A shell snippet that signs and posts an event with `curl`, computing a fresh Standard Webhooks signature
+ * with `openssl` (so it works whenever it is pasted, not only within the 5-minute tolerance).
+ */
+export function signedCurlExample(webhookUrl: string, secretFile: string, body: string): string {
+  return [
+    `BODY='${body.replace(/'/g, `'\\''`)}'`,
+    `ID="msg_$(date +%s%N)"; TS="$(date +%s)"`,
+    `KEY="$(cut -c7- ${secretFile} | base64 -d | od -An -vtx1 | tr -d ' \\n')"`,
+    `SIG="$(printf '%s' "$ID.$TS.$BODY" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$KEY" -binary | base64)"`,
+    `curl -sS -i -X POST '${webhookUrl}' -H 'content-type: application/json' \\`,
+    `  -H "webhook-id: $ID" -H "webhook-timestamp: $TS" -H "webhook-signature: v1,$SIG" --data-raw "$BODY"`,
+  ].join('\n');
+}

@@ -1,0 +1,246 @@
+import { resolve } from 'node:path';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { maxReceiveCount } from '../../infra/settings/maxReceiveCount.ts';
+import { queueVisibilityTimeout } from '../../infra/settings/queueVisibilityTimeout.ts';
+import { croCustomer } from '../../test/helpers/croCustomer.ts';
+import {
+  type CroSimulator,
+  DEFAULT_CRO_TOKEN,
+  DEFAULT_IC_TOKEN,
+  type IcSimulator,
+  startCroSimulator,
+  startIcSimulator,
+} from '../../test/simulators/index.ts';
+import { type Activity, activityOf } from './activity.ts';
+import { LambdaWorker } from './LambdaWorker.ts';
+import { type LocalDynamo, startLocalDynamo } from './localDynamo.ts';
+import { type StackFile, writeLocalSecrets, writeStackFile, removeStackFile } from './localFiles.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalSqs, startLocalSqs } from './localSqs.ts';
+import { type HttpLambda, type HttpLambdaHandler, startHttpLambda } from './startHttpLambda.ts';
+import { SqsLambdaPoller } from './SqsLambdaPoller.ts';
+
+/** Options of {@link startLocalStack}; every one has a default that gives the full round trip. */
+export interface LocalStackOptions {
+  /** Webhook port; 0 picks a free one. @default 3000 */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** The CRO tenant served. @default 42 */
+  tenantId?: number;
+  /** A real (or other) Invisible Collector; unset → the built-in simulator. */
+  icApiUrl?: string;
+  /** A real (or other) CRO Software API; unset → the built-in simulator, seeded with customers 1–3. */
+  crmApiUrl?: string;
+  /** Tokens written to the local credentials secret. @default the simulators' tokens */
+  credentials?: { invisibleCollectorToken?: string; crmToken?: string };
+  /** Sync state: in the worker's memory, or DynamoDB on dynalite. @default 'memory' */
+  state?: 'memory' | 'dynalite';
+  /** A FIFO queue pair (`crm-sync-events.fifo`). @default false */
+  fifo?: boolean;
+  /** @default as the stack: derived from a 120-minute retry horizon */
+  maxReceiveCount?: number;
+  /** @default as the stack: 6 × the 60 s function timeout + the batching window */
+  visibilityTimeoutSeconds?: number;
+  /** Records per customer-sync invocation. @default 10 */
+  batchSize?: number;
+  /** The event source's batching window in ms. @default 0 (each event is processed at once) */
+  batchingWindowMs?: number;
+  /** customer-sync timeout (Lambda context). @default 60000 */
+  syncTimeoutMs?: number;
+  /** Extra customer-sync environment (DEFAULT_COUNTRY, VAT_CONFLICT_POLICY, ...). */
+  syncEnv?: Record<string, string>;
+  /** Where secrets and stack.json go. @default '.local' */
+  localDir?: string;
+  /** Where the bundles are (`npm run build`). @default 'dist/functions' */
+  distDir?: string;
+  /** Called for every activity read from the functions' logs (one per processed event, webhook answers, problems). */
+  onActivity?: (activity: Activity) => void;
+  /** Every raw log line of the functions (JSON), e.g. for `--verbose`. */
+  onLog?: (line: string, functionName: string) => void;
+}
+
+/** A running local stack. */
+export interface LocalStack extends StackFile {
+  /** The `whsec_` secret the webhook accepts. */
+  webhookSecret: string;
+  /** Path of the webhook secret file. */
+  webhookSecretFile: string;
+  stackFile: string;
+  sqs: LocalSqs;
+  /** The simulators, when started. */
+  ic?: IcSimulator;
+  cro?: CroSimulator;
+  stop(): Promise<void>;
+}
+
+const SYNC_TIMEOUT_MS = 60_000;
+const RETRY_HORIZON_SECONDS = 120 * 60;
+const ACCOUNT = '000000000000';
+
+/**
+ * Starts crm-sync on one machine with nothing else running (CONTRACT.md §8): fauxqs with the event queue and
+ * its DLQ (the stack's redrive settings), the sync state (memory or dynalite), simulators of both APIs unless
+ * URLs are given, `file:` secrets under `.local/`, the BUNDLED webhook behind a node:http server that speaks
+ * API Gateway v2 events, and a poller invoking the BUNDLED customer-sync like the SQS event source mapping.
+ * Each bundle runs in its own worker thread with its own environment (set before import, as Lambda does);
+ * their log lines become {@link Activity} callbacks. Writes `.local/stack.json` for tools.
+ *
+ * @example
+ * const stack = await startLocalStack({ port: 0, onActivity: (a) => console.log(a) });
+ * console.log(stack.webhookUrl);
+ * await stack.stop();
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const tenantId = options.tenantId ?? 42;
+  const localDir = options.localDir ?? '.local';
+  const distDir = resolve(options.distDir ?? 'dist/functions');
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    stops.length = 0;
+  };
+  try {
+    const sqs = await startLocalSqs({
+      fifo: options.fifo ?? false,
+      maxReceiveCount: options.maxReceiveCount ?? maxReceiveCount(RETRY_HORIZON_SECONDS),
+      visibilityTimeoutSeconds:
+        options.visibilityTimeoutSeconds ??
+        queueVisibilityTimeout(SYNC_TIMEOUT_MS / 1000, Math.ceil((options.batchingWindowMs ?? 0) / 1000)),
+    });
+    stops.push(() => sqs.stop());
+    // Path-style URLs: fauxqs accepts them, and unlike its own host-style ones they parse as URLs.
+    const queueUrl = `${sqs.endpoint}/${ACCOUNT}/${sqs.queue.name}`;
+    const dlqUrl = `${sqs.endpoint}/${ACCOUNT}/${sqs.dlq.name}`;
+
+    let dynamo: LocalDynamo | undefined;
+    if (options.state === 'dynalite') {
+      dynamo = await startLocalDynamo();
+      stops.push(() => dynamo!.stop());
+    }
+    let ic: IcSimulator | undefined;
+    if (options.icApiUrl === undefined) {
+      ic = await startIcSimulator();
+      stops.push(() => ic!.stop());
+    }
+    let cro: CroSimulator | undefined;
+    if (options.crmApiUrl === undefined) {
+      cro = await startCroSimulator({ tenantId });
+      cro.seedCustomers([1, 2, 3].map((id) => croCustomer({ id, name: `Local Customer ${id}` })));
+      stops.push(() => cro!.stop());
+    }
+    const icApiUrl = options.icApiUrl ?? ic!.url;
+    const crmApiUrl = options.crmApiUrl ?? cro!.url;
+
+    const { webhookSecret, paths } = await writeLocalSecrets(localDir, {
+      invisibleCollectorToken: options.credentials?.invisibleCollectorToken ?? DEFAULT_IC_TOKEN,
+      crmToken: options.credentials?.crmToken ?? DEFAULT_CRO_TOKEN,
+    });
+    const credentialsSecretId = `file:${paths.credentials}`;
+    const webhookSecretId = `file:${paths.webhookSecret}`;
+
+    const awsEnv: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      ...(dynamo !== undefined && { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint }),
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+      PATH: process.env.PATH ?? '',
+    };
+    const onOutput = (name: string) => (line: string) => {
+      options.onLog?.(line, name);
+      const activity = activityOf(line);
+      if (activity !== undefined) options.onActivity?.(activity);
+    };
+
+    const sync = await LambdaWorker.start({
+      bundle: resolve(distDir, 'customer-sync/index.mjs'),
+      functionName: 'customer-sync',
+      env: {
+        ...awsEnv,
+        IC_API_URL: icApiUrl,
+        CRM_API_URL: crmApiUrl,
+        CRM_TENANT_ID: String(tenantId),
+        CREDENTIALS_SECRET_ID: credentialsSecretId,
+        DLQ_URL: dlqUrl,
+        ...(dynamo !== undefined && { STATE_TABLE_NAME: dynamo.tableName }),
+        ...options.syncEnv,
+      },
+      onOutput: onOutput('customer-sync'),
+    });
+    stops.push(() => sync.stop());
+    const webhook = await LambdaWorker.start({
+      bundle: resolve(distDir, 'webhook/index.mjs'),
+      functionName: 'webhook',
+      env: {
+        ...awsEnv,
+        QUEUE_URL: queueUrl,
+        WEBHOOK_SECRET_ID: webhookSecretId,
+        CRM_TENANT_ID: String(tenantId),
+      },
+      onOutput: onOutput('webhook'),
+    });
+    stops.push(() => webhook.stop());
+
+    const syncTimeoutMs = options.syncTimeoutMs ?? SYNC_TIMEOUT_MS;
+    const poller = new SqsLambdaPoller({
+      sqs: sqs.sqs,
+      queueUrl,
+      queueArn: sqs.queue.arn,
+      handler: (event, context) => sync.invoke<SQSBatchResponse>(event, context),
+      batchSize: options.batchSize ?? 10,
+      batchingWindowMs: options.batchingWindowMs ?? 0,
+      timeoutMs: syncTimeoutMs,
+      waitTimeSeconds: 1,
+      onBatch: (outcome) => {
+        if (outcome.error !== undefined) {
+          const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+          options.onActivity?.({ kind: 'problem', service: 'customer-sync', level: 'ERROR', message });
+        }
+      },
+    });
+    poller.start();
+    stops.push(() => poller.stop());
+
+    const http: HttpLambda = await startHttpLambda({
+      handler: ((event, context) => webhook.invoke(event, context)) as HttpLambdaHandler,
+      port: options.port ?? 3000,
+      host: options.host ?? '127.0.0.1',
+      functionName: 'webhook',
+      timeoutMs: 10_000,
+    });
+    stops.push(() => http.stop());
+
+    const stackFile: StackFile = {
+      webhookUrl: `${http.url}/webhook`,
+      queueUrl,
+      dlqUrl,
+      sqsEndpoint: sqs.endpoint,
+      region: LOCAL_REGION,
+      tenantId,
+      icApiUrl,
+      crmApiUrl,
+      webhookSecretId,
+      credentialsSecretId,
+      ...(dynamo !== undefined && { dynamoEndpoint: dynamo.endpoint }),
+      pid: process.pid,
+    };
+    const stackPath = await writeStackFile(localDir, stackFile);
+    stops.unshift(() => removeStackFile(localDir));
+    return {
+      ...stackFile,
+      webhookSecret,
+      webhookSecretFile: paths.webhookSecret,
+      stackFile: stackPath,
+      sqs,
+      ...(ic !== undefined && { ic }),
+      ...(cro !== undefined && { cro }),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
