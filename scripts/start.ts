@@ -1,2 +1,89 @@
-// Placeholder until the local-stack issue lands (webhook + SQS emulator + worker + API simulators).
-console.log('crm-sync local stack: not yet available (see the open issue "npm start").');
+// `npm start`: the whole integration on this machine (CONTRACT.md §8) — see README "Run it locally".
+// Environment: PORT (3000), CRM_TENANT_ID (42), IC_API_URL + IC_API_TOKEN and/or CRM_API_URL + CRM_API_TOKEN
+// (real APIs instead of the simulators), STATE_STORE=dynalite, FIFO=true, LOG_LEVEL=debug (every log line),
+// DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY (passed to customer-sync).
+import { relative } from 'node:path';
+import { formatActivity } from '../lib/local/activity.ts';
+import { exampleEvent, signedCurlExample } from '../lib/local/exampleEvent.ts';
+import { startLocalStack } from '../lib/local/startLocalStack.ts';
+
+const env = process.env;
+const verbose = (env.LOG_LEVEL ?? '').toLowerCase() === 'debug';
+const time = () => new Date().toISOString().slice(11, 19);
+const print = (line: string) => console.log(`${time()}  ${line}`);
+
+function requireToken(urlVar: string, tokenVar: string): string | undefined {
+  if (env[urlVar] === undefined || env[urlVar] === '') return undefined;
+  const token = env[tokenVar];
+  if (token === undefined || token === '') {
+    console.error(
+      `${urlVar} is set, so ${tokenVar} must hold that API's token (it goes to .local/credentials.json).`,
+    );
+    process.exit(2);
+  }
+  return token;
+}
+const icToken = requireToken('IC_API_URL', 'IC_API_TOKEN');
+const crmToken = requireToken('CRM_API_URL', 'CRM_API_TOKEN');
+const syncEnv = Object.fromEntries(
+  ['DEFAULT_COUNTRY', 'DEFAULT_LOCALE', 'VAT_CONFLICT_POLICY', 'CRM_API_VERSION']
+    .filter((name) => env[name] !== undefined && env[name] !== '')
+    .map((name) => [name, env[name]!]),
+);
+
+let stack: Awaited<ReturnType<typeof startLocalStack>>;
+try {
+  stack = await startLocalStack({
+    port: Number(env.PORT ?? 3000),
+    tenantId: Number(env.CRM_TENANT_ID ?? 42),
+    ...(icToken !== undefined && { icApiUrl: env.IC_API_URL }),
+    ...(crmToken !== undefined && { crmApiUrl: env.CRM_API_URL }),
+    credentials: {
+      ...(icToken !== undefined && { invisibleCollectorToken: icToken }),
+      ...(crmToken !== undefined && { crmToken }),
+    },
+    state: env.STATE_STORE === 'dynalite' ? 'dynalite' : 'memory',
+    fifo: env.FIFO === 'true',
+    syncEnv,
+    onActivity: (activity) => print(formatActivity(activity)),
+    ...(verbose && { onLog: (line: string, name: string) => console.log(`${name}: ${line}`) }),
+  });
+} catch (error) {
+  const code = (error as { code?: string }).code;
+  console.error(
+    code === 'EADDRINUSE'
+      ? `port ${env.PORT ?? 3000} is in use: set PORT to another one (PORT=0 picks a free port)`
+      : `the local stack did not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+}
+
+const secretFile = relative(process.cwd(), stack.webhookSecretFile);
+const apis = [
+  stack.ic ? 'Invisible Collector simulator' : `Invisible Collector at ${stack.icApiUrl}`,
+  stack.cro ? 'CRO simulator (customers 1, 2, 3)' : `CRO at ${stack.crmApiUrl}`,
+].join(', ');
+console.log(`
+crm-sync local stack ready: webhook ${stack.webhookUrl}
+  queue ${stack.queueUrl}
+  DLQ   ${stack.dlqUrl}
+  APIs  ${apis}
+  files ${relative(process.cwd(), stack.stackFile)}, ${secretFile}, .local/credentials.json
+
+Send a signed event:  npm run send-example  (customer 1; npm run send-example -- 2 for customer 2)
+or with curl:
+${signedCurlExample(stack.webhookUrl, secretFile, JSON.stringify(exampleEvent(stack.tenantId, 1)))}
+
+Ctrl-C stops. Processed events:`);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  print(`${signal}: stopping`);
+  await stack.stop();
+  print('stopped');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
