@@ -17,7 +17,7 @@ export interface ScanDlqOptions {
   /** Long-poll wait per receive: 0 may miss messages on a near-empty standard queue. @default 1 */
   waitTimeSeconds?: number;
   /**
-   * Consecutive receives bringing no message not seen before that end the scan. One is enough with long
+   * Consecutive empty receives that end the scan. One is enough with long
    * polling (`waitTimeSeconds` > 0 asks every SQS server, short polling only a sample). @default 1 (2 when `waitTimeSeconds` is 0)
    */
   idleReceives?: number;
@@ -47,9 +47,10 @@ export interface ScanResult {
  * Walks a queue once: receives up to 10 messages at a time (with every system and message attribute),
  * hands the ones it has not seen before to `visit`, and keeps every received message hidden until the end,
  * so a message the visitor skips is not received again and again. The scan ends after `idleReceives`
- * receive(s) in a row bring nothing new (a message whose visibility ran out and came back is not new), when
- * the visitor says stop, or after `maxReceives`; then every message still held — skipped, copied, listed —
- * gets visibility 0 back, so the queue looks as before minus what the visitor deleted.
+ * empty receive(s) in a row, when the visitor says stop, or after `maxReceives` (a message whose visibility
+ * ran out during a long run is received again, hidden again, and not visited twice); then every message
+ * still held — skipped, copied, listed — gets visibility 0 back, so the queue looks as before minus what the
+ * visitor deleted.
  *
  * @example
  * await scanDlq({ sqs, queueUrl: dlqUrl }, async (messages) => {
@@ -86,10 +87,10 @@ export async function scanDlq(options: ScanDlqOptions, visit: ScanVisitor): Prom
           fresh.push(message);
         }
       }
-      if (fresh.length === 0) {
-        idle += 1;
-        continue;
-      }
+      // Only an empty receive counts as idle: one bringing back messages seen before (their visibility ran
+      // out during a long run) does not prove the queue holds nothing new. Those are hidden again by it.
+      if (Messages.length === 0) idle += 1;
+      if (fresh.length === 0) continue;
       idle = 0;
       const result = (await visit(fresh)) ?? {};
       for (const id of result.removed ?? []) held.delete(id);
