@@ -1,7 +1,8 @@
 // `npm start`: the whole integration on this machine (CONTRACT.md §8) — see README "Run it locally".
 // Environment: PORT (3000), CRM_TENANT_ID (42), IC_API_URL + IC_API_TOKEN and/or CRM_API_URL + CRM_API_TOKEN
 // (real APIs instead of the simulators), STATE_STORE=dynalite, FIFO=true, LOG_LEVEL=debug (every log line),
-// DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY (passed to customer-sync).
+// DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY (passed to customer-sync), LOCAL_DIR (.local),
+// DIST_DIR (dist/functions: the bundles `npm run build` wrote).
 import { relative } from 'node:path';
 import { formatActivity } from '../lib/local/activity.ts';
 import { exampleEvent, signedCurlExample } from '../lib/local/exampleEvent.ts';
@@ -44,6 +45,8 @@ try {
     },
     state: env.STATE_STORE === 'dynalite' ? 'dynalite' : 'memory',
     fifo: env.FIFO === 'true',
+    ...(env.LOCAL_DIR && { localDir: env.LOCAL_DIR }),
+    ...(env.DIST_DIR && { distDir: env.DIST_DIR }),
     syncEnv,
     onActivity: (activity) => print(formatActivity(activity)),
     ...(verbose && { onLog: (line: string, name: string) => console.log(`${name}: ${line}`) }),
@@ -68,7 +71,7 @@ crm-sync local stack ready: webhook ${stack.webhookUrl}
   queue ${stack.queueUrl}
   DLQ   ${stack.dlqUrl}
   APIs  ${apis}
-  files ${relative(process.cwd(), stack.stackFile)}, ${secretFile}, .local/credentials.json
+  files ${relative(process.cwd(), stack.stackFile)}, ${secretFile}, ${relative(process.cwd(), stack.credentialsSecretId.slice('file:'.length))}
 
 Send a signed event:  npm run send-example  (customer 1; npm run send-example -- 2 for customer 2)
 or with curl:
