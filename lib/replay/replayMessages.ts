@@ -92,14 +92,16 @@ export async function replayMessages(options: ReplayOptions): Promise<ReplaySumm
     summary.stoppedBy = reason;
     return { stop: true };
   };
+  const maxReached = () => options.max !== undefined && summary.matched >= options.max;
   const report = (outcome: ReplayProgress['outcome'], message: DlqMessage) =>
     options.onProgress?.({ outcome, message });
 
   await scanDlq(
     { ...options, queueUrl: from, visibilityTimeoutSeconds: visibilityFor(options) },
     async (messages) => {
+      // Received but not looked at: released at the end of the scan, untouched.
+      if (options.shouldStop?.()) return stop('deadline');
       const selected: Array<{ message: Message; row: DlqMessage }> = [];
-      let maxReached = false;
       for (const message of messages) {
         const row = describeMessage(message, now());
         summary.scanned += 1;
@@ -109,8 +111,8 @@ export async function replayMessages(options: ReplayOptions): Promise<ReplaySumm
         } else if (!matchesFilter(row, options)) {
           summary.skippedByFilter += 1;
           report('skipped', row);
-        } else if (options.max !== undefined && summary.matched >= options.max) {
-          maxReached = true; // left in the DLQ, made visible again at the end
+        } else if (maxReached()) {
+          break; // this one and the rest of the batch are left in the DLQ, made visible again at the end
         } else {
           summary.matched += 1;
           selected.push({ message, row });
@@ -121,7 +123,7 @@ export async function replayMessages(options: ReplayOptions): Promise<ReplaySumm
           summary.messages!.push(row);
           report('matched', row);
         }
-        return maxReached ? stop('max') : {};
+        return maxReached() ? stop('max') : {};
       }
       const removed: string[] = [];
       const entries = selected.map(({ message }, i) => replayEntry(message, String(i), fifo));
@@ -160,7 +162,7 @@ export async function replayMessages(options: ReplayOptions): Promise<ReplaySumm
         }
         if (consecutiveFailures >= maxFailures) return { removed, ...stop('failures') };
       }
-      return maxReached ? { removed, ...stop('max') } : { removed };
+      return maxReached() ? { removed, ...stop('max') } : { removed };
     },
   );
   return summary;
