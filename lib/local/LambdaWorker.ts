@@ -63,22 +63,30 @@ export class LambdaWorker {
       createInterface({ input: worker[stream] }).on('line', (line) => options.onOutput?.(line, stream));
     }
     const lambda = new LambdaWorker(worker, options.functionName);
-    await new Promise<void>((resolve, reject) => {
-      const onMessage = (reply: Reply) => {
-        if (reply.initError) {
-          const { name, message } = reply.initError;
-          reject(
-            new LambdaInvocationError(options.functionName, `Runtime.ImportModuleError (${name})`, message),
-          );
-        }
-        if (!reply.ready) return;
-        worker.off('message', onMessage);
-        worker.on('message', (r: Reply) => lambda.settle(r));
-        resolve();
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onMessage = (reply: Reply) => {
+          if (reply.initError) {
+            const { name, message } = reply.initError;
+            reject(
+              new LambdaInvocationError(options.functionName, `Runtime.ImportModuleError (${name})`, message),
+            );
+          }
+          if (!reply.ready) return;
+          worker.off('message', onMessage);
+          worker.on('message', (r: Reply) => lambda.settle(r));
+          resolve();
+        };
+        worker.on('message', onMessage);
+        worker.once('error', reject);
+        worker.once('exit', (code) =>
+          reject(new Error(`${options.functionName} exited (${code}) while starting`)),
+        );
+      });
+    } catch (error) {
+      await worker.terminate();
+      throw error;
+    }
     worker.on('error', (error) => lambda.failAll(error));
     worker.on('exit', () => lambda.failAll(new Error(`${options.functionName} worker exited`)));
     return lambda;

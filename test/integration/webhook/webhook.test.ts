@@ -119,6 +119,17 @@ describe('webhook → SQS (fauxqs)', () => {
     expect(response.headers['retry-after']).toBeDefined();
   });
 
+  it('answers 503 (not 401) when the webhook secret cannot be read, so the sender retries', async () => {
+    bench.setSecrets(['not-a-standard-webhooks-secret']);
+    const body = JSON.stringify(webhookEvent(1));
+
+    const response = await bench.post(body, signWebhook(body, bench.secret));
+
+    expect(response.status).toBe(503);
+    expect(JSON.stringify(response.body)).not.toContain('not-a-standard');
+    expect(await bench.messageCount()).toBe(0);
+  });
+
   it('on a FIFO queue, a replayed delivery (same webhook-id) yields the same ids and no second message', async () => {
     const { queue } = await bench.local.createQueuePair({ name: 'webhook-replay', fifo: true });
     const event = webhookEvent(9);
