@@ -10,6 +10,7 @@ import { type BenchResults, formatReport, judgeGoals } from './report.ts';
 import { measureBundle } from './scenarios/bundleSize.ts';
 import { measureColdInit } from './scenarios/coldInit.ts';
 import { measureCpu } from './scenarios/cpu.ts';
+import { profileCpu } from './scenarios/cpuProfile.ts';
 import { measureEconomy } from './scenarios/economy.ts';
 import {
   concurrencyRatio,
@@ -68,6 +69,8 @@ try {
   const economy = await measureEconomy(driver, { customers: quick ? 5 : 20 });
   progress('CPU per event');
   const cpu = await measureCpu(driver, quick ? { batches: 30, warmup: 10 } : { batches: 200, warmup: 30 });
+  progress('CPU profile');
+  const cpuProfile = await profileCpu(() => measureCpu(driver, { batches: quick ? 20 : 60, warmup: 0 }));
   progress('cold init');
   const coldInit = await measureColdInit({ runs: quick ? 3 : 10, env });
   const bundle = await measureBundle();
@@ -82,6 +85,7 @@ try {
     concurrencyRatio: concurrencyRatio(throughput),
     economy,
     cpu,
+    cpuProfile,
     coldInit,
     bundle,
   };

@@ -1,6 +1,7 @@
 import type { BundleSize } from './scenarios/bundleSize.ts';
 import type { ColdInit } from './scenarios/coldInit.ts';
 import type { CpuRow } from './scenarios/cpu.ts';
+import type { CpuShare } from './scenarios/cpuProfile.ts';
 import type { EconomyRow } from './scenarios/economy.ts';
 import type { ThroughputRow } from './scenarios/throughput.ts';
 import type { Machine } from './support/machine.ts';
@@ -25,6 +26,8 @@ export interface BenchResults {
   concurrencyRatio: number | undefined;
   economy: EconomyRow[];
   cpu: CpuRow[];
+  /** Where the handler's CPU goes (sampling profile of a separate run), biggest first. */
+  cpuProfile: CpuShare[];
   coldInit: ColdInit;
   bundle: BundleSize;
   goals: Goal[];
@@ -90,7 +93,8 @@ export function formatReport(r: BenchResults): string {
       formatTable(
         ['event', 'events', 'CPU ms/event'],
         r.cpu.map((c) => [c.case, c.events, c.cpuMsPerEvent]),
-      ),
+      ) +
+      `\n  where it goes (profile, share of busy time): ${r.cpuProfile.map((s) => `${s.area} ${s.percent}%`).join(', ')}`,
     `Cold init: import ${r.coldInit.importMs} ms, process start → ready ${r.coldInit.processToReadyMs} ms` +
       ` (median of ${r.coldInit.runs} fresh processes)` +
       `\nBundle: ${r.bundle.minifiedKb} KB minified, ${r.bundle.gzipKb} KB gzip; external: ${r.bundle.external.join(', ')}` +

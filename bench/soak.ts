@@ -1,6 +1,6 @@
 // `npm run soak`: builds, then runs the fault-injection soak (bench/soakRun.ts) with the BUNDLED handler in
 // several simulated Lambda containers. Prints the figures and the checks; exits 1 if a check fails.
-//   node bench/soak.ts [--changes 10000] [--customers 1000] [--invalid 12] [--containers 4] [--seed 1]
+//   node bench/soak.ts [--changes 10000] [--customers 1000] [--invalid 12] [--containers 8] [--seed 1]
 //                      [--source] [--json]
 // --source runs the sync from its sources with 1–2 s visibility backoffs instead of the bundle's shipped
 // 30 s+ backoffs: the same checks, a much shorter run.
@@ -8,13 +8,14 @@ import { parseArgs } from 'node:util';
 import { formatSoak } from './soak/formatSoak.ts';
 import { bundledContainers, sourceContainers } from './soak/containers.ts';
 import { runSoak } from './soakRun.ts';
+import { installStdoutSink } from './support/stdoutSink.ts';
 
 const { values: flags } = parseArgs({
   options: {
     changes: { type: 'string', default: '10000' },
     customers: { type: 'string', default: '1000' },
     invalid: { type: 'string', default: '12' },
-    containers: { type: 'string', default: '4' },
+    containers: { type: 'string', default: '8' },
     seed: { type: 'string', default: '1' },
     source: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -29,6 +30,9 @@ const int = (name: keyof typeof flags, min: number) => {
   return value;
 };
 
+// The containers' own output (Powertools warnings) is dropped; the soak's progress and report still print.
+const sink = installStdoutSink();
+sink.mute();
 const result = await runSoak({
   changes: int('changes', 1),
   customers: int('customers', 1),
@@ -38,7 +42,8 @@ const result = await runSoak({
   containerFactory: flags.source
     ? sourceContainers({ backoff: { baseSeconds: 1, capSeconds: 2 }, busyBackoffSeconds: 1 })
     : bundledContainers,
-  onProgress: (line) => process.stderr.write(`soak: ${line}\n`),
+  onProgress: (line) => sink.printError(`soak: ${line}\n`),
 });
+sink.unmute();
 process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSoak(result)}\n`);
 if (result.checks.some((check) => !check.ok)) process.exitCode = 1;

@@ -103,6 +103,9 @@ export interface SoakResult {
   checks: SoakCheck[];
 }
 
+/** Between the APIs refusing the old tokens and the secret holding the new ones. */
+const ROTATION_LAG_MS = 250;
+
 /** The customer-sync settings of a soak (short timeouts so injected timeouts cost ~1 s). */
 const SOAK_ENV = {
   IC_TIMEOUT_MS: '1000',
@@ -138,6 +141,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const pollers: SqsLambdaPoller[] = [];
   const fold = setInterval(() => tally.fold(), 2_000);
   let atRotation: Record<string, ApiTally> = structuredClone(tally.totals);
+  let rotation: Promise<void> = Promise.resolve();
   try {
     const env = { ...services.env, CREDENTIALS_SECRET_ID: credentials.secretId, ...SOAK_ENV, ...options.env };
     const customers = Math.min(options.customers, options.changes);
@@ -180,20 +184,27 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       snapshotRate: options.snapshotRate ?? 0.5,
       windowSize: options.windowSize ?? 100,
       midway: () => {
-        // Rotation as Secrets Manager does it: the secret changes, and the old tokens stop working at once.
+        // The APIs refuse the old tokens at once; the secret is rewritten a moment later, so calls in between
+        // get a 401, refresh the secret once, and — still old — fail transiently and are retried (CONTRACT §5).
         const rotated = {
           invisibleCollectorToken: 'ic-rotated-token',
           crmToken: 'cro-rotated.payload.signature',
         };
         tally.fold();
         atRotation = structuredClone(tally.totals);
-        credentials.write(rotated);
         services.ic.setTokens([rotated.invisibleCollectorToken]);
         services.cro.setTokens([rotated.crmToken]);
-        progress('tokens rotated');
+        rotation = new Promise((resolve) =>
+          setTimeout(() => {
+            credentials.write(rotated);
+            progress('tokens rotated');
+            resolve();
+          }, ROTATION_LAG_MS),
+        );
       },
       onProgress: (sent) => progress(`sent ${sent}/${options.changes} changes`),
     });
+    await rotation;
     const drainTimeoutMs = options.drainTimeoutMs ?? 600_000;
     let lastReport = 0;
     const onTick = (depth: number) => {

@@ -4,6 +4,8 @@ export interface StdoutSink {
   unmute(): void;
   /** Bytes swallowed so far. */
   bytes(): number;
+  /** Writes to the real stderr even while muted (progress lines of a run whose handlers run concurrently). */
+  printError(text: string): void;
 }
 
 /**
@@ -18,6 +20,7 @@ export interface StdoutSink {
 export function installStdoutSink(): StdoutSink {
   let muted = false;
   let swallowed = 0;
+  const realStderr = process.stderr.write.bind(process.stderr);
   for (const stream of [process.stdout, process.stderr]) {
     const original = stream.write.bind(stream);
     stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -36,5 +39,8 @@ export function installStdoutSink(): StdoutSink {
       muted = false;
     },
     bytes: () => swallowed,
+    printError: (text) => {
+      realStderr(text);
+    },
   };
 }
