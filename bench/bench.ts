@@ -2,7 +2,8 @@
 // batches against the API simulators (fixed latency), dynalite state and fauxqs, all in a child process.
 // Prints a report and writes bench/results.json (or the JSON to stdout with --json). A report, not a
 // test: it never fails the build on a missed goal (exit code 0 unless the bench itself breaks).
-//   node bench/bench.ts [--latency 20] [--quick] [--json]
+//   node bench/bench.ts [--latency 20] [--concurrency 10] [--quick] [--json]
+// --concurrency sets the handler's SYNC_CONCURRENCY (customers synced at once within a batch).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,7 @@ process.on('unhandledRejection', fail);
 const { values: flags } = parseArgs({
   options: {
     latency: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '10' },
     quick: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -43,7 +45,9 @@ const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 const services = await forkServices({ latencyMs });
 const credentials = createCredentialsFile(INITIAL_TOKENS);
-const SYNC_CONCURRENCY = 10;
+const SYNC_CONCURRENCY = Number(flags.concurrency);
+if (!Number.isInteger(SYNC_CONCURRENCY) || SYNC_CONCURRENCY < 1)
+  throw new Error('--concurrency must be an integer ≥ 1');
 const env = {
   ...services.env,
   CREDENTIALS_SECRET_ID: credentials.secretId,

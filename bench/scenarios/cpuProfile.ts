@@ -19,7 +19,8 @@ interface ProfileNode {
 /**
  * Runs `work` under V8's sampling profiler (node:inspector) and attributes the self time to areas: inside
  * the bundle through its source map (zod, Powertools, the project's `lib/<domain>`), outside it by module
- * (the AWS SDK loaded from node_modules, undici, Node internals). Idle time is left out. Profiling slows
+ * (the AWS SDK loaded from node_modules, undici, Node internals, native functions by name). Idle time and
+ * the profiler's own frames are left out. Profiling slows
  * the code down, so this run is separate from the CPU figure.
  *
  * @example
@@ -59,7 +60,8 @@ export async function profileCpu(work: () => Promise<unknown>, top = 10): Promis
 function areaOf(frame: ProfileNode['callFrame'], bundleUrl: string, map: SourceMap): string | undefined {
   const { url, functionName } = frame;
   if (functionName === '(idle)' || functionName === '(root)') return undefined;
-  if (url === '') return functionName.startsWith('(') ? functionName.slice(1, -1) : 'native';
+  if (url === '') return functionName.startsWith('(') ? functionName.slice(1, -1) : `native ${functionName}`;
+  if (url === 'node:inspector' || url.startsWith('node:internal/inspector')) return undefined; // the profiler itself
   if (url.startsWith(bundleUrl)) {
     const entry = map.findEntry(frame.lineNumber, frame.columnNumber);
     const source = 'originalSource' in entry ? entry.originalSource : '';
