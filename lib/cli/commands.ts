@@ -55,7 +55,12 @@ export async function replayCommand(options: ReplayCommandOptions, io: CliIo): P
       io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } else {
       const parts = summary.dryRun
-        ? [renderMessages(summary.messages ?? []), '', renderDlqSummary(summariseDlq(summary.messages ?? []))]
+        ? [
+            renderMessages(summary.messages ?? []),
+            '',
+            renderDlqSummary(summariseDlq(summary.messages ?? [])),
+            '',
+          ]
         : [];
       io.stdout.write(`${[...parts, renderReplaySummary(summary)].join('\n')}\n`);
     }
