@@ -8,6 +8,8 @@ import type { ReplaySummary } from './types.ts';
 export interface ReplayHandlerDeps {
   sqs: SQSClient;
   config: ReplayConfig;
+  /** Dry-run rows returned at most: a Lambda response is capped at 6 MB (the counts stay exact). @default 1000 */
+  maxListed?: number;
   /** Receives the run's counts (never message bodies). */
   log?: (message: string, fields: Record<string, unknown>) => void;
 }
@@ -35,5 +37,13 @@ export async function handleReplayRequest(
   });
   const { messages: _listed, failures, ...counts } = summary;
   deps.log?.('replay finished', { ...counts, failures: failures.length });
+  const maxListed = deps.maxListed ?? 1_000;
+  if (summary.messages && summary.messages.length > maxListed) {
+    return {
+      ...summary,
+      messages: summary.messages.slice(0, maxListed),
+      messagesOmitted: summary.messages.length - maxListed,
+    };
+  }
   return summary;
 }

@@ -68,4 +68,6 @@ export interface ReplaySummary {
   stoppedBy: StopReason;
   /** Dry run: the matched messages (the table an operator reads). */
   messages?: DlqMessage[];
+  /** Matched messages left out of `messages` (the replay Lambda lists at most 1000: its response is capped at 6 MB). */
+  messagesOmitted?: number;
 }

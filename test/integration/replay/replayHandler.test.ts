@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import { lambdaContext, type LocalSqs, startLocalSqs } from '../../../lib/local/index.ts';
-import type { ReplaySummary } from '../../../lib/replay/index.ts';
+import { handleReplayRequest, loadReplayConfig, type ReplaySummary } from '../../../lib/replay/index.ts';
 import { deadLetterDirectly, drainQueue, eventBody, eventIds } from './dlqFixtures.ts';
 
 type Handler = (payload: unknown, context: Context) => Promise<ReplaySummary>;
@@ -64,5 +64,16 @@ describe('replay Lambda', () => {
 
   it('rejects a payload with an unknown option instead of replaying', async () => {
     await expect(handler({ dryrun: true }, context())).rejects.toThrow(/invalid replay request: .*dryrun/);
+  });
+
+  it('lists at most maxListed dry-run rows, counting the others', async () => {
+    for (const id of ['e', 'f', 'g']) await deadLetterDirectly(local.sqs, local, eventBody(5, { id }));
+    const config = loadReplayConfig();
+
+    const summary = await handleReplayRequest({ dryRun: true }, { sqs: local.sqs, config, maxListed: 2 });
+
+    expect(summary).toMatchObject({ matched: 3, messagesOmitted: 1 });
+    expect(summary.messages).toHaveLength(2);
+    expect(await drainQueue(local.sqs, local.dlq.url)).toHaveLength(3);
   });
 });
