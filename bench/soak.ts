@@ -1,6 +1,6 @@
 // `npm run soak`: builds, then runs the fault-injection soak (bench/soakRun.ts) with the BUNDLED handler in
 // several simulated Lambda containers. Prints the figures and the checks; exits 1 if a check fails.
-//   node bench/soak.ts [--changes 10000] [--customers 1000] [--invalid 12] [--containers 8] [--seed 1]
+//   node bench/soak.ts [--changes 10000] [--customers 1000] [--invalid 12] [--late 10] [--containers 8] [--seed 1]
 //                      [--source] [--json]
 // --source runs the sync from its sources with 1–2 s visibility backoffs instead of the bundle's shipped
 // 30 s+ backoffs: the same checks, a much shorter run.
@@ -15,6 +15,7 @@ const { values: flags } = parseArgs({
     changes: { type: 'string', default: '10000' },
     customers: { type: 'string', default: '1000' },
     invalid: { type: 'string', default: '12' },
+    late: { type: 'string', default: '10' },
     containers: { type: 'string', default: '8' },
     seed: { type: 'string', default: '1' },
     source: { type: 'boolean', default: false },
@@ -37,6 +38,7 @@ const result = await runSoak({
   changes: int('changes', 1),
   customers: int('customers', 1),
   invalid: int('invalid', 0),
+  lateCustomers: int('late', 0),
   containers: int('containers', 1),
   seed: int('seed', 0),
   containerFactory: flags.source

@@ -33,6 +33,12 @@ export interface SoakOptions {
   customers: number;
   /** Permanently invalid events mixed in. */
   invalid: number;
+  /**
+   * Customers whose `created` event arrives before CRO serves them: CRO answers 404, the event is
+   * dead-lettered (`crm-not-found`); they are created in CRO as part of the fix, and the replay applies them.
+   * @default 0
+   */
+  lateCustomers?: number;
   /** @default 0.2 */
   duplicateRate?: number;
   /** @default 0.5 */
@@ -71,10 +77,12 @@ export interface SoakResult {
     changes: number;
     customers: number;
     invalid: number;
+    lateCustomers: number;
     containers: number;
     faults: FaultOptions;
     seed: number;
   };
+  /** `changes` counts every valid event, the late customers' included. */
   sent: { messages: number; changes: number; duplicates: number; invalid: number };
   /** With faults on, before any replay. */
   underFaults: {
@@ -168,6 +176,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     for (const poller of pollers) poller.start();
 
     const invalid = invalidBodies(options.invalid);
+    const lateCustomers = Array.from({ length: options.lateCustomers ?? 0 }, (_, i) => customers + 1 + i);
     progress(
       `sending ${options.changes} changes over ${customers} customers (+${Math.round((options.duplicateRate ?? 0.2) * 100)}% duplicates, ${invalid.length} invalid) to ${options.containers} containers`,
     );
@@ -180,6 +189,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       changes: options.changes,
       customers,
       invalid,
+      lateCustomers,
       duplicateRate: options.duplicateRate ?? 0.2,
       snapshotRate: options.snapshotRate ?? 0.5,
       windowSize: options.windowSize ?? 100,
@@ -220,9 +230,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const dispositions = ledger.dispositions(dlqRows);
     progress(`under faults: queue ${drained ? 'drained' : 'NOT drained'}, ${dlqRows.length} in the DLQ`);
 
-    // "Fix" the APIs, then replay the whole DLQ (permanently invalid events come straight back to it).
+    // The fix: the APIs stop failing and the late customers now exist in CRO. Then the whole DLQ is
+    // replayed (the permanently invalid events come straight back to it).
     services.ic.setFaults({});
     services.cro.setFaults({});
+    for (const id of lateCustomers)
+      services.cro.upsertCustomer(croCustomer({ id, name: `Customer ${id} (late)` }));
     const replayStarted = Date.now();
     const replay = await replayMessages({ sqs, from: dlq.url, to: queue.url, waitTimeSeconds: 0 });
     const replayDrained = await waitForDrain(sqs, queue.url, { timeoutMs: drainTimeoutMs, onTick });
@@ -235,7 +248,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     pollers.length = 0;
     tally.fold({ final: true });
     // Every customer has at least one change (the first `customers` changes cover them all).
-    const state = checkFinalState(services.ic, services.cro, customerIds);
+    const state = checkFinalState(services.ic, services.cro, [...customerIds, ...lateCustomers]);
     return summarise({
       options: { ...options, customers, seed, faults },
       ledger,
@@ -341,6 +354,7 @@ function summarise(input: {
       changes: options.changes,
       customers: options.customers,
       invalid: options.invalid,
+      lateCustomers: options.lateCustomers ?? 0,
       containers: options.containers,
       faults: options.faults,
       seed: options.seed,

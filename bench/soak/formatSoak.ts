@@ -8,9 +8,9 @@ export function formatSoak(r: SoakResult): string {
   const f = r.config.faults;
   const pct = (rate: number | undefined) => `${Math.round((rate ?? 0) * 100)}%`;
   const lines = [
-    `crm-sync soak — ${r.sent.changes} changes over ${r.config.customers} customers, ${r.config.containers} containers, seed ${r.config.seed}`,
+    `crm-sync soak — ${r.config.changes} changes over ${r.config.customers} customers, ${r.config.containers} containers, seed ${r.config.seed}`,
     `faults on both APIs: ${pct(f.serverErrorRate)} 5xx, ${pct(f.rateLimitRate)} 429 (Retry-After ${f.retryAfterSeconds ?? 1} s), ${pct(f.timeoutRate)} timeouts; tokens rotated midway`,
-    `sent ${r.sent.messages} messages: ${r.sent.changes} changes, ${r.sent.duplicates} duplicate deliveries, ${r.sent.invalid} invalid; shuffled`,
+    `sent ${r.sent.messages} messages: ${r.sent.changes} valid events (${r.config.lateCustomers} for customers CRO does not serve yet), ${r.sent.duplicates} duplicate deliveries, ${r.sent.invalid} invalid; shuffled`,
     '',
     formatTable(
       ['phase', 'duration', 'handled', 'dead-lettered', 'redriven', 'lost'],
@@ -26,7 +26,7 @@ export function formatSoak(r: SoakResult): string {
       ],
     ),
     `DLQ under faults by reason: ${JSON.stringify(r.underFaults.deadLetteredByReason)}`,
-    `replay after the fix: ${r.replay.replayed} replayed, ${r.replay.failed} failed, ${seconds(r.replay.durationMs)}`,
+    `the fix: faults off, late customers created in CRO; replay: ${r.replay.replayed} replayed, ${r.replay.failed} failed, ${seconds(r.replay.durationMs)}`,
     `batches ${r.batches}, records retried ${r.retriedRecords}, poll errors ${r.pollErrors}`,
     '',
     formatTable(

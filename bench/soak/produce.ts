@@ -14,6 +14,8 @@ export interface ProduceOptions {
   changes: number;
   customers: number;
   invalid: readonly InvalidBody[];
+  /** Customers not in CRO yet: one `created` event each (no snapshot), spread over the windows. */
+  lateCustomers: readonly number[];
   /** Share of change events delivered twice (same CloudEvent, two SQS messages). */
   duplicateRate: number;
   /** Share of change events carrying the CRO snapshot (`data.customer`). */
@@ -64,10 +66,16 @@ export async function produce(options: ProduceOptions): Promise<void> {
       if (options.random() < options.duplicateRate)
         outgoing.push({ body, kind: 'duplicate', eventId: event.id });
     }
-    // Invalid events are spread evenly over the windows.
+    // Invalid events and the late customers' events are spread evenly over the windows.
     options.invalid.forEach((invalid, k) => {
       if (Math.floor((k * windows) / options.invalid.length) === window) {
         outgoing.push({ body: invalid.body, kind: 'invalid', expectedReason: invalid.reason });
+      }
+    });
+    options.lateCustomers.forEach((customerId, k) => {
+      if (Math.floor((k * windows) / options.lateCustomers.length) === window) {
+        const event = customerEvent({ customerId, type: 'crm.customer.created' });
+        outgoing.push({ body: JSON.stringify(event), kind: 'change', eventId: event.id });
       }
     });
     await sendAll(options, shuffle(outgoing, options.random));

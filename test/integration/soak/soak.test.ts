@@ -1,7 +1,7 @@
 // The in-suite soak (issue 6): the same run as `npm run soak` (bench/soakRun.ts) at ~300 events — fauxqs with
 // redrive, three concurrent containers with DynamoDB state (dynalite), both API simulators injecting 10% 5xx,
-// 5% 429 and 2% timeouts, 20% duplicate deliveries, shuffled order, a token rotation midway and invalid
-// events — then every check of the soak, one per test. The containers run the sync from its sources (the
+// 5% 429 and 2% timeouts, 20% duplicate deliveries, shuffled order, a token rotation midway, invalid events
+// and events of customers CRO does not serve yet (created before the replay) — then every check of the soak, one per test. The containers run the sync from its sources (the
 // handler's own wiring) with 1–2 s visibility backoffs so the run stays well under a minute.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { CountingSyncMetrics } from '../../../lib/sync/CountingSyncMetrics.ts';
@@ -11,6 +11,7 @@ import { runSoak, type SoakResult } from '../../../bench/soakRun.ts';
 const CHANGES = 300;
 const CUSTOMERS = 60;
 const INVALID = 4;
+const LATE = 3;
 
 describe('the fault-injection soak at 300 events', () => {
   let result: SoakResult;
@@ -21,6 +22,7 @@ describe('the fault-injection soak at 300 events', () => {
       changes: CHANGES,
       customers: CUSTOMERS,
       invalid: INVALID,
+      lateCustomers: LATE,
       containers: 3,
       seed: 7,
       windowSize: 60,
@@ -73,11 +75,16 @@ describe('the fault-injection soak at 300 events', () => {
     expect(result.underFaults.deadLetteredByReason).toMatchObject({ 'invalid-event': 3, 'wrong-tenant': 1 });
   });
 
+  it('dead-letters the events of customers CRO does not serve yet (crm-not-found)', () => {
+    expect(result.underFaults.deadLetteredByReason['crm-not-found']).toBe(LATE);
+  });
+
   it('handles 100% of the valid events once the faults are fixed and the DLQ is replayed', () => {
     expect(result.replay.failed).toBe(0);
+    expect(result.replay.replayed).toBeGreaterThanOrEqual(INVALID + LATE);
     expect(result.replay.queueDrained).toBe(true);
-    expect(result.final.handledEvents).toBe(CHANGES);
-    expect(result.final.validEvents).toBe(CHANGES);
+    expect(result.final.validEvents).toBe(CHANGES + LATE);
+    expect(result.final.handledEvents).toBe(CHANGES + LATE);
   });
 
   it('leaves exactly the invalid events in the DLQ', () => {
@@ -85,17 +92,13 @@ describe('the fault-injection soak at 300 events', () => {
   });
 
   it('ends with every IC customer equal to its latest CRM state', () => {
-    expect(result.final.state).toMatchObject({
-      customers: CUSTOMERS,
-      upToDate: CUSTOMERS,
-      stale: 0,
-      missing: 0,
-    });
+    const customers = CUSTOMERS + LATE;
+    expect(result.final.state).toMatchObject({ customers, upToDate: customers, stale: 0, missing: 0 });
   });
 
   it('never registers a customer twice', () => {
     expect(result.final.state.duplicateRegistrations).toBe(0);
-    expect(result.final.state.icCustomers).toBe(CUSTOMERS);
+    expect(result.final.state.icCustomers).toBe(CUSTOMERS + LATE);
   });
 
   it('passes every check it prints', () => {
