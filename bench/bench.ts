@@ -26,6 +26,7 @@ import { importBundledHandler } from './support/bundledHandler.ts';
 import { createCredentialsFile } from './support/credentialsFile.ts';
 import { describeMachine } from './support/machine.ts';
 import { installStdoutSink } from './support/stdoutSink.ts';
+import { BenchError } from './errors.ts';
 
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
@@ -39,15 +40,16 @@ const { values: flags } = parseArgs({
   },
 });
 const latencyMs = Number(flags.latency);
-if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`--latency must be a number of ms ≥ 0`);
+if (!Number.isFinite(latencyMs) || latencyMs < 0)
+  throw new BenchError(`--latency must be a number of ms ≥ 0`);
 const quick = flags.quick;
+const SYNC_CONCURRENCY = Number(flags.concurrency);
+if (!Number.isInteger(SYNC_CONCURRENCY) || SYNC_CONCURRENCY < 1)
+  throw new BenchError('--concurrency must be an integer ≥ 1');
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 const services = await forkServices({ latencyMs });
 const credentials = createCredentialsFile(INITIAL_TOKENS);
-const SYNC_CONCURRENCY = Number(flags.concurrency);
-if (!Number.isInteger(SYNC_CONCURRENCY) || SYNC_CONCURRENCY < 1)
-  throw new Error('--concurrency must be an integer ≥ 1');
 const env = {
   ...services.env,
   CREDENTIALS_SECRET_ID: credentials.secretId,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { BUNDLE_PATH } from '../support/bundledHandler.ts';
 import { median, round } from '../support/stats.ts';
+import { BenchError } from '../errors.ts';
 
 export interface ColdInit {
   runs: number;
@@ -52,13 +53,14 @@ function probe(env: Record<string, string>): Promise<{ importMs: number; process
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`cold init probe exited with ${code}: ${err.slice(0, 500)}`));
+      if (code !== 0)
+        return reject(new BenchError(`cold init probe exited with ${code}: ${err.slice(0, 500)}`));
       try {
         resolve(
           JSON.parse(out.slice(out.lastIndexOf('{'))) as { importMs: number; processToReadyMs: number },
         );
       } catch (error) {
-        reject(new Error(`cold init probe printed no timing: ${out.slice(0, 200)}`, { cause: error }));
+        reject(new BenchError(`cold init probe printed no timing: ${out.slice(0, 200)}`, { cause: error }));
       }
     });
   });

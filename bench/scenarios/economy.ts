@@ -5,6 +5,7 @@ import type { CallCounts } from '../services/protocol.ts';
 import { customerEvent } from '../support/customerEvent.ts';
 import type { BenchDriver } from '../support/BenchDriver.ts';
 import { round } from '../support/stats.ts';
+import { BenchError } from '../errors.ts';
 
 /** The kinds of event whose API cost is measured. */
 export type EconomyCase =
@@ -52,7 +53,7 @@ export async function measureEconomy(
     await driver.remote.clearCalls();
     for (const event of events) {
       const { failures } = await driver.invoke([event]);
-      if (failures > 0) throw new Error(`bench: "${kind}" event failed`);
+      if (failures > 0) throw new BenchError(`bench: "${kind}" event failed`);
     }
     rows.push(toRow(kind, events.length, await driver.remote.counts()));
   };

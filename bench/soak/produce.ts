@@ -4,6 +4,7 @@ import { customerEvent } from '../support/customerEvent.ts';
 import type { Ledger, MessageKind } from './Ledger.ts';
 import { changeSequence, type InvalidBody, shuffle } from './plan.ts';
 import { queueDepth } from './queueState.ts';
+import { BenchError } from '../errors.ts';
 
 export interface ProduceOptions {
   sqs: SQSClient;
@@ -96,7 +97,7 @@ async function sendAll(options: ProduceOptions, outgoing: readonly Outgoing[]): 
         Entries: chunk.map((message, n) => ({ Id: String(n), MessageBody: message.body })),
       }),
     );
-    if (Failed.length > 0) throw new Error(`soak: ${Failed.length} messages could not be sent`);
+    if (Failed.length > 0) throw new BenchError(`soak: ${Failed.length} messages could not be sent`);
     for (const sent of Successful) {
       const message = chunk[Number(sent.Id)]!;
       options.ledger.recordSent({

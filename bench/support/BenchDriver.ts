@@ -8,6 +8,7 @@ import type { RemoteServices } from '../services/forkServices.ts';
 import { customerEvent } from './customerEvent.ts';
 import { sqsEventOf } from './sqsMessages.ts';
 import type { StdoutSink } from './stdoutSink.ts';
+import { BenchError } from '../errors.ts';
 
 /** One handler invocation as the bench saw it. */
 export interface Invocation {
@@ -70,7 +71,7 @@ export class BenchDriver {
         .slice(i, i + 10)
         .map((customerId) => customerEvent({ customerId, type: 'crm.customer.created' }));
       const { failures } = await this.invoke(batch);
-      if (failures > 0) throw new Error(`bench setup: ${failures} registrations failed`);
+      if (failures > 0) throw new BenchError(`bench setup: ${failures} registrations failed`);
     }
   }
 
