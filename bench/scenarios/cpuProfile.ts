@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { SourceMap } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -32,12 +33,11 @@ export async function profileCpu(work: () => Promise<unknown>, top = 10): Promis
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
-  let profile: Awaited<ReturnType<typeof stop>>;
-  const stop = async () => (await session.post('Profiler.stop')).profile;
+  let profile: Profiler.Profile;
   try {
     await work();
   } finally {
-    profile = await stop();
+    ({ profile } = await session.post('Profiler.stop'));
     session.disconnect();
   }
   const map = new SourceMap(JSON.parse(readFileSync(`${BUNDLE_PATH}.map`, 'utf8')));
