@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { CroCustomer } from '../../lib/crm/schemas.ts';
+import { customerEvent as buildCustomerEvent } from '../../lib/events/customerEvent.ts';
 import type { CustomerEvent } from '../../lib/events/schemas.ts';
 import { TENANT_ID } from '../services/startServices.ts';
 
@@ -23,23 +23,18 @@ export interface CustomerEventInput {
  * const event = customerEvent({ customerId: 7, type: 'crm.customer.created' });
  */
 export function customerEvent(input: CustomerEventInput): CustomerEvent {
-  const tenantId = input.tenantId ?? TENANT_ID;
-  return {
-    specversion: '1.0',
-    id: input.id ?? randomUUID(),
-    source: `cro-software/tenants/${tenantId}`,
-    type: input.type ?? 'crm.customer.updated',
-    time: new Date().toISOString(),
-    subject: `customers/${input.customerId}`,
+  return buildCustomerEvent({
+    tenantId: input.tenantId ?? TENANT_ID,
+    customerId: input.customerId,
+    ...(input.type !== undefined && { type: input.type }),
+    ...(input.id !== undefined && { id: input.id }),
     data: {
-      tenantId,
-      customerId: input.customerId,
       ...(input.customer !== undefined && { customer: input.customer as Record<string, unknown> }),
       vatNumber: vatNumberOf(input.customerId),
       locale: 'pt-PT',
       attributes: { segment: segmentOf(input.customerId) },
     },
-  };
+  });
 }
 
 /** A distinct, stable VAT number per customer (no VAT conflicts between bench customers). */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { customerEvent } from '../events/customerEvent.ts';
 import type { CustomerEvent } from '../events/schemas.ts';
 
 /**
@@ -9,21 +9,15 @@ import type { CustomerEvent } from '../events/schemas.ts';
  * const body = JSON.stringify(exampleEvent(42, 1));
  */
 export function exampleEvent(tenantId: number, customerId: number): CustomerEvent {
-  return {
-    specversion: '1.0',
-    id: randomUUID(),
-    source: `cro-software/tenants/${tenantId}`,
-    type: 'crm.customer.updated',
-    time: new Date().toISOString(),
-    subject: `customers/${customerId}`,
+  return customerEvent({
+    tenantId,
+    customerId,
     data: {
-      tenantId,
-      customerId,
       vatNumber: `PT5${String(customerId).padStart(8, '0')}`,
       locale: 'pt-PT',
       attributes: { segment: 'local-example' },
     },
-  };
+  });
 }
 
 /**

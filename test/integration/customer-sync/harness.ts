@@ -2,7 +2,6 @@
 // and CRO simulators (node:http), an in-memory or DynamoDB (dynalite) state store, and the real sync
 // (`processBatch` with deps from `createCustomerSyncDeps`, exactly as the handler builds them) driven by
 // the Lambda-like SQS poller.
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   type Message,
@@ -184,21 +183,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** A customer CloudEvent for the harness tenant. */
-export function customerEvent(
-  customerId: number,
-  overrides: Partial<Omit<CustomerEvent, 'data'>> & { data?: Partial<CustomerEvent['data']> } = {},
-): CustomerEvent {
-  const { data, ...rest } = overrides;
-  return {
-    specversion: '1.0',
-    id: randomUUID(),
-    source: `cro-software/tenants/${TENANT}`,
-    type: 'crm.customer.updated',
-    time: new Date().toISOString(),
-    ...rest,
-    data: { tenantId: TENANT, customerId, ...data },
-  };
-}
+export { customerEvent } from '../../helpers/customerEvent.ts';
 
 /** A string message attribute's value. */
 export function attribute(message: Message, name: string): string | undefined {

@@ -3,27 +3,23 @@ import type { SQSRecord } from 'aws-lambda';
 import type { CroCustomer } from '../../../../lib/crm/schemas.ts';
 import type { CustomerEvent } from '../../../../lib/events/schemas.ts';
 import type { ParsedEntry } from '../../../../lib/sync/types.ts';
+import {
+  customerEvent as baseCustomerEvent,
+  type CustomerEventOverrides,
+} from '../../../helpers/customerEvent.ts';
 
 export const TENANT = 42;
 
 let sequence = 0;
 
-/** A customer CloudEvent for tenant 42 (override anything). */
-export function customerEvent(
-  customerId: number,
-  overrides: Partial<Omit<CustomerEvent, 'data'>> & { data?: Partial<CustomerEvent['data']> } = {},
-): CustomerEvent {
+/** A customer CloudEvent for tenant 42 with a sequential id and time (override anything). */
+export function customerEvent(customerId: number, overrides: CustomerEventOverrides = {}): CustomerEvent {
   sequence += 1;
-  const { data, ...rest } = overrides;
-  return {
-    specversion: '1.0',
+  return baseCustomerEvent(customerId, {
     id: `evt-${sequence}`,
-    source: `cro-software/tenants/${TENANT}`,
-    type: 'crm.customer.updated',
     time: new Date(Date.UTC(2026, 10, 22, 10, 0, sequence)).toISOString(),
-    ...rest,
-    data: { tenantId: TENANT, customerId, ...data },
-  };
+    ...overrides,
+  });
 }
 
 /** An SQS record as Lambda delivers it. */
