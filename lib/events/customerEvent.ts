@@ -25,6 +25,8 @@ export interface CustomerEventInput {
  */
 export function customerEvent(input: CustomerEventInput): CustomerEvent {
   const { tenantId, customerId } = input;
+  // The input's ids win over any in `data` (a cast or plain-JS caller could pass them there).
+  const { tenantId: _tenant, customerId: _customer, ...rest } = input.data ?? {};
   return {
     specversion: '1.0',
     id: input.id ?? randomUUID(),
@@ -32,6 +34,6 @@ export function customerEvent(input: CustomerEventInput): CustomerEvent {
     type: input.type ?? 'crm.customer.updated',
     time: input.time ?? new Date().toISOString(),
     subject: `customers/${customerId}`,
-    data: { ...input.data, tenantId, customerId },
+    data: { tenantId, customerId, ...rest },
   };
 }
