@@ -49,7 +49,7 @@ describe('the deployed bundles', () => {
     });
 
     // The files that put code in the bundle (tree-shaken modules are listed with 0 bytes).
-    const [output] = Object.values(metafile.outputs).filter((o) => o.entryPoint !== undefined);
+    const [output] = Object.values(metafile?.outputs ?? {}).filter((o) => o.entryPoint !== undefined);
     const zodFiles = Object.entries(output?.inputs ?? {})
       .filter(([file, input]) => file.includes('node_modules/zod/') && input.bytesInOutput > 0)
       .map(([file]) => file);
