@@ -12,4 +12,23 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // Schemas import zod through lib/zod.ts: zod/mini (tree-shakable; classic zod put ~440 KB in each
+    // Lambda bundle) with zod's English messages configured once.
+    ignores: ['lib/zod.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^zod(/.*)?$',
+              message:
+                "Import zod as `import * as z from '<path>/lib/zod.ts'` (zod/mini with English messages).",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

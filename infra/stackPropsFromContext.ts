@@ -1,13 +1,19 @@
 import type { Node } from 'constructs';
-import { z } from 'zod';
+import * as z from '../lib/zod.ts';
 import { VAT_CONFLICT_POLICIES } from '../lib/config/customerSync.ts';
 import type { CrmSyncStackProps } from './CrmSyncStackProps.ts';
 import { InvalidContextError } from './errors.ts';
 
 // Context values arrive as strings from `-c key=value` and as JSON values from cdk.json: accept both.
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
-const text = z.string().trim().min(1);
+const int = (min: number, max: number) => z.coerce.number().check(z.int(), z.gte(min), z.lte(max));
+const bool = z.union([
+  z.boolean(),
+  z.pipe(
+    z.enum(['true', 'false']),
+    z.transform((value: 'true' | 'false') => value === 'true'),
+  ),
+]);
+const text = z.string().check(z.trim(), z.minLength(1));
 
 /** The context keys and their types (the names of {@link CrmSyncStackProps}). */
 export const CONTEXT_SCHEMA = z.object({
@@ -15,30 +21,29 @@ export const CONTEXT_SCHEMA = z.object({
   crmTenantId: int(1, Number.MAX_SAFE_INTEGER),
   credentialsSecretName: text,
   webhookSecretName: text,
-  secretsKmsKeyArn: z.string().startsWith('arn:').optional(),
-  icApiUrl: z.url({ protocol: /^https?$/ }).optional(),
-  defaultCountry: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })
-    .optional(),
-  defaultLocale: text.optional(),
-  fifo: bool.optional(),
-  queueEncryption: z.enum(['sqs-managed', 'kms']).optional(),
-  queueRetentionDays: int(1, 14).optional(),
-  retryHorizonMinutes: int(0, 7 * 24 * 60).optional(),
-  syncTimeoutSeconds: int(5, 900).optional(),
-  syncMemorySize: int(128, 10_240).optional(),
-  batchSize: int(1, 100).optional(),
-  maxBatchingWindowSeconds: int(0, 300).optional(),
-  maxConcurrency: int(2, 1000).optional(),
-  syncConcurrency: int(1, 100).optional(),
-  vatConflictPolicy: z.enum(VAT_CONFLICT_POLICIES).optional(),
-  webhookRateLimit: int(1, 10_000).optional(),
-  webhookBurstLimit: int(1, 5_000).optional(),
-  webhookMemorySize: int(128, 10_240).optional(),
-  logRetentionDays: int(1, 3653).optional(),
-  oldestMessageAgeAlarmMinutes: int(1, 20_160).optional(),
-  alarmEmail: z.email().optional(),
+  secretsKmsKeyArn: z.optional(z.string().check(z.startsWith('arn:'))),
+  icApiUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  defaultCountry: z.optional(
+    z.string().check(z.regex(/^[A-Za-z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })),
+  ),
+  defaultLocale: z.optional(text),
+  fifo: z.optional(bool),
+  queueEncryption: z.optional(z.enum(['sqs-managed', 'kms'])),
+  queueRetentionDays: z.optional(int(1, 14)),
+  retryHorizonMinutes: z.optional(int(0, 7 * 24 * 60)),
+  syncTimeoutSeconds: z.optional(int(5, 900)),
+  syncMemorySize: z.optional(int(128, 10_240)),
+  batchSize: z.optional(int(1, 100)),
+  maxBatchingWindowSeconds: z.optional(int(0, 300)),
+  maxConcurrency: z.optional(int(2, 1000)),
+  syncConcurrency: z.optional(int(1, 100)),
+  vatConflictPolicy: z.optional(z.enum(VAT_CONFLICT_POLICIES)),
+  webhookRateLimit: z.optional(int(1, 10_000)),
+  webhookBurstLimit: z.optional(int(1, 5_000)),
+  webhookMemorySize: z.optional(int(128, 10_240)),
+  logRetentionDays: z.optional(int(1, 3653)),
+  oldestMessageAgeAlarmMinutes: z.optional(int(1, 20_160)),
+  alarmEmail: z.optional(z.email()),
 });
 
 /** The context keys read by {@link stackPropsFromContext}. */

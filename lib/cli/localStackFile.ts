@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { CliUsageError } from './errors.ts';
 
 /** Where `npm start` writes the local stack's addresses, relative to the project root. */
 export const LOCAL_STACK_FILE = '.local/stack.json';
 
 const LocalStackSchema = z.object({
-  queueUrl: z.string().min(1),
-  dlqUrl: z.string().min(1),
+  queueUrl: z.string().check(z.minLength(1)),
+  dlqUrl: z.string().check(z.minLength(1)),
   sqsEndpoint: z.url(),
 });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { IC_LOCALES, type IcLocale } from '../invisible-collector/schemas.ts';
 import { normaliseLocale } from '../mapping/normaliseLocale.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
@@ -9,32 +9,33 @@ export type VatConflictPolicy = (typeof VAT_CONFLICT_POLICIES)[number];
 
 /** The customer-sync function's environment (CONTRACT.md §3 plus tuning variables with defaults). */
 const CustomerSyncEnvSchema = z.object({
-  IC_API_URL: envVar.url().default('https://api.invisiblecollector.com'),
+  IC_API_URL: z._default(envVar.url(), 'https://api.invisiblecollector.com'),
   CRM_API_URL: envVar.url(),
   CRM_TENANT_ID: envVar.int(1, Number.MAX_SAFE_INTEGER),
   CREDENTIALS_SECRET_ID: envVar.text(),
   DLQ_URL: envVar.url(),
-  DEFAULT_COUNTRY: z
-    .string()
-    .transform((value) => value.toUpperCase())
-    .pipe(z.string().regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' }))
-    .optional(),
-  DEFAULT_LOCALE: z
-    .string()
-    .transform((value) => normaliseLocale(value))
-    .pipe(
+  DEFAULT_COUNTRY: z.optional(
+    z.string().check(z.toUpperCase(), z.regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })),
+  ),
+  DEFAULT_LOCALE: z.optional(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((value: string) => normaliseLocale(value)),
+      ),
       z.enum(IC_LOCALES, { error: `must be a locale of ${IC_LOCALES.join(', ')} (or e.g. pt-PT, en-GB)` }),
-    )
-    .optional(),
-  STATE_TABLE_NAME: envVar.text().optional(),
-  SYNC_CONCURRENCY: envVar.int(1, 100).default(10),
-  VAT_CONFLICT_POLICY: z
-    .enum(VAT_CONFLICT_POLICIES, { error: `must be one of ${VAT_CONFLICT_POLICIES.join(', ')}` })
-    .default('dead-letter'),
-  IC_TIMEOUT_MS: envVar.int(100, 60_000).default(5_000),
-  CRM_TIMEOUT_MS: envVar.int(100, 60_000).default(5_000),
-  CRM_API_VERSION: envVar.text().optional(),
-  TIME_MARGIN_MS: envVar.int(0, 60_000).default(3_000),
+    ),
+  ),
+  STATE_TABLE_NAME: z.optional(envVar.text()),
+  SYNC_CONCURRENCY: z._default(envVar.int(1, 100), 10),
+  VAT_CONFLICT_POLICY: z._default(
+    z.enum(VAT_CONFLICT_POLICIES, { error: `must be one of ${VAT_CONFLICT_POLICIES.join(', ')}` }),
+    'dead-letter',
+  ),
+  IC_TIMEOUT_MS: z._default(envVar.int(100, 60_000), 5_000),
+  CRM_TIMEOUT_MS: z._default(envVar.int(100, 60_000), 5_000),
+  CRM_API_VERSION: z.optional(envVar.text()),
+  TIME_MARGIN_MS: z._default(envVar.int(0, 60_000), 3_000),
 });
 
 /** Validated customer-sync configuration. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { ConfigError } from './errors.ts';
 
 /** Environment as Lambda/Node gives it. */
@@ -12,7 +12,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * @example
  * const env = parseEnv(z.object({ QUEUE_URL: z.url() }), process.env);
  */
-export function parseEnv<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
+export function parseEnv<S extends z.ZodMiniObject>(schema: S, env: Env): z.infer<S> {
   const input: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const value = env[key]?.trim();
@@ -34,13 +34,15 @@ export const envVar = {
   url: () =>
     z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-      .transform((value) => value.replace(/\/+$/, '')),
+      .check(z.overwrite((value) => value.replace(/\/+$/, ''))),
   /** An integer within [min, max]. */
   int: (min: number, max: number) =>
     z.coerce
       .number({ error: 'must be a number' })
-      .int({ error: 'must be an integer' })
-      .min(min, { error: `must be ≥ ${min}` })
-      .max(max, { error: `must be ≤ ${max}` }),
-  text: () => z.string().min(1),
+      .check(
+        z.int({ error: 'must be an integer' }),
+        z.gte(min, { error: `must be ≥ ${min}` }),
+        z.lte(max, { error: `must be ≤ ${max}` }),
+      ),
+  text: () => z.string().check(z.minLength(1)),
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
 /** Encodings a CRO-native signature header may use. */
@@ -7,20 +7,20 @@ export type CroSignatureEncoding = (typeof CRO_SIGNATURE_ENCODINGS)[number];
 
 const headerName = z
   .string()
-  .transform((value) => value.toLowerCase())
-  .pipe(z.string().regex(/^[a-z0-9-]+$/, { error: 'must be an HTTP header name' }));
+  .check(z.toLowerCase(), z.regex(/^[a-z0-9-]+$/, { error: 'must be an HTTP header name' }));
 
 /** The webhook function's environment (CONTRACT.md §3 plus variables with defaults). */
 const WebhookEnvSchema = z.object({
   QUEUE_URL: envVar.url(),
   WEBHOOK_SECRET_ID: envVar.text(),
   CRM_TENANT_ID: envVar.int(1, Number.MAX_SAFE_INTEGER),
-  CRO_SIGNATURE_HEADER: headerName.default('x-cro-signature'),
-  CRO_SIGNATURE_ENCODING: z
-    .enum(CRO_SIGNATURE_ENCODINGS, { error: `must be one of ${CRO_SIGNATURE_ENCODINGS.join(', ')}` })
-    .default('base64'),
-  CRO_DELIVERY_ID_HEADER: headerName.default('x-cro-delivery-id'),
-  WEBHOOK_SECRET_TTL_MS: envVar.int(0, 3_600_000).default(300_000),
+  CRO_SIGNATURE_HEADER: z._default(headerName, 'x-cro-signature'),
+  CRO_SIGNATURE_ENCODING: z._default(
+    z.enum(CRO_SIGNATURE_ENCODINGS, { error: `must be one of ${CRO_SIGNATURE_ENCODINGS.join(', ')}` }),
+    'base64',
+  ),
+  CRO_DELIVERY_ID_HEADER: z._default(headerName, 'x-cro-delivery-id'),
+  WEBHOOK_SECRET_TTL_MS: z._default(envVar.int(0, 3_600_000), 300_000),
 });
 
 /** Validated webhook configuration. */

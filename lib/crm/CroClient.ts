@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { RequestValidationError } from '../http/errors.ts';
 import { HttpClient, type HttpClientOptions } from '../http/HttpClient.ts';
 import { toRequestIssues } from '../http/zodIssues.ts';
@@ -20,7 +20,7 @@ export interface CroClientOptions extends Omit<HttpClientOptions, 'api' | 'heade
   apiVersion?: string | null;
 }
 
-const CustomerIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const CustomerIdSchema = z.number().check(z.int(), z.positive(), z.lte(Number.MAX_SAFE_INTEGER));
 
 /**
  * The CRO Software API client: `GET /customers/{id}` with `Authorization: Bearer`, `x-tenant-id` and

@@ -1,18 +1,21 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 
 // CRO Software's CustomerModel (GET /customers/{customer_id}); see ../shared/docs/cro-software-GET-customer.txt.
 // Validated leniently: unknown fields are stripped, nullable fields accept null, so a vendor addition
 // never breaks the sync.
 
-const nullableString = z.string().nullish();
+const nullableString = z.nullish(z.string());
+const nullableBoolean = z.nullish(z.boolean());
+const nullableNumber = z.nullish(z.number());
+const int = z.number().check(z.int());
 
 export const CroAddressSchema = z.object({
-  id: z.number().int().optional(),
+  id: z.optional(int),
   country: nullableString,
-  is_active: z.boolean().default(true),
-  is_billing: z.boolean().default(false),
-  is_physical: z.boolean().nullish(),
-  is_shipping: z.boolean().nullish(),
+  is_active: z._default(z.boolean(), true),
+  is_billing: z._default(z.boolean(), false),
+  is_physical: nullableBoolean,
+  is_shipping: nullableBoolean,
   line_1: nullableString,
   line_2: nullableString,
   line_3: nullableString,
@@ -20,12 +23,12 @@ export const CroAddressSchema = z.object({
   locality: nullableString,
   postcode: nullableString,
   region: nullableString,
-  latitude: z.number().nullish(),
-  longitude: z.number().nullish(),
+  latitude: nullableNumber,
+  longitude: nullableNumber,
 });
 
 export const CroContactSchema = z.object({
-  id: z.number().int().optional(),
+  id: z.optional(int),
   /** A comma-separated list of addresses. */
   email: nullableString,
   name: nullableString,
@@ -34,14 +37,14 @@ export const CroContactSchema = z.object({
 });
 
 export const CroCustomerSchema = z.object({
-  id: z.number().int(),
-  name: z.string().min(1).max(64),
-  parent_id: z.number().int().nullish(),
+  id: int,
+  name: z.string().check(z.minLength(1), z.maxLength(64)),
+  parent_id: z.nullish(int),
   created_on: nullableString,
   last_updated_on: nullableString,
-  addresses: z.array(CroAddressSchema).default([]),
-  contacts: z.array(CroContactSchema).default([]),
-  locations: z.array(z.unknown()).default([]),
+  addresses: z._default(z.array(CroAddressSchema), []),
+  contacts: z._default(z.array(CroContactSchema), []),
+  locations: z._default(z.array(z.unknown()), []),
 });
 
 export type CroAddress = z.infer<typeof CroAddressSchema>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.ts';
 import { CrmSyncError } from '../errors.ts';
 
 /** One problem found in an event: where (dotted path) and what, never the offending value. */

@@ -1,19 +1,20 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 
 /** Event types crm-sync consumes (CONTRACT.md §1). */
 export const CUSTOMER_EVENT_TYPES = ['crm.customer.created', 'crm.customer.updated'] as const;
 
-const positiveInt = z.number().int().positive();
+const positiveInt = z.number().check(z.int(), z.positive());
+const trimmedText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 /** `data` of a customer-changed event. Unknown extra fields are accepted and dropped. */
 export const CustomerEventDataSchema = z.object({
   tenantId: positiveInt,
   customerId: positiveInt,
   /** Optional snapshot of CRO's CustomerModel, as `GET /customers/{id}` returns it. Validated by the sync. */
-  customer: z.record(z.string(), z.unknown()).optional(),
-  vatNumber: z.string().trim().min(1).max(64).optional(),
-  locale: z.string().trim().min(1).max(16).optional(),
-  attributes: z.record(z.string(), z.string()).optional(),
+  customer: z.optional(z.record(z.string(), z.unknown())),
+  vatNumber: z.optional(trimmedText(64)),
+  locale: z.optional(trimmedText(16)),
+  attributes: z.optional(z.record(z.string(), z.string())),
 });
 
 /**
@@ -27,12 +28,12 @@ export const CustomerEventDataSchema = z.object({
  */
 export const CustomerEventSchema = z.object({
   specversion: z.literal('1.0'),
-  id: z.string().min(1).max(256),
-  source: z.string().min(1).max(1024),
+  id: z.string().check(z.minLength(1), z.maxLength(256)),
+  source: z.string().check(z.minLength(1), z.maxLength(1024)),
   type: z.enum(CUSTOMER_EVENT_TYPES),
-  time: z.iso.datetime({ offset: true }).optional(),
-  subject: z.string().optional(),
-  datacontenttype: z.string().optional(),
+  time: z.optional(z.iso.datetime({ offset: true })),
+  subject: z.optional(z.string()),
+  datacontenttype: z.optional(z.string()),
   data: CustomerEventDataSchema,
 });
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.ts';
 import type { CallOptions } from '../invisible-collector/types.ts';
 import type { ApiError } from './errors.ts';
 import {
@@ -65,7 +65,7 @@ export interface HttpRequest<T> {
   /** JSON-serialised. */
   body?: unknown;
   /** Lenient schema of a 2xx body (unknown fields ignored); a mismatch → `InvalidResponseError`. */
-  schema: z.ZodType<T>;
+  schema: z.ZodMiniType<T>;
   options?: CallOptions;
 }
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.ts';
 import { type ApiError, type ApiErrorContext, InvalidResponseError } from './errors.ts';
 import { toRequestIssues } from './zodIssues.ts';
 
@@ -10,7 +10,7 @@ import { toRequestIssues } from './zodIssues.ts';
  * parseJsonBody(z.object({ gid: z.string() }), '{"gid":"g1"}', context); // { ok: true, value: { gid: 'g1' } }
  */
 export function parseJsonBody<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   text: string,
   context: ApiErrorContext,
 ): { ok: true; value: T } | { ok: false; error: ApiError } {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.ts';
 import type { RequestIssue } from './errors.ts';
 
 /** Zod issues as `{path, message}` pairs: dotted paths and zod's own messages, never the input values. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { ApiNotFoundError, RequestValidationError } from '../http/errors.ts';
 import { HttpClient, type HttpClientOptions } from '../http/HttpClient.ts';
 import { toRequestIssues } from '../http/zodIssues.ts';
@@ -28,7 +28,7 @@ export interface InvisibleCollectorClientOptions extends Omit<
 
 const CUSTOMER = '/customers/:id';
 const ATTRIBUTES = '/customers/:id/attributes';
-const IdSchema = z.string().trim().min(1).max(256);
+const IdSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(256));
 const SEARCH_KEYS = ['externalId', 'vat', 'email', 'phone'] as const;
 
 /**
@@ -159,7 +159,7 @@ function asId(issue: { path: string; message: string }) {
   return { path: 'id', message: issue.message };
 }
 
-function validate<T>(schema: z.ZodType<T>, value: unknown, method: string, route: string): T {
+function validate<T>(schema: z.ZodMiniType<T>, value: unknown, method: string, route: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw requestError(method, route, toRequestIssues(parsed.error.issues));
   return parsed.data;

@@ -1,15 +1,16 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { envVar, parseEnv, type Env } from '../config/parseEnv.ts';
 
 // Not `envVar.url()`: emulator queue URLs (`http://sqs.us-east-1.127.0.0.1:4566/...`) are not WHATWG URLs,
 // and an SQS client with `useQueueUrlAsEndpoint: false` never parses them.
-const queueUrl = () => z.string().regex(/^https?:\/\/\S+$/, { error: 'must be an http(s) queue URL' });
+const queueUrl = () =>
+  z.string().check(z.regex(/^https?:\/\/\S+$/, { error: 'must be an http(s) queue URL' }));
 
 const ReplayEnvSchema = z.object({
   DLQ_URL: queueUrl(),
   QUEUE_URL: queueUrl(),
   /** Stop sending when less than this much of the invocation is left, so the run ends cleanly. */
-  REPLAY_SAFETY_MARGIN_MS: envVar.int(1_000, 600_000).default(30_000),
+  REPLAY_SAFETY_MARGIN_MS: z._default(envVar.int(1_000, 600_000), 30_000),
 });
 
 /** The replay Lambda's configuration. */

@@ -1,18 +1,18 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { ReplayOptionsError } from './errors.ts';
 import type { ReplayFilter } from './types.ts';
 
+const positiveInt = z.number().check(z.int(), z.positive());
+const nonEmpty = z.string().check(z.minLength(1));
+
 const ReplayRequestSchema = z.strictObject({
-  max: z.number().int().positive().optional(),
-  rate: z.number().positive().optional(),
-  customer: z
-    .union([z.string().min(1), z.number().int().positive()])
-    .transform(String)
-    .optional(),
-  type: z.string().min(1).optional(),
-  reason: z.string().min(1).optional(),
-  copy: z.boolean().optional(),
-  dryRun: z.boolean().optional(),
+  max: z.optional(positiveInt),
+  rate: z.optional(z.number().check(z.positive())),
+  customer: z.optional(z.pipe(z.union([nonEmpty, positiveInt]), z.transform(String))),
+  type: z.optional(nonEmpty),
+  reason: z.optional(nonEmpty),
+  copy: z.optional(z.boolean()),
+  dryRun: z.optional(z.boolean()),
 });
 
 /** What an operator may ask the replay Lambda (the CLI's options as JSON). */

@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { createSecretReader, type SecretReader } from './createSecretReader.ts';
 import { SecretError } from './errors.ts';
 
 /** `SecretString` of `CREDENTIALS_SECRET_ID` (CONTRACT.md §3). */
 export const CredentialsSecretSchema = z.object({
-  invisibleCollectorToken: z.string().min(1),
-  crmToken: z.string().min(1),
+  invisibleCollectorToken: z.string().check(z.minLength(1)),
+  crmToken: z.string().check(z.minLength(1)),
 });
 
 /** A token source for an API client; `forceRefresh` after a 401 refetches the secret. */

@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import type { CustomerEvent } from '../events/schemas.ts';
 import { normaliseSourceTimestamp } from '../mapping/sourceTimestamp.ts';
 import { WebhookPayloadError } from './errors.ts';
 import type { AcceptedEvent } from './parseWebhookEvents.ts';
 
 const id = z.union([
-  z.number().int().positive(),
-  z
-    .string()
-    .regex(/^\d{1,15}$/)
-    .transform(Number),
+  z.number().check(z.int(), z.positive()),
+  z.pipe(z.string().check(z.regex(/^\d{1,15}$/)), z.transform(Number)),
 ]);
-const holder = z.looseObject({ id: id.optional(), customer_id: id.optional(), customerId: id.optional() });
+const optionalId = z.optional(id);
+const holder = z.looseObject({ id: optionalId, customer_id: optionalId, customerId: optionalId });
+/** A field that is dropped (`undefined`) rather than failing the payload when it has an unexpected shape. */
+const lenient = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);
 
 /**
  * CRO's hook payload is not documented: this tolerant schema looks for the customer id in the usual places —
@@ -22,15 +22,15 @@ const holder = z.looseObject({ id: id.optional(), customer_id: id.optional(), cu
  */
 const CroHookPayloadSchema = z.looseObject({
   ...holder.shape,
-  customer: holder.optional().catch(undefined),
-  data: holder.optional().catch(undefined),
-  object: holder.optional().catch(undefined),
-  resource: holder.optional().catch(undefined),
-  payload: holder.optional().catch(undefined),
-  tenant_id: id.optional().catch(undefined),
-  tenantId: id.optional().catch(undefined),
-  last_updated_on: z.string().optional().catch(undefined),
-  updated_on: z.string().optional().catch(undefined),
+  customer: lenient(holder),
+  data: lenient(holder),
+  object: lenient(holder),
+  resource: lenient(holder),
+  payload: lenient(holder),
+  tenant_id: lenient(id),
+  tenantId: lenient(id),
+  last_updated_on: lenient(z.string()),
+  updated_on: lenient(z.string()),
 });
 
 type Holder = z.infer<typeof holder>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { CustomerEventSchema } from '../events/schemas.ts';
 import { MAX_EVENTS_PER_REQUEST } from './parseWebhookEvents.ts';
 

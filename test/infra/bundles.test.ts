@@ -40,4 +40,23 @@ describe('the deployed bundles', () => {
     expect((await readdir(deployed)).sort()).toEqual(['index.mjs', 'index.mjs.map']);
     expect(await readFile(join(deployed, 'index.mjs'), 'utf8')).toBe(await readFile(outfile, 'utf8'));
   });
+
+  it.each(BUNDLED_FUNCTIONS)('%s holds zod/mini and its English messages, not classic zod', async (name) => {
+    const { metafile } = await build({
+      ...esbuildOptions(name, PROJECT_ROOT),
+      write: false,
+      logLevel: 'error',
+    });
+
+    // The files that put code in the bundle (tree-shaken modules are listed with 0 bytes).
+    const [output] = Object.values(metafile?.outputs ?? {}).filter((o) => o.entryPoint !== undefined);
+    const zodFiles = Object.entries(output?.inputs ?? {})
+      .filter(([file, input]) => file.includes('node_modules/zod/') && input.bytesInOutput > 0)
+      .map(([file]) => file);
+    expect(zodFiles).toContain('node_modules/zod/v4/mini/schemas.js');
+    expect(zodFiles).toContain('node_modules/zod/v4/locales/en.js');
+    expect(zodFiles.filter((file) => /\/(classic|v3)\/|\/locales\/(?!en\.js|index\.js)/.test(file))).toEqual(
+      [],
+    );
+  });
 });

@@ -118,6 +118,26 @@ describe('parseEventBody', () => {
     expect(error.message).not.toContain('crm.invoice.paid');
   });
 
+  it("words each problem with zod's English messages", () => {
+    const body = JSON.stringify({
+      ...cloudEvent,
+      type: 'crm.invoice.paid',
+      data: { tenantId: 0, vatNumber: '' },
+    });
+
+    const error = invalidEvent(body);
+
+    expect(error.issues).toEqual([
+      {
+        path: 'type',
+        message: 'Invalid option: expected one of "crm.customer.created"|"crm.customer.updated"',
+      },
+      { path: 'data.tenantId', message: 'Too small: expected number to be >0' },
+      { path: 'data.customerId', message: 'Invalid input: expected number, received undefined' },
+      { path: 'data.vatNumber', message: 'Too small: expected string to have >=1 characters' },
+    ]);
+  });
+
   it('says which envelope held the invalid event', () => {
     const error = invalidEvent(JSON.stringify(eventBridgeEvent({ ...cloudEvent, specversion: '0.3' })));
 
