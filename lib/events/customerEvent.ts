@@ -26,7 +26,11 @@ export interface CustomerEventInput {
 export function customerEvent(input: CustomerEventInput): CustomerEvent {
   const { tenantId, customerId } = input;
   // The input's ids win over any in `data` (a cast or plain-JS caller could pass them there).
-  const { tenantId: _tenant, customerId: _customer, ...rest } = input.data ?? {};
+  const {
+    tenantId: _tenant,
+    customerId: _customer,
+    ...rest
+  }: Partial<CustomerEvent['data']> = input.data ?? {};
   return {
     specversion: '1.0',
     id: input.id ?? randomUUID(),
