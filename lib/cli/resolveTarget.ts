@@ -1,7 +1,9 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { join } from 'node:path';
+import { LocalStackFileError } from '../local/errors.ts';
+import { readStackFile, type StackFile } from '../local/localFiles.ts';
 import { CliUsageError } from './errors.ts';
-import { readLocalStack } from './localStackFile.ts';
 import { readStackQueues } from './stackOutputs.ts';
 
 // The emulator accepts any credentials (lib/local/localSqs.ts uses the same): not imported from there, as
@@ -83,4 +85,14 @@ export async function resolveTarget(options: TargetOptions, deps: ResolveDeps): 
 /** The SQS client for a resolved target. */
 export function createSqsClient(target: Target): SQSClient {
   return new SQSClient(target.sqsConfig);
+}
+
+/** The local stack `npm start` runs in `cwd`; a missing or unreadable file is a usage error (exit 2). */
+async function readLocalStack(cwd: string): Promise<StackFile> {
+  try {
+    return await readStackFile(join(cwd, '.local'));
+  } catch (error) {
+    if (error instanceof LocalStackFileError) throw new CliUsageError(error.message, { cause: error });
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import type * as z from '../zod.ts';
-import { type ApiError, type ApiErrorContext, InvalidResponseError } from './errors.ts';
+import { type ApiError, type ApiErrorContext, formatRequestIssues, InvalidResponseError } from './errors.ts';
 import { toRequestIssues } from './zodIssues.ts';
 
 /**
@@ -25,9 +25,6 @@ export function parseJsonBody<T>(
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = toRequestIssues(parsed.error.issues)
-    .slice(0, 5)
-    .map((i) => `${i.path}: ${i.message}`)
-    .join('; ');
+  const issues = formatRequestIssues(toRequestIssues(parsed.error.issues).slice(0, 5));
   return { ok: false, error: new InvalidResponseError({ ...context, detail: `unexpected body: ${issues}` }) };
 }

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import * as z from '../zod.ts';
+import { formatRequestIssues } from '../http/errors.ts';
+import { toRequestIssues } from '../http/zodIssues.ts';
+import { LocalStackFileError } from './errors.ts';
 
 /** What `.local/stack.json` holds: how tools (the replay CLI, `npm run send-example`) reach the local stack. */
 export interface StackFile {
@@ -62,21 +66,49 @@ export async function writeStackFile(dir: string, stack: StackFile): Promise<str
   return path;
 }
 
+// Only what tools need is checked; extra keys are kept (a newer `npm start` may add some).
+const StackFileSchema = z.looseObject({
+  webhookUrl: z.url(),
+  // Not z.url(): the emulator's host-style queue URLs (`http://sqs.<region>.127.0.0.1:port/...`) fail WHATWG parsing.
+  queueUrl: z.string().check(z.minLength(1)),
+  dlqUrl: z.string().check(z.minLength(1)),
+  sqsEndpoint: z.url(),
+  tenantId: z.number(),
+  webhookSecretId: z.string().check(z.minLength(1)),
+});
+
 /**
- * Reads `.local/stack.json` (written by `npm start`); a clear error when no local stack is running.
+ * Reads `.local/stack.json` (written by `npm start`) under `dir`. Throws a {@link LocalStackFileError} that says
+ * what to do when no local stack runs there or the file is unreadable.
  *
  * @example
  * const { webhookUrl } = await readStackFile();
  */
 export async function readStackFile(dir = '.local'): Promise<StackFile> {
   const { stack: path } = localPaths(dir);
+  const shown = relative(process.cwd(), path) || path;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
-    throw new Error(`no local stack found (${path} missing): run \`npm start\` first`);
+  } catch (cause) {
+    throw new LocalStackFileError(`${shown} not found: is \`npm start\` running in this folder?`, path, {
+      cause,
+    });
   }
-  return JSON.parse(text) as StackFile;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new LocalStackFileError(`${shown} is not valid JSON`, path);
+  }
+  const parsed = StackFileSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new LocalStackFileError(
+      `${shown} is missing stack details (${formatRequestIssues(toRequestIssues(parsed.error.issues))})`,
+      path,
+    );
+  }
+  return parsed.data as unknown as StackFile;
 }
 
 /** Removes `.local/stack.json` (the stack stopped); the secrets stay. */

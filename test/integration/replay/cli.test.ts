@@ -34,7 +34,14 @@ async function localStackWithDlq() {
   await mkdir(join(cwd, '.local'), { recursive: true });
   await writeFile(
     join(cwd, '.local', 'stack.json'),
-    JSON.stringify({ queueUrl: pair.queue.url, dlqUrl: pair.dlq.url, sqsEndpoint: local.endpoint }),
+    JSON.stringify({
+      webhookUrl: 'http://127.0.0.1:3000/webhook',
+      tenantId: 42,
+      webhookSecretId: 'file:.local/webhook-secret',
+      queueUrl: pair.queue.url,
+      dlqUrl: pair.dlq.url,
+      sqsEndpoint: local.endpoint,
+    }),
   );
   return pair;
 }

@@ -15,7 +15,10 @@ const stack = {
 beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'crm-sync-target-'));
   await mkdir(join(cwd, '.local'));
-  await writeFile(join(cwd, '.local', 'stack.json'), JSON.stringify({ ...stack, webhookUrl: 'http://x' }));
+  await writeFile(
+    join(cwd, '.local', 'stack.json'),
+    JSON.stringify({ ...stack, webhookUrl: 'http://x', tenantId: 42, webhookSecretId: 'file:s' }),
+  );
 });
 afterAll(async () => {
   await rm(cwd, { recursive: true, force: true });
@@ -60,7 +63,7 @@ describe('resolveTarget', () => {
     await mkdir(join(bad, '.local'));
     await writeFile(join(bad, '.local', 'stack.json'), JSON.stringify({ queueUrl: 'q' }));
     await expect(resolveTarget({ local: true }, { cwd: bad })).rejects.toThrow(
-      /missing queue details \(dlqUrl: /,
+      /missing stack details \(.*dlqUrl: /,
     );
     await rm(bad, { recursive: true, force: true });
   });
