@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { CroCustomer } from '../crm/schemas.ts';
 import { mapCustomer } from '../mapping/mapCustomer.ts';
 import { compareSourceTimestamps } from '../mapping/sourceTimestamp.ts';
@@ -27,16 +27,17 @@ type GroupOutcome = { kind: 'applied' | 'unchanged' | 'stale'; commit: StateComm
  * 5. ONE conditional write commits gid, watermark, hashes and the event ids and clears the lease.
  *
  * On failure the lease is released and every new record gets the error (routed by the caller).
- * Returns one result per entry, by batch index.
+ * Returns one result per entry, by batch index; the caller logs each record's outcome. `logKeys` (the
+ * group's ids) go on this function's own lines: the group summary (DEBUG) and a failed release (WARN).
  *
  * @example
- * const results = await syncCustomer(entries, deps, budget, logger);
+ * const results = await syncCustomer(entries, deps, budget, { messageId, eventId, customerId });
  */
 export async function syncCustomer(
   entries: readonly ParsedEntry[],
   deps: SyncDeps,
   budget: TimeBudget,
-  logger: Logger,
+  logKeys: LogAttributes = {},
 ): Promise<Map<number, RecordResult>> {
   const results = new Map<number, RecordResult>();
   const key = entries[0]!.key;
@@ -52,7 +53,7 @@ export async function syncCustomer(
   const group = coalesceGroup(entries, state);
   for (const entry of group.duplicates) results.set(entry.index, { kind: 'skipped', why: 'duplicate' });
   if (group.fresh.length === 0) {
-    await release(deps, key, owner, logger);
+    await release(deps, key, owner, logKeys);
     return results;
   }
   try {
@@ -60,14 +61,15 @@ export async function syncCustomer(
     await deps.store.commit(key, owner, outcome.commit);
     const newest = group.fresh.at(-1)!;
     for (const entry of group.fresh) results.set(entry.index, resultOf(outcome.kind, entry === newest));
-    logger.info('customer synced', {
+    deps.logger.debug('customer synced', {
+      ...logKeys,
       outcome: outcome.kind,
       croRead: outcome.croRead,
       records: entries.length,
     });
     return results;
   } catch (error) {
-    await release(deps, key, owner, logger);
+    await release(deps, key, owner, logKeys);
     return failAll(group.fresh, error, results);
   }
 }
@@ -144,11 +146,11 @@ async function release(
   deps: SyncDeps,
   key: ParsedEntry['key'],
   owner: string,
-  logger: Logger,
+  logKeys: LogAttributes,
 ): Promise<void> {
   try {
     await deps.store.release(key, owner);
   } catch (error) {
-    logger.warn('lease release failed; it expires on its own', { error });
+    deps.logger.warn('lease release failed; it expires on its own', { ...logKeys, error });
   }
 }
