@@ -19,7 +19,8 @@ type GroupOutcome = { kind: 'applied' | 'unchanged' | 'stale'; commit: StateComm
  * Syncs one customer from all its records of the batch (the agreed design, README "failures"):
  *
  * 1. ONE conditional write takes the customer's lease and returns its state (`busy` → transient
- *    `customer-busy` for every record);
+ *    `customer-busy` for every record) — unless every event is already applied (`duplicate`: that one
+ *    call, no lease, whoever holds it);
  * 2. events already applied are skipped (`duplicate`, 0 calls);
  * 3. the source is the newest snapshot when every event has one and it is not older than the watermark,
  *    else ONE CRO read; older than the watermark → `stale` (0 writes);
@@ -42,11 +43,17 @@ export async function syncCustomer(
   const results = new Map<number, RecordResult>();
   const key = entries[0]!.key;
   const owner = randomUUID();
-  let state: SyncState | 'busy';
+  let state: SyncState | 'busy' | 'applied';
   try {
-    state = await deps.store.acquire(key, owner, budget.leaseMs());
+    const eventIds = entries.map((entry) => entry.event.id);
+    state = await deps.store.acquire(key, owner, budget.leaseMs(), eventIds);
   } catch (error) {
     return failAll(entries, error, results);
+  }
+  if (state === 'applied') {
+    // Every event was applied before: nothing leased, nothing to release.
+    for (const entry of entries) results.set(entry.index, { kind: 'skipped', why: 'duplicate' });
+    return results;
   }
   if (state === 'busy') return failAll(entries, new CustomerBusyError(key), results);
 
