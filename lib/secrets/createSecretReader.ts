@@ -13,6 +13,11 @@ export interface SecretReaderOptions {
   minRefreshIntervalMs?: number;
   /** Secrets Manager client (endpoint from `AWS_ENDPOINT_URL_SECRETS_MANAGER` by default). */
   client?: SecretsManagerClient;
+  /**
+   * Cache `file:` secrets with `ttlMs` too (a forced refresh still reads the file). Off, every call reads the
+   * file, so an edit takes effect at once (the webhook's local rotation relies on it). @default false
+   */
+  cacheFiles?: boolean;
 }
 
 /** Prefix of a secret id that names a local file instead of a Secrets Manager secret (`npm start`, tests). */
@@ -20,9 +25,9 @@ export const FILE_SCHEME = 'file:';
 
 /**
  * A cached secret reader: Powertools Parameters' `SecretsProvider` (cache with max age) for Secrets Manager
- * ids and ARNs, or a plain file read for `file:<path>` ids, cached the same way (`ttlMs`), so a local run
- * costs what Lambda costs; a forced refresh (after a 401) reads the file again, so editing it rotates.
- * Concurrent forced refreshes are coalesced into one fetch.
+ * ids and ARNs, or a plain file read for `file:<path>` ids — on every call, or with `cacheFiles` cached
+ * the same way (`ttlMs`) so a local run costs what Lambda costs (a forced refresh after a 401 reads the file
+ * again, so editing it still rotates). Concurrent forced refreshes are coalesced into one fetch.
  *
  * @example
  * const read = createSecretReader({ ttlMs: 60_000 });
@@ -37,7 +42,8 @@ export function createSecretReader(options: SecretReaderOptions = {}): SecretRea
 
   const fetchLocal = (secretId: string, forceFetch: boolean): Promise<string> => {
     const cached = localCache.get(secretId);
-    if (!forceFetch && cached !== undefined && Date.now() - cached.at < ttlMs) return cached.value;
+    const fresh = cached !== undefined && Date.now() - cached.at < ttlMs;
+    if (!forceFetch && options.cacheFiles === true && fresh) return cached.value;
     const value = readLocal(secretId);
     localCache.set(secretId, { at: Date.now(), value });
     // A failed read is not cached: the next call tries the file again.

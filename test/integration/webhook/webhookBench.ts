@@ -30,7 +30,7 @@ class CapturingFormatter extends RedactingLogFormatter {
 export interface WebhookBench {
   local: LocalSqs;
   secret: string;
-  /** Rewrites the secret file (rotation: a signature that matches no cached secret makes it read the file again). */
+  /** Rewrites the secret file (rotation: `file:` secrets are read on every cold fetch). */
   setSecrets(secrets: string[]): void;
   deps: WebhookDeps;
   logs: Array<Record<string, unknown>>;

@@ -126,6 +126,17 @@ describe('file: secrets (local stack)', () => {
     expect(await provider.crmToken()).toBe('crm-a');
   });
 
+  it('reads a local file on every call by default (the webhook secret: an edit takes effect at once)', async () => {
+    const path = join(dir, 'webhook-secret');
+    await writeFile(path, 'a');
+    const read = createSecretReader();
+    expect(await read(`file:${path}`)).toBe('a');
+
+    await writeFile(path, 'b');
+
+    expect(await read(`file:${path}`)).toBe('b');
+  });
+
   it('fails clearly when the file is missing', async () => {
     const provider = credentialsProvider(`file:${join(dir, 'absent.json')}`);
     await expect(provider.crmToken()).rejects.toThrow(/absent\.json.*cannot be read/);
