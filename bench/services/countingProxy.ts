@@ -1,4 +1,4 @@
-import { createServer, request } from 'node:http';
+import { createServer, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A pass-through HTTP proxy that counts DynamoDB operations (`X-Amz-Target`) on their way to dynalite. */
@@ -10,11 +10,22 @@ export interface CountingProxy {
   stop(): Promise<void>;
 }
 
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
 /**
  * Starts a counting proxy in front of `target` (dynalite). dynalite has no request hook and
  * `startLocalDynamo` does not expose its server, so the bench counts on the wire instead of changing a
  * shared module; the proxy runs wherever the emulator runs (the bench's service process), so its CPU is
  * never charged to the handler.
+ *
+ * It also plays one DynamoDB feature dynalite lacks, so the handler runs the path it runs on AWS: a write
+ * with `ReturnValuesOnConditionCheckFailure: ALL_OLD` whose condition fails gets the item in its
+ * `ConditionalCheckFailedException` (read by the proxy from dynalite, not counted: DynamoDB returns it
+ * with the failure).
  *
  * @example
  * const proxy = await startCountingProxy(dynamo.endpoint);
@@ -23,30 +34,81 @@ export interface CountingProxy {
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const upstream = new URL(target);
   let counts: Record<string, number> = {};
+  const forward = (method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) =>
+    new Promise<Answer>((resolve, reject) => {
+      const out = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method,
+          path,
+          headers: { ...headers, 'content-length': String(body.length) },
+        },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () =>
+            resolve({
+              status: answer.statusCode ?? 502,
+              headers: answer.headers,
+              body: Buffer.concat(chunks),
+            }),
+          );
+          answer.on('error', reject);
+        },
+      );
+      out.on('error', reject);
+      out.end(body);
+    });
+
+  // The item of a failed conditional write, as DynamoDB returns it with ALL_OLD.
+  const withOldItem = async (
+    req: { url: string; headers: IncomingHttpHeaders },
+    sent: Buffer,
+    answer: Answer,
+  ) => {
+    const input = JSON.parse(sent.toString('utf8')) as Record<string, unknown>;
+    const error = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
+    if (input.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD') return answer;
+    if (!String(error.__type ?? '').endsWith('ConditionalCheckFailedException')) return answer;
+    const read = await forward(
+      'POST',
+      req.url,
+      { ...req.headers, 'x-amz-target': 'DynamoDB_20120810.GetItem' },
+      Buffer.from(JSON.stringify({ TableName: input.TableName, Key: input.Key, ConsistentRead: true })),
+    );
+    const { Item } = JSON.parse(read.body.toString('utf8')) as { Item?: unknown };
+    if (Item === undefined) return answer;
+    // The body changed: its CRC32 header no longer applies.
+    const { 'x-amz-crc32': _crc, ...headers } = answer.headers;
+    return { ...answer, headers, body: Buffer.from(JSON.stringify({ ...error, Item })) };
+  };
+
   const server = createServer((req, res) => {
     const operation =
       String(req.headers['x-amz-target'] ?? 'unknown')
         .split('.')
         .pop() ?? 'unknown';
     counts[operation] = (counts[operation] ?? 0) + 1;
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const sent = Buffer.concat(chunks);
+      const url = req.url ?? '/';
+      forward(req.method ?? 'POST', url, req.headers, sent)
+        .then((answer) =>
+          answer.status === 400 ? withOldItem({ url, headers: req.headers }, sent, answer) : answer,
+        )
+        .then((answer) => {
+          const { 'transfer-encoding': _chunked, ...headers } = answer.headers;
+          res.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length) });
+          res.end(answer.body);
+        })
+        .catch(() => {
+          if (!res.headersSent) res.writeHead(502);
+          res.end();
+        });
     });
-    req.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -12,7 +12,7 @@ export interface Credentials {
 export interface CredentialsFile {
   /** `file:<path>`, the value for `CREDENTIALS_SECRET_ID`. */
   secretId: string;
-  /** Rewrites the file synchronously (the handler reads `file:` secrets on every fetch). */
+  /** Rewrites the file synchronously (the handler caches `file:` secrets; a 401 makes it read the file again). */
   write(credentials: Credentials): void;
   remove(): void;
 }

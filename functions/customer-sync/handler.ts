@@ -15,11 +15,19 @@ import { powertoolsSyncMetrics } from '../../lib/sync/syncMetrics.ts';
 const config = loadCustomerSyncConfig();
 const logger = createLogger(SERVICE_NAMES.customerSync);
 const metrics = createMetrics(SERVICE_NAMES.customerSync);
-const deps = createCustomerSyncDeps(config, { logger, metrics: powertoolsSyncMetrics(metrics) });
+// Counted during the batch, emitted once at its end (one EMF record per dimension value); the shared
+// `metrics` buffer is then published by logMetrics.
+const syncMetrics = powertoolsSyncMetrics(metrics, createMetrics(SERVICE_NAMES.customerSync));
+const deps = createCustomerSyncDeps(config, { logger, metrics: syncMetrics });
 
 /** The handler without middlewares: one SQS batch → the partial batch response. */
-export const run = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  processBatch(event.Records, deps, context);
+export const run = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  try {
+    return await processBatch(event.Records, deps, context);
+  } finally {
+    syncMetrics.flush();
+  }
+};
 
 export const handler = middy(run)
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -13,6 +13,11 @@ export interface SecretReaderOptions {
   minRefreshIntervalMs?: number;
   /** Secrets Manager client (endpoint from `AWS_ENDPOINT_URL_SECRETS_MANAGER` by default). */
   client?: SecretsManagerClient;
+  /**
+   * Cache `file:` secrets with `ttlMs` too (a forced refresh still reads the file). Off, every call reads the
+   * file, so an edit takes effect at once (the webhook's local rotation relies on it). @default false
+   */
+  cacheFiles?: boolean;
 }
 
 /** Prefix of a secret id that names a local file instead of a Secrets Manager secret (`npm start`, tests). */
@@ -20,8 +25,9 @@ export const FILE_SCHEME = 'file:';
 
 /**
  * A cached secret reader: Powertools Parameters' `SecretsProvider` (cache with max age) for Secrets Manager
- * ids and ARNs, or a plain file read for `file:<path>` ids (never cached, so editing the file rotates).
- * Concurrent forced refreshes are coalesced into one fetch.
+ * ids and ARNs, or a plain file read for `file:<path>` ids — on every call, or with `cacheFiles` cached
+ * the same way (`ttlMs`) so a local run costs what Lambda costs (a forced refresh after a 401 reads the file
+ * again, so editing it still rotates). Concurrent forced refreshes are coalesced into one fetch.
  *
  * @example
  * const read = createSecretReader({ ttlMs: 60_000 });
@@ -32,6 +38,20 @@ export function createSecretReader(options: SecretReaderOptions = {}): SecretRea
   const minRefreshIntervalMs = options.minRefreshIntervalMs ?? 1_000;
   let provider: SecretsProvider | undefined;
   const lastForced = new Map<string, { at: number; value: Promise<string> }>();
+  const localCache = new Map<string, { at: number; value: Promise<string> }>();
+
+  const fetchLocal = (secretId: string, forceFetch: boolean): Promise<string> => {
+    const cached = localCache.get(secretId);
+    const fresh = cached !== undefined && Date.now() - cached.at < ttlMs;
+    if (!forceFetch && options.cacheFiles === true && fresh) return cached.value;
+    const value = readLocal(secretId);
+    localCache.set(secretId, { at: Date.now(), value });
+    // A failed read is not cached: the next call tries the file again.
+    value.catch(() => {
+      if (localCache.get(secretId)?.value === value) localCache.delete(secretId);
+    });
+    return value;
+  };
 
   const fetchFromAws = async (secretId: string, forceFetch: boolean): Promise<string> => {
     provider ??= new SecretsProvider(options.client === undefined ? {} : { awsSdkV3Client: options.client });
@@ -47,7 +67,7 @@ export function createSecretReader(options: SecretReaderOptions = {}): SecretRea
   };
 
   const fetch = (secretId: string, forceFetch: boolean): Promise<string> =>
-    secretId.startsWith(FILE_SCHEME) ? readLocal(secretId) : fetchFromAws(secretId, forceFetch);
+    secretId.startsWith(FILE_SCHEME) ? fetchLocal(secretId, forceFetch) : fetchFromAws(secretId, forceFetch);
 
   return async (secretId, { forceRefresh = false } = {}) => {
     if (!forceRefresh) return fetch(secretId, false);

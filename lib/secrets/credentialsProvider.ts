@@ -17,7 +17,8 @@ export interface CredentialsProvider {
 }
 
 /**
- * Both API tokens from one JSON secret, cached by the reader (TTL) and refetched on demand.
+ * Both API tokens from one JSON secret, cached by the reader (TTL, `file:` secrets included) and refetched
+ * on demand.
  * A malformed secret fails at first use with the secret id and the missing keys, never the value.
  *
  * @example
@@ -28,7 +29,9 @@ export function credentialsProvider(
   secretId: string,
   options: { reader?: SecretReader; ttlMs?: number } = {},
 ): CredentialsProvider {
-  const read = options.reader ?? createSecretReader({ ttlMs: options.ttlMs });
+  // `file:` credentials are cached like Secrets Manager values (a 401 forces a reread): reading the file on
+  // every token request cost ~5 % of the customer-sync's CPU.
+  const read = options.reader ?? createSecretReader({ ttlMs: options.ttlMs, cacheFiles: true });
   const load = async (forceRefresh: boolean) =>
     parseCredentials(secretId, await read(secretId, { forceRefresh }));
   return {

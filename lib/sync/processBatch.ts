@@ -1,4 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { FifoGroupBlockedError, TimeBudgetError } from './errors.ts';
 import { forEachConcurrently } from './forEachConcurrently.ts';
@@ -54,59 +54,55 @@ async function runUnit(
   let blocked = false;
   for (const step of unit.steps) {
     const entries = entriesOf(step);
-    const logger = stepLogger(deps.logger, step);
     let stepResults: Map<number, RecordResult>;
     if (blocked) {
       stepResults = failed(entries, new FifoGroupBlockedError(unit.messageGroupId ?? ''));
     } else if (!budget.canStart()) {
       stepResults = failed(entries, new TimeBudgetError(`not started, ${budget.usableMs()} ms usable`));
     } else {
-      stepResults = await runStep(step, deps, budget, logger);
+      stepResults = await runStep(step, deps, budget);
     }
     // The step's records are routed together (DLQ sends, visibility changes run in parallel).
     const settled = await Promise.all(
-      entries.map((entry) => settle(entry, stepResults.get(entry.index), deps, logger)),
+      entries.map((entry) => settle(entry, stepResults.get(entry.index), deps)),
     );
     settled.forEach((result, n) => results.set(entries[n]!.index, result));
     if (unit.messageGroupId !== undefined && settled.some((r) => r.kind === 'failed')) blocked = true;
   }
 }
 
-async function runStep(
-  step: Step,
-  deps: SyncDeps,
-  budget: TimeBudget,
-  logger: Logger,
-): Promise<Map<number, RecordResult>> {
+async function runStep(step: Step, deps: SyncDeps, budget: TimeBudget): Promise<Map<number, RecordResult>> {
   if (step.kind === 'rejected') return failed([step.entry], step.entry.error);
   try {
-    return await syncCustomer(step.entries, deps, budget, logger);
+    return await syncCustomer(step.entries, deps, budget, stepKeys(step.entries));
   } catch (error) {
     // syncCustomer turns failures into results; this is a bug guard, the records are retried.
     return failed(step.entries, error);
   }
 }
 
-// Routes a failure (DLQ or retry), then logs and counts the record's final result.
+// Routes a failure (DLQ or retry), then logs and counts the record's final result: one line per record,
+// its ids passed with the line (a child logger per record costs more than the line itself).
 async function settle(
   entry: ParsedEntry | RejectedEntry,
   result: RecordResult | undefined,
   deps: SyncDeps,
-  stepLog: Logger,
 ): Promise<RecordResult> {
-  const logger = stepLog.createChild({ persistentKeys: recordKeys(entry) });
+  const keys = recordKeys(entry);
   const current = result ?? { kind: 'failed', error: new TimeBudgetError('no result') };
   if (current.kind === 'applied') {
     deps.metrics.applied();
-    logger.info('applied');
+    deps.logger.info('applied', keys);
     return current;
   }
   if (current.kind === 'skipped') {
     deps.metrics.skipped(current.why);
-    logger.info('skipped', { why: current.why });
+    deps.logger.info('skipped', { ...keys, why: current.why });
     return current;
   }
   if (current.kind === 'dead-lettered') return current;
+  // Failures are rare: their lines (and routeFailure's) come from a child logger carrying the ids.
+  const logger = deps.logger.createChild({ persistentKeys: keys });
   const routed = await routeFailure(entry.record, current.error, deps, logger);
   if (routed.kind === 'dead-lettered') {
     deps.metrics.deadLettered(routed.reason);
@@ -133,23 +129,19 @@ function failed(
   return new Map(entries.map((entry) => [entry.index, { kind: 'failed', error }]));
 }
 
-function recordKeys(entry: ParsedEntry | RejectedEntry): Record<string, string | number> {
+function recordKeys(entry: ParsedEntry | RejectedEntry): LogAttributes {
   return 'event' in entry
     ? { messageId: entry.record.messageId, eventId: entry.event.id, customerId: entry.key.customerId }
     : { messageId: entry.record.messageId };
 }
 
 // Group-level lines carry the newest record's ids, plus all of them when several records were coalesced.
-function stepLogger(logger: Logger, step: Step): Logger {
-  if (step.kind === 'rejected') return logger;
-  const newest = step.entries.at(-1)!;
-  return logger.createChild({
-    persistentKeys: {
-      ...recordKeys(newest),
-      ...(step.entries.length > 1 && {
-        messageIds: step.entries.map((e) => e.record.messageId),
-        eventIds: step.entries.map((e) => e.event.id),
-      }),
-    },
-  });
+function stepKeys(entries: readonly ParsedEntry[]): LogAttributes {
+  return {
+    ...recordKeys(entries.at(-1)!),
+    ...(entries.length > 1 && {
+      messageIds: entries.map((e) => e.record.messageId),
+      eventIds: entries.map((e) => e.event.id),
+    }),
+  };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { CroCustomer } from '../crm/schemas.ts';
 import { mapCustomer } from '../mapping/mapCustomer.ts';
 import { compareSourceTimestamps } from '../mapping/sourceTimestamp.ts';
@@ -19,7 +19,8 @@ type GroupOutcome = { kind: 'applied' | 'unchanged' | 'stale'; commit: StateComm
  * Syncs one customer from all its records of the batch (the agreed design, README "failures"):
  *
  * 1. ONE conditional write takes the customer's lease and returns its state (`busy` → transient
- *    `customer-busy` for every record);
+ *    `customer-busy` for every record) — unless every event is already applied (`duplicate`: that one
+ *    call, no lease, whoever holds it);
  * 2. events already applied are skipped (`duplicate`, 0 calls);
  * 3. the source is the newest snapshot when every event has one and it is not older than the watermark,
  *    else ONE CRO read; older than the watermark → `stale` (0 writes);
@@ -27,32 +28,39 @@ type GroupOutcome = { kind: 'applied' | 'unchanged' | 'stale'; commit: StateComm
  * 5. ONE conditional write commits gid, watermark, hashes and the event ids and clears the lease.
  *
  * On failure the lease is released and every new record gets the error (routed by the caller).
- * Returns one result per entry, by batch index.
+ * Returns one result per entry, by batch index; the caller logs each record's outcome. `logKeys` (the
+ * group's ids) go on this function's own lines: the group summary (DEBUG) and a failed release (WARN).
  *
  * @example
- * const results = await syncCustomer(entries, deps, budget, logger);
+ * const results = await syncCustomer(entries, deps, budget, { messageId, eventId, customerId });
  */
 export async function syncCustomer(
   entries: readonly ParsedEntry[],
   deps: SyncDeps,
   budget: TimeBudget,
-  logger: Logger,
+  logKeys: LogAttributes = {},
 ): Promise<Map<number, RecordResult>> {
   const results = new Map<number, RecordResult>();
   const key = entries[0]!.key;
   const owner = randomUUID();
-  let state: SyncState | 'busy';
+  let state: SyncState | 'busy' | 'applied';
   try {
-    state = await deps.store.acquire(key, owner, budget.leaseMs());
+    const eventIds = entries.map((entry) => entry.event.id);
+    state = await deps.store.acquire(key, owner, budget.leaseMs(), eventIds);
   } catch (error) {
     return failAll(entries, error, results);
+  }
+  if (state === 'applied') {
+    // Every event was applied before: nothing leased, nothing to release.
+    for (const entry of entries) results.set(entry.index, { kind: 'skipped', why: 'duplicate' });
+    return results;
   }
   if (state === 'busy') return failAll(entries, new CustomerBusyError(key), results);
 
   const group = coalesceGroup(entries, state);
   for (const entry of group.duplicates) results.set(entry.index, { kind: 'skipped', why: 'duplicate' });
   if (group.fresh.length === 0) {
-    await release(deps, key, owner, logger);
+    await release(deps, key, owner, logKeys);
     return results;
   }
   try {
@@ -60,14 +68,15 @@ export async function syncCustomer(
     await deps.store.commit(key, owner, outcome.commit);
     const newest = group.fresh.at(-1)!;
     for (const entry of group.fresh) results.set(entry.index, resultOf(outcome.kind, entry === newest));
-    logger.info('customer synced', {
+    deps.logger.debug('customer synced', {
+      ...logKeys,
       outcome: outcome.kind,
       croRead: outcome.croRead,
       records: entries.length,
     });
     return results;
   } catch (error) {
-    await release(deps, key, owner, logger);
+    await release(deps, key, owner, logKeys);
     return failAll(group.fresh, error, results);
   }
 }
@@ -144,11 +153,11 @@ async function release(
   deps: SyncDeps,
   key: ParsedEntry['key'],
   owner: string,
-  logger: Logger,
+  logKeys: LogAttributes,
 ): Promise<void> {
   try {
     await deps.store.release(key, owner);
   } catch (error) {
-    logger.warn('lease release failed; it expires on its own', { error });
+    deps.logger.warn('lease release failed; it expires on its own', { ...logKeys, error });
   }
 }

@@ -1,5 +1,4 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { MetricUnit as MetricUnitType } from '@aws-lambda-powertools/metrics/types';
 import type { ApiName } from '../http/errors.ts';
 import { DIMENSION, METRIC } from '../observability/names.ts';
 
@@ -21,40 +20,89 @@ export interface SyncMetrics {
   apiCall(api: ApiName, durationMs: number): void;
 }
 
+/** {@link SyncMetrics} that hold the invocation's values until {@link BufferedSyncMetrics.flush}. */
+export interface BufferedSyncMetrics extends SyncMetrics {
+  /** Emits what was counted since the last flush and starts again from zero. Call once per invocation. */
+  flush(): void;
+}
+
 /**
- * {@link SyncMetrics} on Powertools Metrics (CloudWatch EMF). Metrics without a dimension go to the
- * shared buffer (flushed by the `logMetrics` middleware); each dimensioned metric is emitted as its own
- * single-metric EMF record, because one EMF record carries one set of dimension values.
+ * Powertools publishes a record by itself when a metric reaches 100 values, and that clears the record's
+ * dimensions: a chunk stays below, so every value keeps its `api` dimension.
+ */
+const MAX_VALUES_PER_RECORD = 99;
+
+/**
+ * {@link SyncMetrics} on Powertools Metrics (CloudWatch EMF), aggregated per invocation: nothing is
+ * formatted while the batch runs. `flush()` (the handler calls it at the end of every invocation) emits
+ * one EMF record per dimension value on `records` — `ApiCalls` (count) with `ApiLatency` (the values) per
+ * `api`, `Skipped` per `why`, `DeadLettered` per `reason` (one EMF record carries one set of dimension
+ * values) — and adds `Applied` and `Retried` to the shared buffer of `metrics`, published by the
+ * `logMetrics` middleware. Names, units and dimensions are those the dashboard reads; counts are sums
+ * (the dashboard's statistic), latencies keep every value (p50/p99).
+ *
+ * `records` is a separate instance (same namespace and service) so a dimension set for one record can never
+ * leak onto metrics that others put in the shared buffer.
  *
  * @example
- * const metrics = powertoolsSyncMetrics(createMetrics('customer-sync'));
- * metrics.skipped('duplicate');
+ * const metrics = createMetrics('customer-sync');
+ * const syncMetrics = powertoolsSyncMetrics(metrics, createMetrics('customer-sync'));
+ * syncMetrics.skipped('duplicate');
+ * syncMetrics.flush(); // then logMetrics publishes `metrics`
  */
-export function powertoolsSyncMetrics(metrics: Metrics): SyncMetrics {
-  const withDimension = (
-    name: string,
-    dimension: string,
-    value: string,
-    unit: MetricUnitType,
-    amount: number,
-  ) => {
-    const single = metrics.singleMetric();
-    single.addDimension(dimension, value);
-    single.addMetric(name, unit, amount);
+export function powertoolsSyncMetrics(metrics: Metrics, records: Metrics): BufferedSyncMetrics {
+  let applied = 0;
+  let retried: number | undefined;
+  const skipped = new Map<SkipReason, number>();
+  const deadLettered = new Map<string, number>();
+  const latencies = new Map<ApiName, number[]>();
+  const add = <K>(counts: Map<K, number>, key: K, count: number) =>
+    counts.set(key, (counts.get(key) ?? 0) + count);
+
+  const publishCounts = (name: string, dimension: string, counts: Map<string, number>) => {
+    for (const [value, count] of counts) {
+      records.addDimension(dimension, value);
+      records.addMetric(name, MetricUnit.Count, count);
+      records.publishStoredMetrics();
+    }
   };
+
   return {
     applied: (count = 1) => {
-      metrics.addMetric(METRIC.applied, MetricUnit.Count, count);
+      applied += count;
     },
-    skipped: (why, count = 1) => withDimension(METRIC.skipped, DIMENSION.why, why, MetricUnit.Count, count),
-    deadLettered: (reason) =>
-      withDimension(METRIC.deadLettered, DIMENSION.reason, reason, MetricUnit.Count, 1),
+    skipped: (why, count = 1) => add(skipped, why, count),
+    deadLettered: (reason) => add(deadLettered, reason, 1),
     retried: (count = 1) => {
-      metrics.addMetric(METRIC.retried, MetricUnit.Count, count);
+      retried = (retried ?? 0) + count;
     },
     apiCall: (api, durationMs) => {
-      withDimension(METRIC.apiCalls, DIMENSION.api, api, MetricUnit.Count, 1);
-      withDimension(METRIC.apiLatency, DIMENSION.api, api, MetricUnit.Milliseconds, durationMs);
+      const values = latencies.get(api);
+      if (values === undefined) latencies.set(api, [durationMs]);
+      else values.push(durationMs);
+    },
+    flush: () => {
+      try {
+        for (const [api, values] of latencies) {
+          for (let start = 0; start < values.length; start += MAX_VALUES_PER_RECORD) {
+            const chunk = values.slice(start, start + MAX_VALUES_PER_RECORD);
+            records.addDimension(DIMENSION.api, api);
+            records.addMetric(METRIC.apiCalls, MetricUnit.Count, chunk.length);
+            for (const ms of chunk) records.addMetric(METRIC.apiLatency, MetricUnit.Milliseconds, ms);
+            records.publishStoredMetrics();
+          }
+        }
+        publishCounts(METRIC.skipped, DIMENSION.why, skipped);
+        publishCounts(METRIC.deadLettered, DIMENSION.reason, deadLettered);
+        if (applied > 0) metrics.addMetric(METRIC.applied, MetricUnit.Count, applied);
+        if (retried !== undefined) metrics.addMetric(METRIC.retried, MetricUnit.Count, retried);
+      } finally {
+        applied = 0;
+        retried = undefined;
+        skipped.clear();
+        deadLettered.clear();
+        latencies.clear();
+      }
     },
   };
 }

@@ -128,7 +128,7 @@ export function describeSyncStateStoreContract(name: string, setup: () => StoreF
       const state = await store.acquire(key, 'worker-a', 10_000);
 
       expect(state).not.toBe('busy');
-      expect(state !== 'busy' && state.eventIds).toEqual(ids.slice(-MAX_EVENT_IDS));
+      expect(typeof state === 'object' && state.eventIds).toEqual(ids.slice(-MAX_EVENT_IDS));
     });
 
     it('frees the customer on release by the owner, and ignores a release by anyone else', async () => {
@@ -153,6 +153,49 @@ export function describeSyncStateStoreContract(name: string, setup: () => StoreF
       const results = await Promise.all(owners.map((owner) => store.acquire(key, owner, 10_000)));
 
       expect(results.filter((result) => result !== 'busy')).toHaveLength(1);
+    });
+
+    it('answers applied, taking no lease, when every given event id was applied', async () => {
+      const { store } = setup();
+      const key = freshKey();
+      await store.acquire(key, 'worker-a', 10_000);
+      await store.commit(key, 'worker-a', { eventIds: ['e-1', 'e-2'] });
+
+      const duplicate = await store.acquire(key, 'worker-b', 10_000, ['e-2', 'e-1']);
+      const next = await store.acquire(key, 'worker-c', 10_000);
+
+      expect(duplicate).toBe('applied');
+      expect(next).toEqual({ eventIds: ['e-1', 'e-2'] });
+    });
+
+    it('answers applied for applied events even while another owner holds the lease', async () => {
+      const { store } = setup();
+      const key = freshKey();
+      await store.acquire(key, 'worker-a', 10_000);
+      await store.commit(key, 'worker-a', { eventIds: ['e-1'] });
+      await store.acquire(key, 'worker-a', 10_000);
+
+      expect(await store.acquire(key, 'worker-b', 10_000, ['e-1'])).toBe('applied');
+      expect(await store.acquire(key, 'worker-b', 10_000, ['e-1', 'e-new'])).toBe('busy');
+    });
+
+    it('takes the lease when at least one given event id is new', async () => {
+      const { store } = setup();
+      const key = freshKey();
+      await store.acquire(key, 'worker-a', 10_000, ['e-1']);
+      await store.commit(key, 'worker-a', { eventIds: ['e-1'] });
+
+      const state = await store.acquire(key, 'worker-b', 10_000, ['e-1', 'e-2']);
+      const other = await store.acquire(key, 'worker-c', 10_000, ['e-3']);
+
+      expect(state).toEqual({ eventIds: ['e-1'] });
+      expect(other).toBe('busy');
+    });
+
+    it('takes the lease of an unknown customer whatever event ids are given', async () => {
+      const { store } = setup();
+
+      expect(await store.acquire(freshKey(), 'worker-a', 10_000, ['e-1'])).toEqual({ eventIds: [] });
     });
 
     it('keeps customers independent', async () => {

@@ -7,7 +7,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { LeaseLostError, StateStoreError } from './errors.ts';
 import { mergeEventIds, STATE_TTL_SECONDS, statePk } from './keys.ts';
-import type { CustomerKey, StateCommit, SyncState, SyncStateStore } from './types.ts';
+import {
+  MAX_EVENT_IDS,
+  type CustomerKey,
+  type StateCommit,
+  type SyncState,
+  type SyncStateStore,
+} from './types.ts';
 
 /** Options of {@link DynamoSyncStateStore}. */
 export interface DynamoSyncStateStoreOptions {
@@ -25,9 +31,11 @@ const MAX_REMEMBERED_LEASES = 10_000;
 
 /**
  * {@link SyncStateStore} on DynamoDB: one item per customer (`pk = customer#<tenant>#<customer>`).
- * `acquire` is ONE conditional `UpdateItem` (lease free, expired or already ours) returning the state;
- * `commit` is ONE `UpdateItem` conditional on `leaseOwner = owner` that writes the state and clears the lease.
- * DynamoDB failures become {@link StateStoreError} (transient).
+ * `acquire` is ONE conditional `UpdateItem` (lease free, expired or already ours, and — given event ids —
+ * one of them not applied yet) returning the state; when the condition fails, the item DynamoDB returns
+ * with the failure (`ReturnValuesOnConditionCheckFailure: ALL_OLD`) tells a duplicate (`'applied'`) from
+ * `'busy'`. `commit` is ONE `UpdateItem` conditional on `leaseOwner = owner` that writes the state and
+ * clears the lease. DynamoDB failures become {@link StateStoreError} (transient).
  *
  * Items are marshalled by hand: a handful of string/number/list attributes, so `@aws-sdk/lib-dynamodb`
  * would add a dependency for no gain.
@@ -50,24 +58,37 @@ export class DynamoSyncStateStore implements SyncStateStore {
     this.#ttlSeconds = options.ttlSeconds ?? STATE_TTL_SECONDS;
   }
 
-  async acquire(key: CustomerKey, owner: string, leaseMs: number): Promise<SyncState | 'busy'> {
+  async acquire(
+    key: CustomerKey,
+    owner: string,
+    leaseMs: number,
+    eventIds: readonly string[] = [],
+  ): Promise<SyncState | 'busy' | 'applied'> {
     const pk = statePk(key);
     const now = this.#now();
+    // More ids than the item keeps cannot all be applied: no duplicate check then.
+    const ids = [...new Set(eventIds)];
+    const dedup = ids.length > 0 && ids.length <= MAX_EVENT_IDS;
+    const values: Item = {
+      ':owner': { S: owner },
+      ':until': { N: String(now + Math.max(1, leaseMs)) },
+      ':now': { N: String(now) },
+      ':ttl': { N: String(this.#ttlAt(now)) },
+    };
+    if (dedup) ids.forEach((id, n) => (values[`:e${n}`] = { S: id }));
+    const leaseFree = 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner';
+    const someNew = ids.map((_, n) => `contains(eventIds, :e${n})`).join(' AND ');
     try {
       const { Attributes } = await this.#client.send(
         new UpdateItemCommand({
           TableName: this.#table,
           Key: { pk: { S: pk } },
           UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, #ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner',
+          ConditionExpression: dedup ? `(${leaseFree}) AND NOT (${someNew})` : leaseFree,
           ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':owner': { S: owner },
-            ':until': { N: String(now + Math.max(1, leaseMs)) },
-            ':now': { N: String(now) },
-            ':ttl': { N: String(this.#ttlAt(now)) },
-          },
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
+          ...(dedup && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
         }),
       );
       const state = toState(Attributes ?? {});
@@ -76,8 +97,11 @@ export class DynamoSyncStateStore implements SyncStateStore {
       this.#leasedEventIds.set(leaseKey(pk, owner), state.eventIds);
       return state;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'busy';
-      throw new StateStoreError('acquire', error);
+      if (!(error instanceof ConditionalCheckFailedException)) throw new StateStoreError('acquire', error);
+      if (!dedup) return 'busy';
+      // DynamoDB returns the item with the failure; an emulator without that feature costs a read.
+      const applied = toState(error.Item ?? (await this.#storedItem(pk, 'acquire'))).eventIds;
+      return ids.every((id) => applied.includes(id)) ? 'applied' : 'busy';
     }
   }
 
@@ -138,6 +162,11 @@ export class DynamoSyncStateStore implements SyncStateStore {
 
   /** Fallback when `commit` runs without a preceding `acquire` on this instance. */
   async #storedEventIds(pk: string): Promise<string[]> {
+    return toState(await this.#storedItem(pk, 'commit')).eventIds;
+  }
+
+  /** The item's applied event ids (a consistent read); `{}` when there is no item. */
+  async #storedItem(pk: string, operation: string): Promise<Item> {
     try {
       const { Item } = await this.#client.send(
         new GetItemCommand({
@@ -147,9 +176,9 @@ export class DynamoSyncStateStore implements SyncStateStore {
           ProjectionExpression: 'eventIds',
         }),
       );
-      return toState(Item ?? {}).eventIds;
+      return Item ?? {};
     } catch (error) {
-      throw new StateStoreError('commit', error);
+      throw new StateStoreError(operation, error);
     }
   }
 

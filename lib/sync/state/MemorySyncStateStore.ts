@@ -31,10 +31,16 @@ export class MemorySyncStateStore implements SyncStateStore {
     this.#now = options.now ?? Date.now;
   }
 
-  async acquire(key: CustomerKey, owner: string, leaseMs: number): Promise<SyncState | 'busy'> {
+  async acquire(
+    key: CustomerKey,
+    owner: string,
+    leaseMs: number,
+    eventIds: readonly string[] = [],
+  ): Promise<SyncState | 'busy' | 'applied'> {
     const pk = statePk(key);
     const now = this.#now();
     const item = this.#items.get(pk) ?? { state: { eventIds: [] } };
+    if (eventIds.length > 0 && eventIds.every((id) => item.state.eventIds.includes(id))) return 'applied';
     const heldByOther =
       item.leaseOwner !== undefined && item.leaseOwner !== owner && (item.leaseUntil ?? 0) >= now;
     if (heldByOther) return 'busy';

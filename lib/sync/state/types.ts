@@ -39,16 +39,28 @@ export const MAX_EVENT_IDS = 50;
  * Per-customer lease + state. A worker `acquire`s a customer before touching it (one conditional write that
  * also returns the state), then `commit`s the new state (clearing the lease) or `release`s it on failure.
  * Two workers on the same customer are serialised; a crashed worker's lease simply expires.
+ * Given the events it is about to sync, `acquire` answers `'applied'` when all of them already are: a
+ * duplicate delivery costs that one call, and there is no lease to release.
  *
  * @example
- * const state = await store.acquire(key, owner, 20_000);
+ * const state = await store.acquire(key, owner, 20_000, [event.id]);
+ * if (state === 'applied') return; // duplicate
  * if (state === 'busy') throw new CustomerBusyError(key);
  * try { ...; await store.commit(key, owner, { watermark, docHash, eventIds: [event.id] }); }
  * catch (error) { await store.release(key, owner); throw error; }
  */
 export interface SyncStateStore {
-  /** Takes the lease for `leaseMs` unless another owner holds an unexpired one (→ `'busy'`). */
-  acquire(key: CustomerKey, owner: string, leaseMs: number): Promise<SyncState | 'busy'>;
+  /**
+   * Takes the lease for `leaseMs` unless another owner holds an unexpired one (→ `'busy'`). When every id
+   * of a non-empty `eventIds` is among the applied event ids, takes nothing and returns `'applied'`
+   * (whoever holds the lease: an applied event needs none).
+   */
+  acquire(
+    key: CustomerKey,
+    owner: string,
+    leaseMs: number,
+    eventIds?: readonly string[],
+  ): Promise<SyncState | 'busy' | 'applied'>;
   /** Records `next` and clears the lease; throws `LeaseLostError` when `owner` no longer holds it. */
   commit(key: CustomerKey, owner: string, next: StateCommit): Promise<void>;
   /** Clears the lease if `owner` still holds it; otherwise does nothing. */

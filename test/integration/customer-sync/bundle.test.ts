@@ -118,6 +118,10 @@ describe('the bundled customer-sync handler', () => {
       messageId: goodId,
       service: 'customer-sync',
     });
+    // One INFO line per record outcome; the group summary ("customer synced") is DEBUG.
+    expect(lines.filter((l) => l.eventId === event.id).map((l) => [l.level, l.message])).toEqual([
+      ['INFO', 'applied'],
+    ]);
     expect(lines.find((l) => l.message === 'dead-lettered')).toMatchObject({
       messageId: badId,
       reason: 'invalid-event',

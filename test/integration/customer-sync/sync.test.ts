@@ -1,4 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { RedactingLogFormatter } from '../../../lib/observability/createLogger.ts';
 import { croCustomer } from '../../helpers/croCustomer.ts';
 import { attribute, customerEvent, type Harness, startHarness } from './harness.ts';
 
@@ -173,5 +175,62 @@ describe('customer-sync through SQS: the happy paths', () => {
     expect(attribute(dead!, 'failure-reason')).toBe('crm-not-found');
     expect(h.cro.calls).toHaveLength(1);
     expect(h.ic.calls).toEqual([]);
+  });
+});
+
+/** Keeps every structured log line (as logged, after redaction). */
+class CapturingFormatter extends RedactingLogFormatter {
+  readonly lines: Array<Record<string, unknown>> = [];
+  override formatAttributes(...args: Parameters<RedactingLogFormatter['formatAttributes']>) {
+    const item = super.formatAttributes(...args);
+    this.lines.push(item.getAttributes());
+    return item;
+  }
+}
+
+describe('customer-sync logs', () => {
+  let h: Harness;
+  const formatter = new CapturingFormatter();
+  beforeEach(async () => {
+    formatter.lines.length = 0;
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    h = await startHarness({
+      logger: new Logger({ serviceName: 'customer-sync', logLevel: 'DEBUG', logFormatter: formatter }),
+    });
+  });
+  afterEach(async () => {
+    await h.stop();
+    jest.restoreAllMocks();
+  });
+
+  it('logs one INFO line per record outcome with its ids, and the coalesced group at DEBUG', async () => {
+    h.ic.seed([{ name: 'v0', vatNumber: VAT, country: 'PT', externalId: 'cro-42-1' }]);
+    h.cro.upsertCustomer(croCustomer({ id: 1, name: 'Latest' }));
+    const [older, newer] = [customerEvent(1), customerEvent(1)];
+    const [olderId, newerId] = await h.send([older!, newer!]);
+
+    await h.poller().drain();
+
+    const lines = formatter.lines.map(({ level, message, messageId, eventId, customerId, ...rest }) => ({
+      level,
+      message,
+      messageId,
+      eventId,
+      customerId,
+      ...(rest.why !== undefined && { why: rest.why }),
+      ...(rest.messageIds !== undefined && { messageIds: rest.messageIds, eventIds: rest.eventIds }),
+    }));
+    const ids = (messageId: string | undefined, eventId: string) => ({ messageId, eventId, customerId: 1 });
+    expect(lines).toEqual([
+      {
+        level: 'DEBUG',
+        message: 'customer synced',
+        ...ids(newerId, newer!.id),
+        messageIds: [olderId, newerId],
+        eventIds: [older!.id, newer!.id],
+      },
+      { level: 'INFO', message: 'skipped', ...ids(olderId, older!.id), why: 'coalesced' },
+      { level: 'INFO', message: 'applied', ...ids(newerId, newer!.id) },
+    ]);
   });
 });

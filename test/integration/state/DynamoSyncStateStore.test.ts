@@ -1,11 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DeleteTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  ConditionalCheckFailedException,
+  DeleteTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { startLocalDynamo, type LocalDynamo } from '../../../lib/local/localDynamo.ts';
 import {
   DynamoSyncStateStore,
   StateStoreError,
   STATE_TTL_SECONDS,
   createSyncStateStore,
+  MAX_EVENT_IDS,
   MemorySyncStateStore,
 } from '../../../lib/sync/state/index.ts';
 import { describeSyncStateStoreContract } from '../../helpers/syncStateStoreContract.ts';
@@ -109,6 +117,63 @@ describe('DynamoSyncStateStore', () => {
 
     expect(await store.acquire(key, 'worker-a', 1_000)).toEqual({ eventIds: [] });
     await dynamo.client.send(new DeleteTableCommand({ TableName: 'crm-sync-state-extra' }));
+  });
+});
+
+// dynalite ignores ReturnValuesOnConditionCheckFailure (the store then reads the item): DynamoDB's answer,
+// the item with the failed condition, is played by a thin SDK mock.
+describe('DynamoSyncStateStore with the item DynamoDB returns on a failed condition', () => {
+  const client = new DynamoDBClient({ region: 'eu-west-1' });
+  const dynamoDb = mockClient(client);
+  const store = new DynamoSyncStateStore({ client, tableName: 'state' });
+  const key = { tenantId: 7, customerId: 99 };
+  const failedWith = (eventIds: string[], leaseOwner?: string) =>
+    new ConditionalCheckFailedException({
+      message: 'The conditional request failed',
+      $metadata: {},
+      Item: {
+        pk: { S: 'customer#7#99' },
+        eventIds: { L: eventIds.map((id) => ({ S: id })) },
+        ...(leaseOwner !== undefined && { leaseOwner: { S: leaseOwner }, leaseUntil: { N: '9' } }),
+      },
+    });
+  afterEach(() => {
+    dynamoDb.reset();
+  });
+
+  it('answers a duplicate with one conditional write: the event id was applied', async () => {
+    dynamoDb.on(UpdateItemCommand).rejects(failedWith(['e-0', 'e-1']));
+
+    const state = await store.acquire(key, 'worker-a', 1_000, ['e-1']);
+
+    expect(state).toBe('applied');
+    expect(dynamoDb.calls()).toHaveLength(1);
+    expect(dynamoDb.commandCalls(UpdateItemCommand)[0]!.args[0].input).toMatchObject({
+      ConditionExpression:
+        '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner) AND NOT (contains(eventIds, :e0))',
+      ExpressionAttributeValues: expect.objectContaining({ ':e0': { S: 'e-1' } }),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  });
+
+  it('answers busy with one call when some event is new and another owner holds the lease', async () => {
+    dynamoDb.on(UpdateItemCommand).rejects(failedWith(['e-0'], 'worker-b'));
+
+    expect(await store.acquire(key, 'worker-a', 1_000, ['e-0', 'e-1'])).toBe('busy');
+    expect(dynamoDb.calls()).toHaveLength(1);
+  });
+
+  it('asks for no duplicate check without event ids, or with more than the item keeps', async () => {
+    dynamoDb.on(UpdateItemCommand).resolves({ Attributes: { pk: { S: 'customer#7#99' } } });
+    const many = Array.from({ length: MAX_EVENT_IDS + 1 }, (_, n) => `e-${n}`);
+
+    await store.acquire(key, 'worker-a', 1_000);
+    await store.acquire(key, 'worker-a', 1_000, many);
+
+    for (const call of dynamoDb.commandCalls(UpdateItemCommand)) {
+      expect(call.args[0].input.ConditionExpression).not.toContain('contains');
+      expect(call.args[0].input).not.toHaveProperty('ReturnValuesOnConditionCheckFailure');
+    }
   });
 });
 

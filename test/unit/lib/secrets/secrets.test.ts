@@ -92,7 +92,7 @@ describe('file: secrets (local stack)', () => {
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'crm-sync-secrets-'))));
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 
-  it('reads a local file on every call, so editing it rotates the token', async () => {
+  it('caches a local file like a secret, and a forced refresh reads the edited file (rotation)', async () => {
     const path = join(dir, 'credentials.json');
     await writeFile(path, credentials('ic-a', 'crm-a'));
     const provider = credentialsProvider(`file:${path}`);
@@ -100,7 +100,41 @@ describe('file: secrets (local stack)', () => {
 
     await writeFile(path, credentials('ic-b', 'crm-a'));
 
+    expect(await provider.invisibleCollectorToken()).toBe('ic-a');
     expect(await provider.invisibleCollectorToken({ forceRefresh: true })).toBe('ic-b');
+    expect(await provider.crmToken()).toBe('crm-a');
+  });
+
+  it('reads a local file again once its TTL has passed', async () => {
+    const path = join(dir, 'credentials.json');
+    await writeFile(path, credentials('ic-a', 'crm-a'));
+    const provider = credentialsProvider(`file:${path}`, { ttlMs: 0 });
+    expect(await provider.invisibleCollectorToken()).toBe('ic-a');
+
+    await writeFile(path, credentials('ic-b', 'crm-a'));
+
+    expect(await provider.invisibleCollectorToken()).toBe('ic-b');
+  });
+
+  it('does not cache a failed read: the file is tried again on the next call', async () => {
+    const path = join(dir, 'late.json');
+    const provider = credentialsProvider(`file:${path}`);
+    await expect(provider.crmToken()).rejects.toThrow(/cannot be read/);
+
+    await writeFile(path, credentials('ic-a', 'crm-a'));
+
+    expect(await provider.crmToken()).toBe('crm-a');
+  });
+
+  it('reads a local file on every call by default (the webhook secret: an edit takes effect at once)', async () => {
+    const path = join(dir, 'webhook-secret');
+    await writeFile(path, 'a');
+    const read = createSecretReader();
+    expect(await read(`file:${path}`)).toBe('a');
+
+    await writeFile(path, 'b');
+
+    expect(await read(`file:${path}`)).toBe('b');
   });
 
   it('fails clearly when the file is missing', async () => {
