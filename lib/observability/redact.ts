@@ -21,12 +21,26 @@ const TEXT_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/[^\s@<>(),;:]+@[^\s@"'<>(),;:]+\.[A-Za-z0-9-]{2,}/g, '[email]'],
   [/\+\d[\d\s().-]{6,}\d/g, '[phone]'],
   [/\b[A-Z]{2}[ -]?\d[0-9A-Z]{7,11}\b/g, '[vat]'],
-  [/\b\d{9,}\b/g, '[number]'],
 ];
 
-/** Masks personal data and secrets inside free text (error messages, vendor messages). */
-export function redactText(text: string): string {
-  return TEXT_RULES.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+// A phone or account number without a `+`. Not the last group of a UUID (it can be all digits), which
+// would garble event and message ids.
+const DIGIT_RUN: readonly [RegExp, string] = [
+  /(?<![\dA-Fa-f]{8}-[\dA-Fa-f]{4}-[\dA-Fa-f]{4}-[\dA-Fa-f]{4}-)\b\d{9,}\b/g,
+  '[number]',
+];
+
+// Keys whose values are identifiers (`eventId`, `messageId`, `source-message-id`, `id`): a long digit run
+// there is an id, kept readable; the other rules still apply.
+const IDENTIFIER_KEY = /(?:^id|[a-z0-9]Id|[-_]id|ID)$/;
+
+/**
+ * Masks personal data and secrets inside free text (error messages, vendor messages). `identifier` keeps
+ * long digit runs (the value is an id).
+ */
+export function redactText(text: string, options: { identifier?: boolean } = {}): string {
+  const rules = options.identifier ? TEXT_RULES : [...TEXT_RULES, DIGIT_RUN];
+  return rules.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
 }
 
 /** True when a value stored under `key` must never be logged. */
@@ -46,8 +60,10 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
   }
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] =
-      isSensitiveKey(key) && item !== undefined && item !== null ? REDACTED : redact(item, depth + 1, seen);
+    if (isSensitiveKey(key) && item !== undefined && item !== null) out[key] = REDACTED;
+    else if (typeof item === 'string' && IDENTIFIER_KEY.test(key))
+      out[key] = redactText(item, { identifier: true });
+    else out[key] = redact(item, depth + 1, seen);
   }
   return out;
 }

@@ -40,6 +40,42 @@ describe('redact', () => {
     expect(redactText(text)).toBe(text);
   });
 
+  it('keeps long digit runs of identifiers, masks them elsewhere', () => {
+    expect(
+      redact({
+        eventId: '123456789012',
+        messageId: 'cro-987654321',
+        'source-message-id': '555555555',
+        note: 'call 912345678',
+      }),
+    ).toEqual({
+      eventId: '123456789012',
+      messageId: 'cro-987654321',
+      'source-message-id': '555555555',
+      note: 'call [number]',
+    });
+  });
+
+  it('still masks e-mails and tokens under identifier keys', () => {
+    expect(redact({ userId: 'ana@example.pt', requestId: 'Bearer abc' })).toEqual({
+      userId: '[email]',
+      requestId: 'Bearer [redacted]',
+    });
+  });
+
+  test.prop([fc.uuid()])(
+    'leaves any UUID readable in free text (an all-digit last group included)',
+    (uuid) => {
+      const text = `event ${uuid} failed`;
+      expect(redactText(text)).toBe(text);
+    },
+  );
+
+  it('leaves a UUID whose last group is all digits readable', () => {
+    const text = 'message 4f1c7a52-0d7e-4c2e-9a55-123456789012 dead-lettered';
+    expect(redactText(text)).toBe(text);
+  });
+
   it('survives cycles', () => {
     const cyclic: Record<string, unknown> = { id: 1 };
     cyclic.self = cyclic;
