@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { RedactingLogFormatter } from '../../../lib/observability/createLogger.ts';
+import { CapturingFormatter } from '../../helpers/CapturingFormatter.ts';
 import { croCustomer } from '../../helpers/croCustomer.ts';
 import { attribute, customerEvent, type Harness, startHarness } from './harness.ts';
 
@@ -177,16 +177,6 @@ describe('customer-sync through SQS: the happy paths', () => {
     expect(h.ic.calls).toEqual([]);
   });
 });
-
-/** Keeps every structured log line (as logged, after redaction). */
-class CapturingFormatter extends RedactingLogFormatter {
-  readonly lines: Array<Record<string, unknown>> = [];
-  override formatAttributes(...args: Parameters<RedactingLogFormatter['formatAttributes']>) {
-    const item = super.formatAttributes(...args);
-    this.lines.push(item.getAttributes());
-    return item;
-  }
-}
 
 describe('customer-sync logs', () => {
   let h: Harness;

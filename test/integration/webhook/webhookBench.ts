@@ -9,23 +9,13 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadWebhookConfig } from '../../../lib/config/webhook.ts';
 import { apiGatewayV2Event } from '../../../lib/local/apiGatewayEvent.ts';
 import { type LocalSqs, startLocalSqs } from '../../../lib/local/localSqs.ts';
-import { RedactingLogFormatter } from '../../../lib/observability/createLogger.ts';
+import { CapturingFormatter } from '../../helpers/CapturingFormatter.ts';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../../../lib/webhook/apiGateway.ts';
 import { createWebhookDeps } from '../../../lib/webhook/createWebhookDeps.ts';
 import { handleWebhook } from '../../../lib/webhook/handleWebhook.ts';
 import type { WebhookDeps } from '../../../lib/webhook/types.ts';
 import { newWebhookSecret } from '../../helpers/signWebhook.ts';
 import { TENANT } from '../../unit/lib/webhook/events.ts';
-
-/** Keeps every structured log line (as logged, after redaction) instead of printing it. */
-class CapturingFormatter extends RedactingLogFormatter {
-  readonly lines: Array<Record<string, unknown>> = [];
-  override formatAttributes(...args: Parameters<RedactingLogFormatter['formatAttributes']>) {
-    const item = super.formatAttributes(...args);
-    this.lines.push(item.getAttributes());
-    return item;
-  }
-}
 
 export interface WebhookBench {
   local: LocalSqs;
