@@ -73,6 +73,9 @@ try {
   });
   progress('API calls per event');
   const economy = await measureEconomy(driver, { customers: quick ? 5 : 20 });
+  // Peak resident memory of this process (the handler, its clients and caches, plus the small bench driver;
+  // the services run in their own process) after the throughput runs, the heaviest batches (100 records).
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   progress('CPU per event');
   const cpu = await measureCpu(driver, quick ? { batches: 30, warmup: 10 } : { batches: 200, warmup: 30 });
   progress('CPU profile');
@@ -93,6 +96,7 @@ try {
     cpu,
     cpuProfile,
     coldInit,
+    peakRssMb,
     bundle,
   };
   const results: BenchResults = { ...measured, goals: judgeGoals(measured) };

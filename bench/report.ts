@@ -29,6 +29,8 @@ export interface BenchResults {
   /** Where the handler's CPU goes (sampling profile of a separate run), biggest first. */
   cpuProfile: CpuShare[];
   coldInit: ColdInit;
+  /** Peak resident memory of the bench process after the throughput runs (handler + bench driver), MB. */
+  peakRssMb: number;
   bundle: BundleSize;
   goals: Goal[];
 }
@@ -97,6 +99,7 @@ export function formatReport(r: BenchResults): string {
       `\n  where it goes (profile, share of busy time): ${r.cpuProfile.map((s) => `${s.area} ${s.percent}%`).join(', ')}`,
     `Cold init: import ${r.coldInit.importMs} ms, process start → ready ${r.coldInit.processToReadyMs} ms` +
       ` (median of ${r.coldInit.runs} fresh processes)` +
+      `\nMemory: ${r.coldInit.rssReadyMb} MB resident once ready; peak ${r.peakRssMb} MB after batches of 100 (handler + bench driver)` +
       `\nBundle: ${r.bundle.minifiedKb} KB minified, ${r.bundle.gzipKb} KB gzip; external: ${r.bundle.external.join(', ')}` +
       `\n  largest parts: ${r.bundle.largest.map((p) => `${p.module} ${p.kb} KB`).join(', ')}`,
     'Goals\n' +

@@ -10,6 +10,8 @@ export interface ColdInit {
   importMs: number;
   /** Median time from process start to the handler being ready (Node's own start-up included), ms. */
   processToReadyMs: number;
+  /** Median resident memory of the fresh process once the handler is ready, MB. */
+  rssReadyMb: number;
 }
 
 // Runs in the fresh process: times the import against the process's own clock origin.
@@ -17,7 +19,7 @@ const PROBE = `
 const started = performance.now();
 await import(process.env.BENCH_BUNDLE_URL);
 const ready = performance.now();
-process.stdout.write(JSON.stringify({ importMs: ready - started, processToReadyMs: ready }));
+process.stdout.write(JSON.stringify({ importMs: ready - started, processToReadyMs: ready, rssMb: process.memoryUsage().rss / 2 ** 20 }));
 `;
 
 /**
@@ -32,16 +34,23 @@ export async function measureColdInit(options: {
   runs: number;
   env: Record<string, string>;
 }): Promise<ColdInit> {
-  const samples: Array<{ importMs: number; processToReadyMs: number }> = [];
+  const samples: Sample[] = [];
   for (let run = 0; run < options.runs; run += 1) samples.push(await probe(options.env));
   return {
     runs: options.runs,
     importMs: round(median(samples.map((s) => s.importMs)), 1),
     processToReadyMs: round(median(samples.map((s) => s.processToReadyMs)), 1),
+    rssReadyMb: round(median(samples.map((s) => s.rssMb)), 0),
   };
 }
 
-function probe(env: Record<string, string>): Promise<{ importMs: number; processToReadyMs: number }> {
+interface Sample {
+  importMs: number;
+  processToReadyMs: number;
+  rssMb: number;
+}
+
+function probe(env: Record<string, string>): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', PROBE], {
       env: { ...process.env, ...env, BENCH_BUNDLE_URL: pathToFileURL(BUNDLE_PATH).href },
@@ -56,9 +65,7 @@ function probe(env: Record<string, string>): Promise<{ importMs: number; process
       if (code !== 0)
         return reject(new BenchError(`cold init probe exited with ${code}: ${err.slice(0, 500)}`));
       try {
-        resolve(
-          JSON.parse(out.slice(out.lastIndexOf('{'))) as { importMs: number; processToReadyMs: number },
-        );
+        resolve(JSON.parse(out.slice(out.lastIndexOf('{'))) as Sample);
       } catch (error) {
         reject(new BenchError(`cold init probe printed no timing: ${out.slice(0, 200)}`, { cause: error }));
       }
