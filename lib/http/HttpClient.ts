@@ -71,11 +71,11 @@ export interface HttpRequest<T> {
 }
 
 /**
- * The HTTP machinery both API clients share: global `fetch` (undici, keep-alive), bearer token from a
- * provider (refreshed once after a 401), per-attempt timeout combined with the caller's signal, an
- * overall deadline, retries of transient failures with full-jitter backoff honouring `Retry-After`,
+ * The HTTP machinery both API clients share: `send` (`transport.ts`: node:http/https, keep-alive),
+ * bearer token from a provider (refreshed once after a 401), per-attempt timeout combined with the
+ * caller's signal, an overall deadline, retries of transient failures with full-jitter backoff honouring `Retry-After`,
  * typed errors from `fromResponse`, and an `onCall` hook per attempt.
- * Hand-written on `fetch` rather than a retry library because the 401-refresh, deadline and
+ * Hand-written rather than a retry library because the 401-refresh, deadline and
  * Retry-After rules interact and are short to state here.
  *
  * @example
@@ -226,7 +226,7 @@ export class HttpClient {
 }
 
 /**
- * The system/undici error code (ECONNREFUSED, UND_ERR_SOCKET...) only: their messages can carry the URL.
+ * The system error code (ECONNREFUSED, ECONNRESET, ERESPONSETOOLARGE...) only: their messages can carry the URL.
  * Duck-typed along the `cause` chain because errors from node internals fail `instanceof` across realms.
  */
 function networkDetail(cause: unknown): string {
