@@ -11,6 +11,7 @@ import {
 import { fromResponse } from './fromResponse.ts';
 import { backoffMs, shouldRetry } from './retry.ts';
 import { parseJsonBody } from './parseJsonBody.ts';
+import { send, type TransportResponse } from './transport.ts';
 
 /** Returns the bearer token; with `forceRefresh` it must bypass any cache (called once after a 401). */
 export type TokenProvider = (options?: { forceRefresh?: boolean }) => Promise<string>;
@@ -70,11 +71,11 @@ export interface HttpRequest<T> {
 }
 
 /**
- * The HTTP machinery both API clients share: global `fetch` (undici, keep-alive), bearer token from a
- * provider (refreshed once after a 401), per-attempt timeout combined with the caller's signal, an
- * overall deadline, retries of transient failures with full-jitter backoff honouring `Retry-After`,
+ * The HTTP machinery both API clients share: `send` (`transport.ts`: node:http/https, keep-alive),
+ * bearer token from a provider (refreshed once after a 401), per-attempt timeout combined with the
+ * caller's signal, an overall deadline, retries of transient failures with full-jitter backoff honouring `Retry-After`,
  * typed errors from `fromResponse`, and an `onCall` hook per attempt.
- * Hand-written on `fetch` rather than a retry library because the 401-refresh, deadline and
+ * Hand-written rather than a retry library because the 401-refresh, deadline and
  * Retry-After rules interact and are short to state here.
  *
  * @example
@@ -167,11 +168,11 @@ export class HttpClient {
       }
     };
 
-    let bodyText: string;
-    let response: Response;
+    let response: TransportResponse;
     try {
-      response = await fetch(this.#url(request), {
+      response = await send({
         method: request.method,
+        url: this.#url(request),
         headers: {
           accept: 'application/json',
           ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -182,7 +183,6 @@ export class HttpClient {
         signal,
       });
       status = response.status;
-      bodyText = await response.text();
     } catch (cause) {
       report();
       if (callerSignal?.aborted)
@@ -200,33 +200,33 @@ export class HttpClient {
     }
     report();
 
-    if (!response.ok) {
+    if (status < 200 || status > 299) {
       return {
         ok: false,
         error: fromResponse({
           ...context,
           status,
           headers: response.headers,
-          bodyText,
+          bodyText: response.body,
           tokenRefreshed,
           secrets: [token],
         }),
       };
     }
-    return parseJsonBody(request.schema, bodyText, { ...context, status });
+    return parseJsonBody(request.schema, response.body, { ...context, status });
   }
 
-  #url(request: HttpRequest<unknown>): string {
+  #url(request: HttpRequest<unknown>): URL {
     const url = new URL(`${this.#baseUrl}${request.path}`);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, value);
     }
-    return url.toString();
+    return url;
   }
 }
 
 /**
- * The system/undici error code (ECONNREFUSED, UND_ERR_SOCKET...) only: their messages can carry the URL.
+ * The system error code (ECONNREFUSED, ECONNRESET, ERESPONSETOOLARGE...) only: their messages can carry the URL.
  * Duck-typed along the `cause` chain because errors from node internals fail `instanceof` across realms.
  */
 function networkDetail(cause: unknown): string {
