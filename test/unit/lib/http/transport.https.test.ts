@@ -23,15 +23,13 @@ describe('send over HTTPS', () => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () =>
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              method: req.method,
-              auth: req.headers.authorization,
-              body: Buffer.concat(chunks).toString(),
-            }),
-          ),
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            method: req.method,
+            auth: req.headers.authorization,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        ),
       );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
