@@ -55,9 +55,16 @@ export class WebhookPayloadTooLargeError extends WebhookError {
  * `detail` (for logs) says which check failed, never a secret or a computed signature.
  */
 export class WebhookSignatureError extends WebhookError {
-  constructor(detail: string, cause?: unknown) {
-    super(401, 'unauthorized', { reason: 'bad-signature', detail, cause });
+  /**
+   * Well-formed and in time, but matching none of the secrets tried: the one failure that freshly read
+   * secrets (a rotation just happened) can cure.
+   */
+  readonly mismatch: boolean;
+
+  constructor(detail: string, options: { mismatch?: boolean; cause?: unknown } = {}) {
+    super(401, 'unauthorized', { reason: 'bad-signature', detail, cause: options.cause });
     this.name = 'WebhookSignatureError';
+    this.mismatch = options.mismatch ?? false;
   }
 }
 

@@ -36,7 +36,7 @@ export function verifyCroSignature(
       if (expected.length === given.length && timingSafeEqual(expected, given)) return;
     }
   }
-  throw new WebhookSignatureError('CRO signature does not match');
+  throw new WebhookSignatureError('CRO signature does not match', { mismatch: true });
 }
 
 function decodeSignature(value: string, encoding: CroSignatureEncoding): Buffer | undefined {

@@ -38,8 +38,7 @@ export async function verifyRequest(
   try {
     return check(await readSecrets(deps, false));
   } catch (error) {
-    if (!(error instanceof WebhookSignatureError) || !/does not match|no matching/i.test(error.message))
-      throw error;
+    if (!(error instanceof WebhookSignatureError && error.mismatch)) throw error;
     return check(await readSecrets(deps, true));
   }
 }

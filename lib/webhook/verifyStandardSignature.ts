@@ -40,5 +40,7 @@ export function verifyStandardSignature(
       if (/timestamp/i.test(lastProblem)) break; // the same for every secret
     }
   }
-  throw new WebhookSignatureError(`Standard Webhooks signature rejected: ${lastProblem}`);
+  throw new WebhookSignatureError(`Standard Webhooks signature rejected: ${lastProblem}`, {
+    mismatch: /no matching/i.test(lastProblem),
+  });
 }
