@@ -17,7 +17,7 @@ import { parseRetryAfter } from './retry.ts';
 /** What `fromResponse` needs from an HTTP answer. */
 export interface ResponseFacts {
   status: number;
-  headers?: Headers | Record<string, string | undefined>;
+  headers?: Record<string, string | undefined>;
   bodyText?: string;
   api: ApiName;
   method: string;
@@ -104,7 +104,6 @@ function parseErrorBody(text: string): ErrorBody {
 
 function header(headers: ResponseFacts['headers'], name: string): string | undefined {
   if (headers === undefined) return undefined;
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
   return key === undefined ? undefined : headers[key];
 }
