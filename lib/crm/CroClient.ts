@@ -1,7 +1,7 @@
 import * as z from '../zod.ts';
 import { RequestValidationError } from '../http/errors.ts';
 import { HttpClient, type HttpClientOptions } from '../http/HttpClient.ts';
-import { toRequestIssues } from '../http/zodIssues.ts';
+import { toIssues } from '../zodIssues.ts';
 import type { CallOptions } from '../invisible-collector/types.ts';
 import { type CroCustomer, CroCustomerSchema } from './schemas.ts';
 import type { CroApi } from './types.ts';
@@ -52,7 +52,7 @@ export class CroClient implements CroApi {
   async getCustomer(customerId: number, options?: CallOptions): Promise<CroCustomer> {
     const parsed = CustomerIdSchema.safeParse(customerId);
     if (!parsed.success) {
-      const issues = toRequestIssues(parsed.error.issues).map((i) => ({ ...i, path: 'customerId' }));
+      const issues = toIssues(parsed.error.issues).map((i) => ({ ...i, path: 'customerId' }));
       throw new RequestValidationError({ api: 'cro', method: 'GET', path: '/customers/:id' }, issues);
     }
     return this.#http.request({

@@ -1,12 +1,12 @@
 import type * as z from '../zod.ts';
 import { CrmSyncError } from '../errors.ts';
+import { formatIssues, toIssues, type Issue } from '../zodIssues.ts';
 
-/** One problem found in an event: where (dotted path) and what, never the offending value. */
-export interface EventIssue {
-  /** Dotted path inside the CloudEvent, e.g. `data.tenantId`; `(root)` for the event itself. */
-  path: string;
-  message: string;
-}
+/** At most this many issues are spelled out; the rest are counted (keeps DLQ attributes small). */
+const MAX_LISTED_ISSUES = 10;
+
+/** One problem found in an event: dotted path inside the CloudEvent (`(root)` for the event itself), never the value. */
+export type EventIssue = Issue;
 
 /**
  * The message body is not a valid customer CloudEvent (CONTRACT.md §1). Permanent: the same body can
@@ -25,7 +25,7 @@ export class InvalidEventError extends CrmSyncError {
   readonly issues: readonly EventIssue[];
 
   constructor(summary: string, issues: readonly EventIssue[], cause?: unknown) {
-    super(issues.length > 0 ? `${summary}: ${formatIssues(issues)}` : summary, {
+    super(issues.length > 0 ? `${summary}: ${formatIssues(issues, MAX_LISTED_ISSUES)}` : summary, {
       transient: false,
       reason: 'invalid-event',
       cause,
@@ -36,22 +36,6 @@ export class InvalidEventError extends CrmSyncError {
 
   /** Builds the error from zod issues, keeping only paths and zod's own (value-free) messages. */
   static fromZod(summary: string, issues: readonly z.core.$ZodIssue[], cause?: unknown): InvalidEventError {
-    return new InvalidEventError(summary, issues.map(toEventIssue), cause);
+    return new InvalidEventError(summary, toIssues(issues), cause);
   }
-}
-
-/** At most this many issues are spelled out; the rest are counted (keeps DLQ attributes small). */
-const MAX_LISTED_ISSUES = 10;
-
-/** `path: message; path: message` — the format every zod-backed error of this project uses. */
-export function formatIssues(issues: readonly EventIssue[]): string {
-  const listed = issues.slice(0, MAX_LISTED_ISSUES).map((issue) => `${issue.path}: ${issue.message}`);
-  const more = issues.length - listed.length;
-  return more > 0 ? `${listed.join('; ')}; (${more} more)` : listed.join('; ');
-}
-
-function toEventIssue(issue: z.core.$ZodIssue): EventIssue {
-  const path = issue.path.map(String).join('.');
-  // Unrecognised keys are named by zod in `keys`, which are field names, not values.
-  return { path: path === '' ? '(root)' : path, message: issue.message };
 }

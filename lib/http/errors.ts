@@ -1,4 +1,5 @@
 import { CrmSyncError } from '../errors.ts';
+import { formatIssues, type Issue } from '../zodIssues.ts';
 
 /** The third-party APIs crm-sync calls (also the `api` metric dimension). */
 export type ApiName = 'invisible-collector' | 'cro';
@@ -147,10 +148,8 @@ export class ApiTimeoutError extends ApiError {
 }
 
 /** Issue of a local validation: where, and zod's value-free message. */
-export interface RequestIssue {
-  path: string;
-  message: string;
-}
+/** A problem with a request found before sending it (a zod issue, value-free). */
+export type RequestIssue = Issue;
 
 /**
  * The request failed local validation, so it was never sent (a bad locale, a missing country...).
@@ -162,7 +161,7 @@ export class RequestValidationError extends ApiError {
 
   constructor(context: ApiErrorContext, issues: readonly RequestIssue[], options: { cause?: unknown } = {}) {
     super(
-      { ...context, detail: `invalid request, not sent: ${formatRequestIssues(issues)}` },
+      { ...context, detail: `invalid request, not sent: ${formatIssues(issues)}` },
       { transient: false, reason: `${REASON_PREFIX[context.api]}-invalid-request` },
       options,
     );
@@ -177,11 +176,6 @@ export class InvalidResponseError extends ApiError {
     super(context, { transient: false, reason: `${REASON_PREFIX[context.api]}-invalid-response` }, options);
     this.name = 'InvalidResponseError';
   }
-}
-
-/** `path: message; path: message` (the project-wide format for zod-backed errors). */
-export function formatRequestIssues(issues: readonly RequestIssue[]): string {
-  return issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
 }
 
 function describe(context: ApiErrorContext): string {

@@ -8,4 +8,3 @@ export {
   type HttpRequest,
   type TokenProvider,
 } from './HttpClient.ts';
-export { toRequestIssues } from './zodIssues.ts';

@@ -1,6 +1,6 @@
 import type * as z from '../zod.ts';
-import { type ApiError, type ApiErrorContext, formatRequestIssues, InvalidResponseError } from './errors.ts';
-import { toRequestIssues } from './zodIssues.ts';
+import { formatIssues, toIssues } from '../zodIssues.ts';
+import { type ApiError, type ApiErrorContext, InvalidResponseError } from './errors.ts';
 
 /**
  * A 2xx body through its lenient schema: empty → `undefined`, not JSON or not fitting →
@@ -25,6 +25,6 @@ export function parseJsonBody<T>(
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = formatRequestIssues(toRequestIssues(parsed.error.issues).slice(0, 5));
+  const issues = formatIssues(toIssues(parsed.error.issues).slice(0, 5));
   return { ok: false, error: new InvalidResponseError({ ...context, detail: `unexpected body: ${issues}` }) };
 }

@@ -1,7 +1,7 @@
 import * as z from '../zod.ts';
 import { ApiNotFoundError, RequestValidationError } from '../http/errors.ts';
 import { HttpClient, type HttpClientOptions } from '../http/HttpClient.ts';
-import { toRequestIssues } from '../http/zodIssues.ts';
+import { toIssues } from '../zodIssues.ts';
 import {
   type IcAttributes,
   IcAttributesResponseSchema,
@@ -151,7 +151,7 @@ export class InvisibleCollectorClient implements InvisibleCollectorApi {
 
 function customerPath(id: string, method: string): string {
   const parsed = IdSchema.safeParse(id);
-  if (!parsed.success) throw requestError(method, CUSTOMER, toRequestIssues(parsed.error.issues).map(asId));
+  if (!parsed.success) throw requestError(method, CUSTOMER, toIssues(parsed.error.issues).map(asId));
   return `/customers/${encodeURIComponent(parsed.data)}`;
 }
 
@@ -161,7 +161,7 @@ function asId(issue: { path: string; message: string }) {
 
 function validate<T>(schema: z.ZodMiniType<T>, value: unknown, method: string, route: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw requestError(method, route, toRequestIssues(parsed.error.issues));
+  if (!parsed.success) throw requestError(method, route, toIssues(parsed.error.issues));
   return parsed.data;
 }
 

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import * as z from '../zod.ts';
-import { formatRequestIssues } from '../http/errors.ts';
-import { toRequestIssues } from '../http/zodIssues.ts';
+import { formatIssues, toIssues } from '../zodIssues.ts';
 import { LocalStackFileError } from './errors.ts';
 
 /** What `.local/stack.json` holds: how tools (the replay CLI, `npm run send-example`) reach the local stack. */
@@ -104,7 +103,7 @@ export async function readStackFile(dir = '.local'): Promise<StackFile> {
   const parsed = StackFileSchema.safeParse(json);
   if (!parsed.success) {
     throw new LocalStackFileError(
-      `${shown} is missing stack details (${formatRequestIssues(toRequestIssues(parsed.error.issues))})`,
+      `${shown} is missing stack details (${formatIssues(toIssues(parsed.error.issues))})`,
       path,
     );
   }

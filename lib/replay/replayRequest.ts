@@ -1,4 +1,5 @@
 import * as z from '../zod.ts';
+import { formatIssues, toIssues } from '../zodIssues.ts';
 import { ReplayOptionsError } from './errors.ts';
 import type { ReplayFilter } from './types.ts';
 
@@ -37,11 +38,7 @@ export function parseReplayRequest(payload: unknown): ReplayRequest {
       Object.entries(result.data).filter(([, value]) => value !== undefined),
     ) as ReplayRequest;
   }
-  const issues = result.error.issues
-    .map((issue) => {
-      const path = issue.path.map(String).join('.');
-      return `${path === '' ? '(payload)' : path}: ${issue.message}`;
-    })
-    .join('; ');
-  throw new ReplayOptionsError(`invalid replay request: ${issues}`);
+  throw new ReplayOptionsError(
+    `invalid replay request: ${formatIssues(toIssues(result.error.issues, '(payload)'))}`,
+  );
 }
