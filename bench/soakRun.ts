@@ -5,8 +5,8 @@
 import { SqsLambdaPoller } from '../lib/local/SqsLambdaPoller.ts';
 import { inspectDlq } from '../lib/replay/inspectDlq.ts';
 import { replayMessages } from '../lib/replay/replayMessages.ts';
-import { croCustomer } from '../test/helpers/croCustomer.ts';
-import { type FaultOptions, seededRandom } from '../test/simulators/index.ts';
+import { croCustomer } from '../lib/local/simulators/croCustomer.ts';
+import { type FaultOptions, seededRandom } from '../lib/local/simulators/index.ts';
 import { INITIAL_TOKENS, startServices } from './services/startServices.ts';
 import { type ApiTally, CallTally, tallySince } from './soak/CallTally.ts';
 import type { ContainerFactory } from './soak/containers.ts';

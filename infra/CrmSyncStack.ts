@@ -13,9 +13,9 @@ import { SyncFunction } from './constructs/SyncFunction.ts';
 import { WebhookApi } from './constructs/WebhookApi.ts';
 import type { CrmSyncStackProps } from './CrmSyncStackProps.ts';
 import { InfraConfigError } from './errors.ts';
-import { resolveEventSourceSettings } from './settings/eventSourceSettings.ts';
-import { maxReceiveCount } from './settings/maxReceiveCount.ts';
-import { queueVisibilityTimeout } from './settings/queueVisibilityTimeout.ts';
+import { resolveEventSourceSettings } from '../lib/settings/eventSourceSettings.ts';
+import { maxReceiveCount } from '../lib/settings/maxReceiveCount.ts';
+import { queueVisibilityTimeout } from '../lib/settings/queueVisibilityTimeout.ts';
 
 /**
  * crm-sync on AWS: the event queue and its DLQ, the customer-sync consumer with its DynamoDB state table,

@@ -1,8 +1,8 @@
-// `npm run build`: bundles every function with the shared options of infra/bundling.ts into
+// `npm run build`: bundles every function with the shared options of lib/settings/bundling.ts into
 // dist/functions/<name>/index.mjs (CONTRACT.md §4) and prints each bundle's size.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
-import { BUNDLED_FUNCTIONS, bundleDir, esbuildOptions } from '../infra/bundling.ts';
+import { BUNDLED_FUNCTIONS, bundleDir, esbuildOptions } from '../lib/settings/bundling.ts';
 
 const only = process.argv.slice(2);
 const names = BUNDLED_FUNCTIONS.filter((name) => only.length === 0 || only.includes(name));

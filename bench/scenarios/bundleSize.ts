@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { EXTERNAL_MODULES, esbuildOptions } from '../../infra/bundling.ts';
+import { EXTERNAL_MODULES, esbuildOptions } from '../../lib/settings/bundling.ts';
 import { BUNDLE_PATH } from '../support/bundledHandler.ts';
 import { round } from '../support/stats.ts';
 

@@ -1,6 +1,6 @@
 import type { CroCustomer } from '../../lib/crm/schemas.ts';
 import type { CustomerEvent } from '../../lib/events/schemas.ts';
-import { croCustomer } from '../../test/helpers/croCustomer.ts';
+import { croCustomer } from '../../lib/local/simulators/croCustomer.ts';
 import type { CallCounts } from '../services/protocol.ts';
 import { customerEvent } from '../support/customerEvent.ts';
 import type { BenchDriver } from '../support/BenchDriver.ts';

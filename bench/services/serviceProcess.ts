@@ -1,7 +1,7 @@
 // The bench's service process: both API simulators, dynalite (behind a counting proxy) and fauxqs run here,
 // in a child process, so `process.cpuUsage()` in the bench process measures the handler alone.
 // Controlled over the IPC channel (see protocol.ts). Started by `forkServices()`.
-import type { RecordedCall } from '../../test/simulators/index.ts';
+import type { RecordedCall } from '../../lib/local/simulators/index.ts';
 import type { CallCounts, ServiceMethods, ServiceReply, ServiceRequest } from './protocol.ts';
 import { startServices } from './startServices.ts';
 

@@ -8,7 +8,7 @@ import {
   type IcSimulator,
   startCroSimulator,
   startIcSimulator,
-} from '../../test/simulators/index.ts';
+} from '../../lib/local/simulators/index.ts';
 import { type CountingProxy, startCountingProxy } from './countingProxy.ts';
 
 /** The CRO tenant the bench and the soak run as. */

@@ -1,4 +1,4 @@
-import type { RecordedCall, SimulatorControls } from '../../test/simulators/index.ts';
+import type { RecordedCall, SimulatorControls } from '../../lib/local/simulators/index.ts';
 
 /** Calls to one API by outcome. */
 export interface ApiTally {

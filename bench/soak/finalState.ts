@@ -1,5 +1,5 @@
 import { mapCustomer } from '../../lib/mapping/mapCustomer.ts';
-import type { CroSimulator, IcSimulator } from '../../test/simulators/index.ts';
+import type { CroSimulator, IcSimulator } from '../../lib/local/simulators/index.ts';
 import { segmentOf, vatNumberOf } from '../support/customerEvent.ts';
 import { TENANT_ID } from '../services/startServices.ts';
 

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { CroSimulator } from '../../test/simulators/index.ts';
+import type { CroSimulator } from '../../lib/local/simulators/index.ts';
 import { customerEvent } from '../support/customerEvent.ts';
 import type { Ledger, MessageKind } from './Ledger.ts';
 import { changeSequence, type InvalidBody, shuffle } from './plan.ts';

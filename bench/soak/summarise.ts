@@ -1,5 +1,5 @@
 import type { DlqMessage } from '../../lib/replay/types.ts';
-import type { FaultOptions } from '../../test/simulators/index.ts';
+import type { FaultOptions } from '../../lib/local/simulators/index.ts';
 import type { ApiTally } from './CallTally.ts';
 import type { FinalStateCheck } from './finalState.ts';
 import type { Disposition, Ledger } from './Ledger.ts';

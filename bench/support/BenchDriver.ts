@@ -3,7 +3,7 @@ import type { CroCustomer } from '../../lib/crm/schemas.ts';
 import type { CustomerEvent } from '../../lib/events/schemas.ts';
 import { lambdaContext } from '../../lib/local/lambdaContext.ts';
 import type { SqsHandler } from '../../lib/local/SqsLambdaPoller.ts';
-import { croCustomer } from '../../test/helpers/croCustomer.ts';
+import { croCustomer } from '../../lib/local/simulators/croCustomer.ts';
 import type { RemoteServices } from '../services/forkServices.ts';
 import { customerEvent } from './customerEvent.ts';
 import { sqsEventOf } from './sqsMessages.ts';

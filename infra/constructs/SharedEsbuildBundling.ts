@@ -1,10 +1,10 @@
 import { buildSync } from 'esbuild';
 import { join } from 'node:path';
 import type { BundlingOptions, ILocalBundling } from 'aws-cdk-lib';
-import { esbuildOptions, type BundledFunction } from '../bundling.ts';
+import { esbuildOptions, type BundledFunction } from '../../lib/settings/bundling.ts';
 
 /**
- * Bundles a function during synth with exactly the options `npm run build` uses (infra/bundling.ts), only
+ * Bundles a function during synth with exactly the options `npm run build` uses (lib/settings/bundling.ts), only
  * the output directory differs: the CDK asset gets the same `index.mjs` (+ `.map`) that the tests and the
  * local stack run. Hand-written rather than `NodejsFunction` because `NodejsFunction` rebuilds esbuild's
  * command line from its own props (a second recipe that could drift); this calls esbuild's API with the

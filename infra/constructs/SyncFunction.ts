@@ -7,12 +7,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../lib/observability/names.ts';
-import type { BundledFunction } from '../bundling.ts';
+import type { BundledFunction } from '../../lib/settings/bundling.ts';
 import { bundledCode } from './bundledCode.ts';
 import type { ImportedSecret } from './importSecret.ts';
 
 export interface SyncFunctionProps {
-  /** Which `functions/<name>/handler.ts` to deploy (bundled with infra/bundling.ts). */
+  /** Which `functions/<name>/handler.ts` to deploy (bundled with lib/settings/bundling.ts). */
   readonly bundle: BundledFunction;
   /** Powertools `serviceName` (the `service` metric dimension and log field). */
   readonly serviceName: string;

@@ -2,7 +2,7 @@ import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { handlerEntry, type BundledFunction } from '../bundling.ts';
+import { handlerEntry, type BundledFunction } from '../../lib/settings/bundling.ts';
 import { SharedEsbuildBundling } from './SharedEsbuildBundling.ts';
 
 /** The project root, from this file's location (infra/constructs/). */

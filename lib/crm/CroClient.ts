@@ -2,7 +2,7 @@ import * as z from '../zod.ts';
 import { RequestValidationError } from '../http/errors.ts';
 import { HttpClient, type HttpClientOptions } from '../http/HttpClient.ts';
 import { toIssues } from '../zodIssues.ts';
-import type { CallOptions } from '../invisible-collector/types.ts';
+import type { CallOptions } from '../http/types.ts';
 import { type CroCustomer, CroCustomerSchema } from './schemas.ts';
 import type { CroApi } from './types.ts';
 

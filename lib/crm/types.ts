@@ -1,4 +1,4 @@
-import type { CallOptions } from '../invisible-collector/types.ts';
+import type { CallOptions } from '../http/types.ts';
 import type { CroCustomer } from './schemas.ts';
 
 /** The CRO Software API client (implemented in `CroClient.ts`). */

@@ -1,5 +1,5 @@
 import type * as z from '../zod.ts';
-import type { CallOptions } from '../invisible-collector/types.ts';
+import type { CallOptions, TokenProvider } from './types.ts';
 import type { ApiError } from './errors.ts';
 import {
   ApiAuthError,
@@ -12,9 +12,6 @@ import { fromResponse } from './fromResponse.ts';
 import { backoffMs, shouldRetry } from './retry.ts';
 import { parseJsonBody } from './parseJsonBody.ts';
 import { send, type TransportResponse } from './transport.ts';
-
-/** Returns the bearer token; with `forceRefresh` it must bypass any cache (called once after a 401). */
-export type TokenProvider = (options?: { forceRefresh?: boolean }) => Promise<string>;
 
 /** One HTTP attempt, for metrics (`ApiCalls`, `ApiLatency`). */
 export interface CallInfo {

@@ -12,7 +12,8 @@ import {
   type IcUpdateCustomer,
   IcUpdateCustomerSchema,
 } from './schemas.ts';
-import type { CallOptions, InvisibleCollectorApi } from './types.ts';
+import type { CallOptions } from '../http/types.ts';
+import type { InvisibleCollectorApi } from './types.ts';
 
 /** Invisible Collector's production API. */
 export const IC_DEFAULT_BASE_URL = 'https://api.invisiblecollector.com';

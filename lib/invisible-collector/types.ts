@@ -1,12 +1,5 @@
+import type { CallOptions } from '../http/types.ts';
 import type { IcAttributes, IcCustomer, IcRegisterCustomer, IcUpdateCustomer } from './schemas.ts';
-
-/** Per-call options every client method accepts. */
-export interface CallOptions {
-  /** Absolute epoch-ms deadline for the call including retries (e.g. from a Lambda's remaining time). */
-  deadline?: number;
-  /** Aborts the call (and its retries) early. */
-  signal?: AbortSignal;
-}
 
 /**
  * The shared Invisible Collector API client (implemented in `InvisibleCollectorClient.ts`).

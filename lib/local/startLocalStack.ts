@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { maxReceiveCount } from '../../infra/settings/maxReceiveCount.ts';
-import { queueVisibilityTimeout } from '../../infra/settings/queueVisibilityTimeout.ts';
-import { croCustomer } from '../../test/helpers/croCustomer.ts';
+import { maxReceiveCount } from '../settings/maxReceiveCount.ts';
+import { queueVisibilityTimeout } from '../settings/queueVisibilityTimeout.ts';
+import { croCustomer } from './simulators/croCustomer.ts';
 import {
   type CroSimulator,
   DEFAULT_CRO_TOKEN,
@@ -10,7 +10,7 @@ import {
   type IcSimulator,
   startCroSimulator,
   startIcSimulator,
-} from '../../test/simulators/index.ts';
+} from './simulators/index.ts';
 import { type Activity, activityOf } from './activity.ts';
 import { LambdaWorker } from './LambdaWorker.ts';
 import { type LocalDynamo, startLocalDynamo } from './localDynamo.ts';

@@ -1,3 +1,4 @@
+import type { TokenProvider } from '../http/types.ts';
 import * as z from '../zod.ts';
 import { createSecretReader, type SecretReader } from './createSecretReader.ts';
 import { SecretError } from './errors.ts';
@@ -7,9 +8,6 @@ export const CredentialsSecretSchema = z.object({
   invisibleCollectorToken: z.string().check(z.minLength(1)),
   crmToken: z.string().check(z.minLength(1)),
 });
-
-/** A token source for an API client; `forceRefresh` after a 401 refetches the secret. */
-export type TokenProvider = (options?: { forceRefresh?: boolean }) => Promise<string>;
 
 export interface CredentialsProvider {
   invisibleCollectorToken: TokenProvider;

@@ -8,7 +8,6 @@ export {
   credentialsProvider,
   CredentialsSecretSchema,
   type CredentialsProvider,
-  type TokenProvider,
 } from './credentialsProvider.ts';
 export { SecretError } from './errors.ts';
 export {

@@ -1,7 +1,8 @@
 import type { VatConflictPolicy } from '../config/customerSync.ts';
 import { ApiConflictError, ApiNotFoundError } from '../http/errors.ts';
 import type { IcRegisterCustomer } from '../invisible-collector/schemas.ts';
-import type { CallOptions, InvisibleCollectorApi } from '../invisible-collector/types.ts';
+import type { CallOptions } from '../http/types.ts';
+import type { InvisibleCollectorApi } from '../invisible-collector/types.ts';
 import type { MappedCustomer } from '../mapping/mapCustomer.ts';
 import { IcNotFoundError, MissingVatError, VatConflictError } from './errors.ts';
 import type { WritePlan } from './planWrites.ts';

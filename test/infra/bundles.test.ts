@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUNDLED_FUNCTIONS, esbuildOptions, type BundledFunction } from '../../infra/bundling.ts';
+import { BUNDLED_FUNCTIONS, esbuildOptions, type BundledFunction } from '../../lib/settings/bundling.ts';
 import { PROJECT_ROOT } from '../../infra/constructs/bundledCode.ts';
 import type { CrmSyncStack } from '../../infra/CrmSyncStack.ts';
 import { crmSyncStack } from './templateHelpers.ts';

@@ -1,13 +1,13 @@
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { InfraConfigError } from '../../infra/errors.ts';
-import { resolveEventSourceSettings } from '../../infra/settings/eventSourceSettings.ts';
+import { resolveEventSourceSettings } from '../../lib/settings/eventSourceSettings.ts';
 import {
   MIN_RECEIVE_COUNT,
   maxReceiveCount,
   shortestRetryDelaySeconds,
-} from '../../infra/settings/maxReceiveCount.ts';
-import { queueVisibilityTimeout } from '../../infra/settings/queueVisibilityTimeout.ts';
+} from '../../lib/settings/maxReceiveCount.ts';
+import { queueVisibilityTimeout } from '../../lib/settings/queueVisibilityTimeout.ts';
 import { visibilityBackoffSeconds } from '../../lib/queue/visibility.ts';
 
 describe('queueVisibilityTimeout', () => {

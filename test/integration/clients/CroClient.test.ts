@@ -7,8 +7,12 @@ import {
   ApiValidationError,
   RequestValidationError,
 } from '../../../lib/http/index.ts';
-import { croCustomer } from '../../helpers/croCustomer.ts';
-import { type CroSimulator, DEFAULT_CRO_TOKEN, startCroSimulator } from '../../simulators/index.ts';
+import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
+import {
+  type CroSimulator,
+  DEFAULT_CRO_TOKEN,
+  startCroSimulator,
+} from '../../../lib/local/simulators/index.ts';
 
 describe('CroClient against the CRO simulator', () => {
   let cro: CroSimulator;

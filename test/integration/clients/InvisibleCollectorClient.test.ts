@@ -19,7 +19,7 @@ import {
   type IcUpdateCustomer,
   InvisibleCollectorClient,
 } from '../../../lib/invisible-collector/index.ts';
-import { DEFAULT_IC_TOKEN, type IcSimulator, startIcSimulator } from '../../simulators/index.ts';
+import { DEFAULT_IC_TOKEN, type IcSimulator, startIcSimulator } from '../../../lib/local/simulators/index.ts';
 
 const acme = { name: 'Acme Lda', vatNumber: 'PT501234567', country: 'PT', externalId: 'cro-42-1' };
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { DEFAULT_IC_TOKEN, type IcSimulator, startIcSimulator } from '../../simulators/index.ts';
+import { DEFAULT_IC_TOKEN, type IcSimulator, startIcSimulator } from '../../../lib/local/simulators/index.ts';
 
 const auth = { authorization: `Bearer ${DEFAULT_IC_TOKEN}`, 'content-type': 'application/json' };
 const acme = { name: 'Acme', vatNumber: 'PT501234567', country: 'PT', externalId: 'cro-42-1' };

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { SqsLambdaPoller, type SqsHandler } from '../../../lib/local/index.ts';
-import { croCustomer } from '../../helpers/croCustomer.ts';
-import { DEFAULT_CRO_TOKEN, DEFAULT_IC_TOKEN } from '../../simulators/index.ts';
+import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
+import { DEFAULT_CRO_TOKEN, DEFAULT_IC_TOKEN } from '../../../lib/local/simulators/index.ts';
 import { attribute, customerEvent, endpointUrl, type Harness, startHarness } from './harness.ts';
 
 const ROOT = process.cwd();

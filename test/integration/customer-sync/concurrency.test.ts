@@ -3,7 +3,7 @@ import type { CroCustomer } from '../../../lib/crm/schemas.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../lib/local/localDynamo.ts';
 import { toSqsEvent } from '../../../lib/local/sqsEvent.ts';
 import { DynamoSyncStateStore } from '../../../lib/sync/state/DynamoSyncStateStore.ts';
-import { croCustomer } from '../../helpers/croCustomer.ts';
+import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
 import { attribute, contextWith, customerEvent, type Harness, startHarness } from './harness.ts';
 
 const vat = (id: number) => `PT5000000${String(id).padStart(2, '0')}`;

@@ -2,8 +2,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createSecretReader } from '../../../lib/secrets/index.ts';
-import { croCustomer } from '../../helpers/croCustomer.ts';
-import { DEFAULT_CRO_TOKEN, DEFAULT_IC_TOKEN } from '../../simulators/index.ts';
+import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
+import { DEFAULT_CRO_TOKEN, DEFAULT_IC_TOKEN } from '../../../lib/local/simulators/index.ts';
 import { attribute, customerEvent, type Harness, startHarness } from './harness.ts';
 
 const VAT = 'PT543219876';

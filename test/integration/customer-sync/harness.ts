@@ -33,7 +33,7 @@ import {
   type IcSimulator,
   startCroSimulator,
   startIcSimulator,
-} from '../../simulators/index.ts';
+} from '../../../lib/local/simulators/index.ts';
 
 export const TENANT = 42;
 export const SECRET_ID = 'crm-sync/credentials';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CapturingFormatter } from '../../helpers/CapturingFormatter.ts';
-import { croCustomer } from '../../helpers/croCustomer.ts';
+import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
 import { attribute, customerEvent, type Harness, startHarness } from './harness.ts';
 
 const VAT = 'PT543219876';

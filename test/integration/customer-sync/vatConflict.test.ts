@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { croCustomer } from '../../helpers/croCustomer.ts';
+import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
 import { attribute, customerEvent, type Harness, startHarness } from './harness.ts';
 
 const VAT = 'PT999999990';

@@ -1,9 +1,9 @@
-// Builds the two bundles the local stack runs, with the one recipe (infra/bundling.ts) `npm run build` uses,
+// Builds the two bundles the local stack runs, with the one recipe (lib/settings/bundling.ts) `npm run build` uses,
 // into a directory of the calling suite's own: suites running in parallel never rebuild a bundle another
 // one is importing.
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { esbuildOptions } from '../../../infra/bundling.ts';
+import { esbuildOptions } from '../../../lib/settings/bundling.ts';
 
 /** Builds customer-sync and webhook under `.local/<name>/functions`; returns that directory. */
 export async function buildBundles(name: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { replayMessages } from '../../../lib/replay/index.ts';
-import { croCustomer } from '../../helpers/croCustomer.ts';
+import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
 import { attribute, customerEvent, type Harness, startHarness } from '../customer-sync/harness.ts';
 
 const VAT = 'PT543219876';

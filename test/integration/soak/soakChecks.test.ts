@@ -11,13 +11,13 @@ import { InvalidEventError } from '../../../lib/events/errors.ts';
 import { parseEventBody } from '../../../lib/events/parseEventBody.ts';
 import { mapCustomer } from '../../../lib/mapping/mapCustomer.ts';
 import type { DlqMessage } from '../../../lib/replay/types.ts';
-import { croCustomer } from '../../helpers/croCustomer.ts';
+import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
 import {
   type CroSimulator,
   type IcSimulator,
   startCroSimulator,
   startIcSimulator,
-} from '../../simulators/index.ts';
+} from '../../../lib/local/simulators/index.ts';
 
 const record = (messageId: string, body: string, receiveCount = 1): SQSRecord =>
   ({

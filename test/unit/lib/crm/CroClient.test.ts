@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { CroClient, CroCustomerSchema } from '../../../../lib/crm/index.ts';
-import { croCustomer } from '../../../helpers/croCustomer.ts';
+import { croCustomer } from '../../../../lib/local/simulators/croCustomer.ts';
 
 // The sample response of CRO's "Get Customer" page (trimmed to one location).
 const vendorSample = {

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { InvisibleCollectorClient } from '../../../../lib/invisible-collector/InvisibleCollectorClient.ts';
 import type { MappedCustomer } from '../../../../lib/mapping/mapCustomer.ts';
 import { applyWrites, type ApplyContext } from '../../../../lib/sync/applyWrites.ts';
-import { DEFAULT_IC_TOKEN, type IcSimulator, startIcSimulator } from '../../../simulators/index.ts';
+import {
+  DEFAULT_IC_TOKEN,
+  type IcSimulator,
+  startIcSimulator,
+} from '../../../../lib/local/simulators/index.ts';
 
 const VAT = 'PT543219876';
 const mapped = (overrides: Partial<MappedCustomer> = {}): MappedCustomer => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { coalesceGroup } from '../../../../lib/sync/coalesceGroup.ts';
-import { croCustomer } from '../../../helpers/croCustomer.ts';
+import { croCustomer } from '../../../../lib/local/simulators/croCustomer.ts';
 import { customerEvent, entry, snapshot } from './records.ts';
 
 const at = (lastUpdatedOn: string) => snapshot(croCustomer({ id: 1, last_updated_on: lastUpdatedOn }));

@@ -1,4 +1,4 @@
-import type { CroCustomer } from '../../lib/crm/schemas.ts';
+import type { CroCustomer } from '../../crm/schemas.ts';
 
 /**
  * A realistic CRO CustomerModel (shaped like the vendor's sample response), with one active billing

@@ -1,5 +1,5 @@
-import { visibilityBackoffSeconds } from '../../lib/queue/visibility.ts';
-import { InfraConfigError } from '../errors.ts';
+import { visibilityBackoffSeconds } from '../queue/visibility.ts';
+import { InfraConfigError } from './errors.ts';
 
 /** Fewest receives allowed before a message is dead-lettered, whatever the horizon. */
 export const MIN_RECEIVE_COUNT = 5;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CroCustomer } from '../../lib/crm/schemas.ts';
+import type { CroCustomer } from '../../crm/schemas.ts';
 import { type SimResponse, type VendorShape, startSimulatorServer } from './SimulatorServer.ts';
 import type { FaultOptions, SimulatorControls } from './types.ts';
 

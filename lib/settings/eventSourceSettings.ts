@@ -1,4 +1,4 @@
-import { InfraConfigError } from '../errors.ts';
+import { InfraConfigError } from './errors.ts';
 
 /** How the customer-sync function polls the queue (the SQS event source mapping). */
 export interface EventSourceSettings {

@@ -1,4 +1,4 @@
-import { InfraConfigError } from '../errors.ts';
+import { InfraConfigError } from './errors.ts';
 
 /**
  * The main queue's visibility timeout, derived from the consumer's timeout and batching window as AWS
