@@ -42,7 +42,7 @@ const result = await runSoak({
   containers: int('containers', 1),
   seed: int('seed', 0),
   containerFactory: flags.source
-    ? sourceContainers({ backoff: { baseSeconds: 1, capSeconds: 2 }, busyBackoffSeconds: 1 })
+    ? sourceContainers({ retryBackoff: { baseSeconds: 1, capSeconds: 2 }, busyBackoff: { baseSeconds: 2, capSeconds: 4 } })
     : bundledContainers,
   onProgress: (line) => sink.printError(`soak: ${line}\n`),
 });

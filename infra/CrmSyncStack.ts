@@ -14,6 +14,7 @@ import { WebhookApi } from './constructs/WebhookApi.ts';
 import type { CrmSyncStackProps } from './CrmSyncStackProps.ts';
 import { InfraConfigError } from './errors.ts';
 import { resolveEventSourceSettings } from '../lib/settings/eventSourceSettings.ts';
+import { CUSTOMER_SYNC_DEFAULTS } from '../lib/config/customerSync.ts';
 import { maxReceiveCount } from '../lib/settings/maxReceiveCount.ts';
 import { queueVisibilityTimeout } from '../lib/settings/queueVisibilityTimeout.ts';
 
@@ -87,11 +88,11 @@ export class CrmSyncStack extends Stack {
       memorySize: props.syncMemorySize ?? 256,
       logRetention,
       environment: {
-        IC_API_URL: props.icApiUrl ?? 'https://api.invisiblecollector.com',
+        IC_API_URL: props.icApiUrl ?? CUSTOMER_SYNC_DEFAULTS.icApiUrl,
         CRM_API_URL: props.crmApiUrl,
         CRM_TENANT_ID: tenant,
-        SYNC_CONCURRENCY: String(props.syncConcurrency ?? 10),
-        VAT_CONFLICT_POLICY: props.vatConflictPolicy ?? 'dead-letter',
+        SYNC_CONCURRENCY: String(props.syncConcurrency ?? CUSTOMER_SYNC_DEFAULTS.syncConcurrency),
+        VAT_CONFLICT_POLICY: props.vatConflictPolicy ?? CUSTOMER_SYNC_DEFAULTS.vatConflictPolicy,
         ...(props.defaultCountry !== undefined && { DEFAULT_COUNTRY: props.defaultCountry.toUpperCase() }),
         ...(props.defaultLocale !== undefined && { DEFAULT_LOCALE: props.defaultLocale }),
       },
@@ -100,6 +101,8 @@ export class CrmSyncStack extends Stack {
       .bindQueueSender('DLQ_URL', deadLetterQueue)
       .bindStateTable('STATE_TABLE_NAME', this.stateTable);
     // The event source grants consuming the queue, ChangeMessageVisibility included (the sync's retry backoff).
+    // Sending to it is the sync's deferral: a record waiting for a busy customer goes back as a new message.
+    this.syncFunction.allowRequeue(queue);
     this.syncFunction.addEventSource(
       new SqsEventSource(queue, {
         batchSize: batching.batchSize,

@@ -29,8 +29,3 @@ export class CrmSyncError extends Error {
     this.reason = options.reason;
   }
 }
-
-/** True when `error` is one of ours and marked transient; unknown errors count as transient (retry, then redrive). */
-export function isTransient(error: unknown): boolean {
-  return error instanceof CrmSyncError ? error.transient : true;
-}

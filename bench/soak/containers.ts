@@ -40,7 +40,7 @@ export const bundledContainers: ContainerFactory = (index, env) =>
  * await runSoak({ ...options, containers: sourceContainers({ backoff: { baseSeconds: 1, capSeconds: 2 } }, metrics) });
  */
 export function sourceContainers(
-  options: SyncOptions,
+  options: Partial<SyncOptions>,
   metrics = new CountingSyncMetrics(),
 ): ContainerFactory {
   return async (_index, env, services) => {

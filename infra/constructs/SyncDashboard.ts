@@ -59,7 +59,10 @@ export class SyncDashboard extends Construct {
           graph('Dead-lettered (by reason)', [search(METRIC.deadLettered)]),
         ],
         [
-          graph('Retried (transient failures)', [search(METRIC.retried)]),
+          graph('Retried (transient failures) / deferred (waits)', [
+            search(METRIC.retried),
+            search(METRIC.deferred),
+          ]),
           graph('API calls (by api)', [search(METRIC.apiCalls)]),
           graph('API latency ms (by api, p50 / p99)', [
             search(METRIC.apiLatency, 'p50'),

@@ -84,6 +84,17 @@ export class SyncFunction extends lambda.Function {
   }
 
   /**
+   * Allows `sqs:SendMessage` on the queue the function consumes: customer-sync defers a record whose customer
+   * is busy (or whose last write is still settling) by sending it again as a new message, which uses up no
+   * receive of the redrive policy. The URL comes from each record's event source ARN.
+   */
+  allowRequeue(queue: sqs.IQueue): this {
+    this.allow(['sqs:SendMessage'], [queue.queueArn]);
+    this.allowKey(queue.encryptionMasterKey, ['kms:GenerateDataKey', 'kms:Decrypt']);
+    return this;
+  }
+
+  /**
    * Sets `envName` to the queue URL; allows reading, deleting and re-timing its messages (what moving
    * messages out of a DLQ needs): ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes.
    */

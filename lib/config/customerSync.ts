@@ -1,15 +1,42 @@
 import * as z from '../zod.ts';
+import { IC_DEFAULT_BASE_URL } from '../invisible-collector/InvisibleCollectorClient.ts';
 import { IC_LOCALES, type IcLocale } from '../invisible-collector/schemas.ts';
 import { normaliseLocale } from '../mapping/normaliseLocale.ts';
+import type { VisibilityBackoff } from '../queue/visibility.ts';
+import { ConfigError } from './errors.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
 /** What to do when registering a customer hits a 409 because another IC customer has the VAT number. */
 export const VAT_CONFLICT_POLICIES = ['dead-letter', 'adopt'] as const;
 export type VatConflictPolicy = (typeof VAT_CONFLICT_POLICIES)[number];
 
+/**
+ * customer-sync's defaults, in one place: the environment schema below applies them, and the CDK stack passes
+ * the same values (infra/CrmSyncStack.ts, lib/settings/maxReceiveCount.ts) instead of repeating them.
+ */
+export const CUSTOMER_SYNC_DEFAULTS = {
+  icApiUrl: IC_DEFAULT_BASE_URL,
+  syncConcurrency: 10,
+  vatConflictPolicy: 'dead-letter' as VatConflictPolicy,
+  icTimeoutMs: 5_000,
+  crmTimeoutMs: 5_000,
+  timeMarginMs: 3_000,
+  /**
+   * How long a write Invisible Collector did not answer clearly (timeout, reset, 5xx) may still be applied
+   * after the sync gave up on it. The customer is not written again until this has passed.
+   */
+  icWriteSettleMs: 30_000,
+  /** Visibility backoff of a record that failed transiently (per `ApproximateReceiveCount`). */
+  retryBackoff: { baseSeconds: 30, capSeconds: 900 } satisfies VisibilityBackoff,
+  /** Delay of a record deferred because another invocation holds its customer (per `requeue-count`). */
+  busyBackoff: { baseSeconds: 10, capSeconds: 60 } satisfies VisibilityBackoff,
+  /** Receives during which an update without VAT for a customer IC does not know waits for its `created` (§5). */
+  missingVatReceives: 3,
+} as const;
+
 /** The customer-sync function's environment (CONTRACT.md §3 plus tuning variables with defaults). */
 const CustomerSyncEnvSchema = z.object({
-  IC_API_URL: z._default(envVar.url(), 'https://api.invisiblecollector.com'),
+  IC_API_URL: z._default(envVar.url(), CUSTOMER_SYNC_DEFAULTS.icApiUrl),
   CRM_API_URL: envVar.url(),
   CRM_TENANT_ID: envVar.int(1, Number.MAX_SAFE_INTEGER),
   CREDENTIALS_SECRET_ID: envVar.text(),
@@ -27,15 +54,17 @@ const CustomerSyncEnvSchema = z.object({
     ),
   ),
   STATE_TABLE_NAME: z.optional(envVar.text()),
-  SYNC_CONCURRENCY: z._default(envVar.int(1, 100), 10),
+  SYNC_CONCURRENCY: z._default(envVar.int(1, 100), CUSTOMER_SYNC_DEFAULTS.syncConcurrency),
   VAT_CONFLICT_POLICY: z._default(
     z.enum(VAT_CONFLICT_POLICIES, { error: `must be one of ${VAT_CONFLICT_POLICIES.join(', ')}` }),
-    'dead-letter',
+    CUSTOMER_SYNC_DEFAULTS.vatConflictPolicy,
   ),
-  IC_TIMEOUT_MS: z._default(envVar.int(100, 60_000), 5_000),
-  CRM_TIMEOUT_MS: z._default(envVar.int(100, 60_000), 5_000),
+  IC_TIMEOUT_MS: z._default(envVar.int(100, 60_000), CUSTOMER_SYNC_DEFAULTS.icTimeoutMs),
+  CRM_TIMEOUT_MS: z._default(envVar.int(100, 60_000), CUSTOMER_SYNC_DEFAULTS.crmTimeoutMs),
   CRM_API_VERSION: z.optional(envVar.text()),
-  TIME_MARGIN_MS: z._default(envVar.int(0, 60_000), 3_000),
+  TIME_MARGIN_MS: z._default(envVar.int(0, 60_000), CUSTOMER_SYNC_DEFAULTS.timeMarginMs),
+  // SQS delays a requeued record 900 s at most: the settle window must fit in one delay.
+  IC_WRITE_SETTLE_MS: z._default(envVar.int(100, 900_000), CUSTOMER_SYNC_DEFAULTS.icWriteSettleMs),
 });
 
 /** Validated customer-sync configuration. */
@@ -65,6 +94,17 @@ export interface CustomerSyncConfig {
   crmApiVersion?: string;
   /** Time kept in reserve before the Lambda deadline: no new customer starts inside it. @default 3000 */
   timeMarginMs: number;
+  /**
+   * How long an Invisible Collector write of unknown outcome may still land; at least `icTimeoutMs`.
+   * @default 30000
+   */
+  icWriteSettleMs: number;
+  /** Visibility backoff of transient failures. @default { baseSeconds: 30, capSeconds: 900 } */
+  retryBackoff: VisibilityBackoff;
+  /** Delay of records deferred while another invocation holds the customer. @default { baseSeconds: 10, capSeconds: 60 } */
+  busyBackoff: VisibilityBackoff;
+  /** Receives an update without VAT waits for its customer's registration. @default 3 */
+  missingVatReceives: number;
 }
 
 /**
@@ -92,5 +132,17 @@ export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConf
     crmTimeoutMs: e.CRM_TIMEOUT_MS,
     ...(e.CRM_API_VERSION !== undefined && { crmApiVersion: e.CRM_API_VERSION }),
     timeMarginMs: e.TIME_MARGIN_MS,
+    icWriteSettleMs: settleWindow(e.IC_WRITE_SETTLE_MS, e.IC_TIMEOUT_MS),
+    retryBackoff: { ...CUSTOMER_SYNC_DEFAULTS.retryBackoff },
+    busyBackoff: { ...CUSTOMER_SYNC_DEFAULTS.busyBackoff },
+    missingVatReceives: CUSTOMER_SYNC_DEFAULTS.missingVatReceives,
   };
+}
+
+// A write still unanswered when the client gave up may be applied up to a request timeout later at least.
+function settleWindow(settleMs: number, icTimeoutMs: number): number {
+  if (settleMs >= icTimeoutMs) return settleMs;
+  throw new ConfigError([
+    { variable: 'IC_WRITE_SETTLE_MS', message: `must be ≥ IC_TIMEOUT_MS (${icTimeoutMs})` },
+  ]);
 }

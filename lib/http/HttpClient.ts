@@ -1,5 +1,7 @@
 import type * as z from '../zod.ts';
-import type { CallOptions, TokenProvider } from './types.ts';
+import type { CallInfo, CallOptions, TokenProvider } from './types.ts';
+
+export type { CallInfo };
 import type { ApiError } from './errors.ts';
 import {
   ApiAuthError,
@@ -12,19 +14,6 @@ import { fromResponse } from './fromResponse.ts';
 import { backoffMs, shouldRetry } from './retry.ts';
 import { parseJsonBody } from './parseJsonBody.ts';
 import { send, type TransportResponse } from './transport.ts';
-
-/** One HTTP attempt, for metrics (`ApiCalls`, `ApiLatency`). */
-export interface CallInfo {
-  api: ApiName;
-  method: string;
-  /** Templated path, e.g. `/customers/:id` (no ids: low-cardinality). */
-  route: string;
-  /** HTTP status, or 0 when no answer arrived (network error, timeout). */
-  status: number;
-  durationMs: number;
-  /** 1-based attempt number within the call (a token-refresh retry counts as an attempt). */
-  attempt: number;
-}
 
 export interface HttpClientOptions {
   api: ApiName;
@@ -151,17 +140,20 @@ export class HttpClient {
     const started = performance.now();
     let status = 0;
     const report = () => {
-      try {
-        this.#options.onCall?.({
-          api,
-          method: request.method,
-          route: request.route,
-          status,
-          durationMs: Math.round(performance.now() - started),
-          attempt,
-        });
-      } catch {
-        // A metrics hook must never turn a good call into a failure.
+      const info: CallInfo = {
+        api,
+        method: request.method,
+        route: request.route,
+        status,
+        durationMs: Math.round(performance.now() - started),
+        attempt,
+      };
+      for (const hook of [this.#options.onCall, request.options?.onAttempt]) {
+        try {
+          hook?.(info);
+        } catch {
+          // A metrics or tracking hook must never turn a good call into a failure.
+        }
       }
     };
 

@@ -64,9 +64,9 @@ export class ApiError extends CrmSyncError {
 }
 
 /**
- * 401 or 403. A 401 is retried by the client exactly once with a refreshed token; if it still fails,
- * `tokenRefreshed` is true and the error is transient (CONTRACT §5: the token may be mid-rotation).
- * A 403 (e.g. wrong tenant) is permanent.
+ * 401 or 403. A 401 is transient (`auth`) by class (CONTRACT §5: the token may be mid-rotation): the client
+ * asks for a fresh token and retries exactly once, and a 401 that still reaches the caller — after that refresh,
+ * or cut by the deadline before it — is retried later with the record. A 403 (e.g. wrong tenant) is permanent.
  */
 export class ApiAuthError extends ApiError {
   /** True when this 401 came after the token provider was asked for a fresh token. */
@@ -77,7 +77,7 @@ export class ApiAuthError extends ApiError {
     super(
       context,
       {
-        transient: unauthorised && (options.tokenRefreshed ?? false),
+        transient: unauthorised,
         reason: unauthorised ? 'auth' : `${REASON_PREFIX[context.api]}-forbidden`,
       },
       options,

@@ -1,5 +1,5 @@
 export * from './errors.ts';
 export { fromResponse, MAX_DETAIL_LENGTH, type ResponseFacts } from './fromResponse.ts';
-export { backoffMs, NO_RETRY_STATUSES, parseRetryAfter, shouldRetry, type BackoffOptions } from './retry.ts';
+export { backoffMs, parseRetryAfter, shouldRetry, type BackoffOptions } from './retry.ts';
 export { HttpClient, type CallInfo, type HttpClientOptions, type HttpRequest } from './HttpClient.ts';
 export type { CallOptions, TokenProvider } from './types.ts';

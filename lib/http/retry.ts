@@ -1,11 +1,11 @@
-import { ApiError } from './errors.ts';
-
-/** Statuses never retried: the same request would get the same answer (401 is refreshed once by the client, not retried here). */
-export const NO_RETRY_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 404, 409, 422]);
+import { backoff } from '../backoff.ts';
+import { ApiAuthError, ApiError } from './errors.ts';
 
 /**
  * Whether attempt number `attempt` (1-based) that failed with `error` should be followed by another.
- * Only our transient `ApiError`s are retried, never a status on the no-retry list, never past `maxAttempts`.
+ * Only transient `ApiError`s are retried (each class says whether it is: 400/403/404/409/422 are permanent),
+ * never a 401 (the client refreshes the token once instead; a 401 after that is transient for the record,
+ * retried later, not hammered now), never past `maxAttempts`.
  *
  * @example
  * shouldRetry(new ApiServerError(ctx), 1, 3); // true
@@ -13,8 +13,7 @@ export const NO_RETRY_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 40
  */
 export function shouldRetry(error: unknown, attempt: number, maxAttempts: number): boolean {
   if (attempt >= maxAttempts) return false;
-  if (!(error instanceof ApiError)) return false;
-  if (error.status !== undefined && NO_RETRY_STATUSES.has(error.status)) return false;
+  if (!(error instanceof ApiError) || error instanceof ApiAuthError) return false;
   return error.transient;
 }
 
@@ -32,21 +31,16 @@ export interface BackoffOptions {
 }
 
 /**
- * Wait before attempt `attempt + 1`: "full jitter" (uniform in `[0, min(cap, base·2^(attempt-1)))`,
- * https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), at least `Retry-After`,
- * never beyond the deadline.
+ * Wait before attempt `attempt + 1`: crm-sync's one backoff formula (`lib/backoff.ts`: ceiling
+ * `min(cap, base·2^(attempt-1))`, equal jitter), at least `Retry-After`, never beyond the deadline.
  *
  * @example
- * backoffMs(1, { random: () => 0.5 }); // 50
+ * backoffMs(1, { random: () => 0.5 }); // 75
  * backoffMs(3, { retryAfterMs: 1000 }); // ≥ 1000
  */
 export function backoffMs(attempt: number, options: BackoffOptions = {}): number {
-  const baseMs = options.baseMs ?? 100;
-  const capMs = options.capMs ?? 2_000;
-  const random = options.random ?? Math.random;
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  const jitter = Math.floor(random() * ceiling);
-  const wait = Math.max(jitter, options.retryAfterMs ?? 0);
+  const shape = { base: options.baseMs ?? 100, cap: options.capMs ?? 2_000 };
+  const wait = Math.floor(backoff(attempt, shape, options.random ?? Math.random, options.retryAfterMs));
   return options.remainingMs === undefined ? wait : Math.max(0, Math.min(wait, options.remainingMs));
 }
 

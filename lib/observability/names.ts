@@ -20,6 +20,11 @@ export const METRIC = {
   deadLettered: 'DeadLettered',
   /** Record returned as a batch item failure (transient), to be retried by SQS. */
   retried: 'Retried',
+  /**
+   * Record that had to wait (customer busy, a write settling, no time left), sent again as a new message;
+   * dimension `reason` (customer-busy | write-settling | timeout).
+   */
+  deferred: 'Deferred',
   /** Third-party API call (each HTTP attempt); dimension `api`: invisible-collector | cro. */
   apiCalls: 'ApiCalls',
   /** Third-party API call latency in milliseconds; dimension `api`. */

@@ -8,17 +8,23 @@ import {
 import type { SQSRecord } from 'aws-lambda';
 import { CrmSyncError } from '../errors.ts';
 import { redactText } from '../observability/redact.ts';
+import {
+  MAX_MESSAGE_ATTRIBUTES,
+  MESSAGE_ATTRIBUTES,
+  recordAttributes,
+  REQUEUE_ATTRIBUTES,
+} from './messageAttributes.ts';
 
-/** Message attributes a dead-lettered message carries (CONTRACT.md §5). */
+/** Message attributes a dead-lettered message carries (CONTRACT.md §5); all names in `messageAttributes.ts`. */
 export const FAILURE_ATTRIBUTES = {
-  reason: 'failure-reason',
-  detail: 'failure-detail',
-  failedAt: 'failed-at',
-  sourceMessageId: 'source-message-id',
+  reason: MESSAGE_ATTRIBUTES.failureReason,
+  detail: MESSAGE_ATTRIBUTES.failureDetail,
+  failedAt: MESSAGE_ATTRIBUTES.failedAt,
+  sourceMessageId: MESSAGE_ATTRIBUTES.sourceMessageId,
 } as const;
 
 /** SQS allows 10 message attributes: 4 are ours, the original message keeps at most this many. */
-const MAX_ORIGINAL_ATTRIBUTES = 6;
+const MAX_ORIGINAL_ATTRIBUTES = MAX_MESSAGE_ATTRIBUTES - Object.keys(FAILURE_ATTRIBUTES).length;
 /** failure-detail is for humans; long vendor messages are cut. */
 const MAX_DETAIL_LENGTH = 1_000;
 
@@ -110,23 +116,11 @@ function detailOf(detail: string): string {
   return clean.length > MAX_DETAIL_LENGTH ? `${clean.slice(0, MAX_DETAIL_LENGTH - 1)}…` : clean;
 }
 
-// Lambda's record shape → the SDK's; binary values arrive base64-encoded.
+// The original attributes, minus ours (an earlier failure's, and a deferral's: they describe a path, not the event).
 function originalAttributes(record: SQSRecord): Record<string, MessageAttributeValue> {
-  const ours = new Set<string>(Object.values(FAILURE_ATTRIBUTES));
-  const out: Record<string, MessageAttributeValue> = {};
-  const names = Object.keys(record.messageAttributes ?? {})
-    .filter((name) => !ours.has(name))
-    .sort()
-    .slice(0, MAX_ORIGINAL_ATTRIBUTES);
-  for (const name of names) {
-    const value = record.messageAttributes[name]!;
-    if (value.stringValue !== undefined) {
-      out[name] = { DataType: value.dataType, StringValue: value.stringValue };
-    } else if (value.binaryValue !== undefined) {
-      out[name] = { DataType: value.dataType, BinaryValue: Buffer.from(value.binaryValue, 'base64') };
-    }
-  }
-  return out;
+  const ours = new Set<string>([...Object.values(FAILURE_ATTRIBUTES), ...REQUEUE_ATTRIBUTES]);
+  const kept = Object.entries(recordAttributes(record, (name) => ours.has(name)));
+  return Object.fromEntries(kept.slice(0, MAX_ORIGINAL_ATTRIBUTES));
 }
 
 // Deduplication ids allow 128 characters of [A-Za-z0-9!-/:-@[-`{-~]; message ids are UUIDs, but hash anything odd.

@@ -1,39 +1,38 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { backoff } from '../backoff.ts';
 
 /** SQS's maximum visibility timeout (12 hours). */
 const MAX_VISIBILITY_SECONDS = 43_200;
 
-export interface VisibilityBackoffOptions {
-  /** Delay after the first failed receive, seconds. @default 30 */
-  baseSeconds?: number;
-  /** Upper bound, seconds. @default 900 */
-  capSeconds?: number;
+/** The shape of the visibility backoff (customer-sync's values are resolved in `lib/config`). */
+export interface VisibilityBackoff {
+  /** Ceiling of the delay after the first failed receive, seconds. */
+  baseSeconds: number;
+  /** Largest ceiling, seconds. */
+  capSeconds: number;
+}
+
+export interface VisibilityBackoffOptions extends VisibilityBackoff {
   /** At least this long (e.g. a 429's Retry-After), seconds. @default 0 */
   minSeconds?: number;
   /** `Math.random`-like source for the jitter. */
-  random?: () => number;
+  random: () => number;
 }
 
 /**
- * Visibility timeout for a record that failed transiently on its `receiveCount`-th receive:
- * `min(base × 2^(n−1), cap)` with "equal jitter" (between half and all of it) so records that failed
- * together do not all come back at the same moment, and never below `minSeconds`.
+ * Visibility timeout for a record that failed transiently on its `receiveCount`-th receive: crm-sync's one
+ * backoff formula (`lib/backoff.ts`: ceiling `min(base × 2^(n−1), cap)`, equal jitter — between half and all
+ * of it — so records that failed together do not all come back at the same moment), never below
+ * `minSeconds`, never above SQS's 12 hours.
  *
  * @example
- * visibilityBackoffSeconds(1); // 15..30
- * visibilityBackoffSeconds(4, { capSeconds: 120 }); // 60..120
+ * visibilityBackoffSeconds(1, { baseSeconds: 30, capSeconds: 900, random: Math.random }); // 15..30
+ * visibilityBackoffSeconds(4, { baseSeconds: 30, capSeconds: 120, random: Math.random }); // 60..120
  */
-export function visibilityBackoffSeconds(
-  receiveCount: number,
-  options: VisibilityBackoffOptions = {},
-): number {
-  const base = options.baseSeconds ?? 30;
-  const cap = options.capSeconds ?? 900;
-  const random = options.random ?? Math.random;
-  const attempt = Math.max(1, Math.floor(receiveCount) || 1);
-  const ceiling = Math.min(cap, base * 2 ** Math.min(attempt - 1, 30));
-  const jittered = Math.round(ceiling / 2 + random() * (ceiling / 2));
-  return Math.min(MAX_VISIBILITY_SECONDS, Math.max(options.minSeconds ?? 0, jittered));
+export function visibilityBackoffSeconds(receiveCount: number, options: VisibilityBackoffOptions): number {
+  const shape = { base: options.baseSeconds, cap: options.capSeconds };
+  const seconds = Math.round(backoff(receiveCount, shape, options.random, options.minSeconds));
+  return Math.min(MAX_VISIBILITY_SECONDS, seconds);
 }
 
 /**

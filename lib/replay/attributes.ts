@@ -1,8 +1,9 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { FAILURE_ATTRIBUTES } from '../queue/deadLetter.ts';
+import { MESSAGE_ATTRIBUTES } from '../queue/messageAttributes.ts';
 
 /** Message attribute counting how often an event was replayed from the DLQ (a `Number`). */
-export const REPLAY_COUNT_ATTRIBUTE = 'replay-count';
+export const REPLAY_COUNT_ATTRIBUTE = MESSAGE_ATTRIBUTES.replayCount;
 
 /** `failure-reason` shown (and filtered on) for a message the redrive policy moved: it has no attribute. */
 export const REDRIVEN_REASON = 'redriven';

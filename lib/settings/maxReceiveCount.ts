@@ -1,3 +1,4 @@
+import { CUSTOMER_SYNC_DEFAULTS } from '../config/customerSync.ts';
 import { visibilityBackoffSeconds } from '../queue/visibility.ts';
 import { InfraConfigError } from './errors.ts';
 
@@ -8,15 +9,16 @@ export const MAX_RECEIVE_COUNT = 1000;
 
 /**
  * The shortest wait customer-sync puts between a transient failure on the `receiveCount`-th receive and the
- * next receive: its visibility backoff (lib/queue/visibility.ts, `min(30 × 2^(n−1), 900)` s with equal
- * jitter) with the jitter at its minimum, i.e. half of that.
+ * next receive: its visibility backoff (`CUSTOMER_SYNC_DEFAULTS.retryBackoff`, `min(30 × 2^(n−1), 900)` s with
+ * equal jitter) with the jitter at its minimum, i.e. half of that. Deferred records (customer busy, a write
+ * settling, no time left) are sent again as new messages and use up no receive.
  *
  * @example
  * shortestRetryDelaySeconds(1); // 15
  * shortestRetryDelaySeconds(9); // 450
  */
 export function shortestRetryDelaySeconds(receiveCount: number): number {
-  return visibilityBackoffSeconds(receiveCount, { random: () => 0 });
+  return visibilityBackoffSeconds(receiveCount, { ...CUSTOMER_SYNC_DEFAULTS.retryBackoff, random: () => 0 });
 }
 
 /**

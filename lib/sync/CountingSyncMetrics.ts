@@ -20,6 +20,9 @@ export class CountingSyncMetrics implements SyncMetrics {
   deadLettered(reason: string): void {
     this.add(`${METRIC.deadLettered}:${reason}`, 1);
   }
+  deferred(reason: string): void {
+    this.add(`${METRIC.deferred}:${reason}`, 1);
+  }
   retried(count = 1): void {
     this.add(METRIC.retried, count);
   }

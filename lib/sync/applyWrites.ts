@@ -1,17 +1,45 @@
 import type { VatConflictPolicy } from '../config/customerSync.ts';
+import { CrmSyncError } from '../errors.ts';
 import { ApiConflictError, ApiNotFoundError } from '../http/errors.ts';
 import type { IcRegisterCustomer } from '../invisible-collector/schemas.ts';
-import type { CallOptions } from '../http/types.ts';
+import type { CallInfo, CallOptions } from '../http/types.ts';
 import type { InvisibleCollectorApi } from '../invisible-collector/types.ts';
 import type { MappedCustomer } from '../mapping/mapCustomer.ts';
-import { IcNotFoundError, MissingVatError, VatConflictError } from './errors.ts';
+import { AwaitingCreatedError, IcNotFoundError, MissingVatError, VatConflictError } from './errors.ts';
 import type { WritePlan } from './planWrites.ts';
+
+/**
+ * What the writes of one sync did to Invisible Collector, as far as can be known — filled in while they run, read
+ * when they fail too: whether a write was applied, whether one may have been (no answer, or a 5xx: IC may apply it
+ * later, CONTRACT §5), and the customer's gid once learned.
+ */
+export class WriteLog {
+  /** Some write was answered 2xx. */
+  applied = false;
+  /** Some write attempt got no clear answer (timeout, reset, 5xx): it may still land. */
+  unknownOutcome = false;
+  /** The gid learned by registering or finding the customer. */
+  gid: string | undefined;
+
+  /** The `onAttempt` hook of every call (reads are ignored). */
+  readonly onAttempt = (info: CallInfo): void => {
+    if (info.method === 'GET') return;
+    if (info.status >= 200 && info.status < 300) this.applied = true;
+    else if (info.status === 0 || info.status >= 500) this.unknownOutcome = true;
+  };
+}
 
 export interface ApplyContext {
   ic: InvisibleCollectorApi;
   vatConflictPolicy: VatConflictPolicy;
-  /** Passed to every call (the invocation's deadline). */
+  /** Passed to every call (the invocation's deadline); each call also reports its attempts to `log`. */
   call: CallOptions;
+  log: WriteLog;
+  /**
+   * An unknown customer without VAT number may still get its `created` event: {@link AwaitingCreatedError}
+   * (transient) instead of {@link MissingVatError} (permanent).
+   */
+  awaitCreated: boolean;
 }
 
 /**
@@ -26,8 +54,12 @@ export interface ApplyContext {
  *   a VAT conflict, resolved by `vatConflictPolicy` (`dead-letter` → {@link VatConflictError}; `adopt` →
  *   PUT by the existing gid, found by VAT search when the 409 gives none).
  *
+ * A registration needs the VAT number: without one, {@link MissingVatError} (or {@link AwaitingCreatedError}).
+ * Every attempt is reported to `context.log`, which the caller reads whatever happens.
+ *
  * @example
- * const gid = await applyWrites({ kind: 'register' }, mapped, { ic, vatConflictPolicy: 'dead-letter', call: { deadline } });
+ * const log = new WriteLog();
+ * const gid = await applyWrites({ kind: 'register' }, mapped, { ic, vatConflictPolicy: 'dead-letter', call: { deadline }, log, awaitCreated: false });
  */
 export async function applyWrites(
   plan: WritePlan,
@@ -52,14 +84,17 @@ type Settled<T> = PromiseSettledResult<T>;
 class Writer {
   private readonly mapped: MappedCustomer;
   private readonly context: ApplyContext;
+  private readonly call: CallOptions;
 
   constructor(mapped: MappedCustomer, context: ApplyContext) {
     this.mapped = mapped;
     this.context = context;
+    this.call = { ...context.call, onAttempt: context.log.onAttempt };
   }
 
   async updateKnown(gid: string, document: boolean, attributes: boolean): Promise<string> {
-    const { ic, call } = this.context;
+    const { ic } = this.context;
+    const { call } = this;
     const results = await Promise.allSettled([
       document ? ic.updateCustomer(gid, this.mapped.document, call) : undefined,
       attributes ? ic.setAttributes(gid, this.mapped.attributes, call) : undefined,
@@ -72,14 +107,15 @@ class Writer {
   }
 
   async upsertByExternalId(): Promise<string> {
-    const { ic, call } = this.context;
+    const { ic } = this.context;
+    const { call } = this;
     const { externalId, document, attributes } = this.mapped;
     const [put, attrs] = await Promise.allSettled([
       ic.updateCustomer(externalId, document, call),
       ic.setAttributes(externalId, attributes, call),
     ]);
     if (put.status === 'fulfilled') {
-      const gid = put.value.gid;
+      const gid = this.learned(put.value.gid);
       if (attrs.status === 'rejected') {
         // Registered by someone else between the two calls: set the attributes by gid.
         if (!(attrs.reason instanceof ApiNotFoundError)) throw attrs.reason;
@@ -96,9 +132,14 @@ class Writer {
   }
 
   private async register({ ownCheckDone }: { ownCheckDone: boolean }): Promise<string> {
-    const { ic, call } = this.context;
+    const { ic } = this.context;
+    const { call } = this;
     const { externalId, vatNumber, document } = this.mapped;
-    if (vatNumber === undefined) throw new MissingVatError(externalId);
+    if (vatNumber === undefined) {
+      throw this.context.awaitCreated
+        ? new AwaitingCreatedError(externalId)
+        : new MissingVatError(externalId);
+    }
     let gid: string;
     try {
       gid = (await ic.registerCustomer({ ...document, vatNumber } as IcRegisterCustomer, call)).gid;
@@ -106,6 +147,7 @@ class Writer {
       if (!(error instanceof ApiConflictError)) throw error;
       gid = await this.resolveConflict(error, ownCheckDone);
     }
+    this.learned(gid);
     await this.attributesOfNew(gid);
     return gid;
   }
@@ -113,7 +155,8 @@ class Writer {
   // The 409 names the IC customer holding the VAT number. If it is ours (registered by an earlier attempt
   // whose state was not committed), PUT by externalId succeeds; otherwise apply the policy.
   private async resolveConflict(conflict: ApiConflictError, ownCheckDone: boolean): Promise<string> {
-    const { ic, call, vatConflictPolicy } = this.context;
+    const { ic, vatConflictPolicy } = this.context;
+    const { call } = this;
     const { externalId, document } = this.mapped;
     if (!ownCheckDone) {
       try {
@@ -134,15 +177,21 @@ class Writer {
   }
 
   private async findByVat(): Promise<string | undefined> {
-    const { ic, call } = this.context;
+    const { ic } = this.context;
+    const { call } = this;
     const found = await ic.searchCustomers({ vat: this.mapped.vatNumber! }, call);
     // Several customers with one VAT number: ambiguous, leave it to an operator.
     return found.length === 1 ? found[0]!.gid : undefined;
   }
 
+  private learned(gid: string): string {
+    this.context.log.gid = gid;
+    return gid;
+  }
+
   private async attributesOfNew(gid: string): Promise<void> {
     try {
-      await this.context.ic.setAttributes(gid, this.mapped.attributes, this.context.call);
+      await this.context.ic.setAttributes(gid, this.mapped.attributes, this.call);
     } catch (error) {
       throw error instanceof ApiNotFoundError ? new IcNotFoundError(gid, error) : error;
     }
@@ -154,7 +203,7 @@ function firstError(results: ReadonlyArray<Settled<unknown>>): unknown {
   const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   return (
     errors.find((e) => e instanceof ApiNotFoundError) ??
-    errors.find((e) => (e as { transient?: boolean }).transient === false) ??
+    errors.find((e) => e instanceof CrmSyncError && !e.transient) ??
     errors[0]
   );
 }

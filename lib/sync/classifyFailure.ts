@@ -1,5 +1,4 @@
 import { CrmSyncError } from '../errors.ts';
-import { ApiAuthError } from '../http/errors.ts';
 import { redactText } from '../observability/redact.ts';
 
 /** How a failure is handled: retried (batch item failure) or dead-lettered with `reason`. */
@@ -12,8 +11,8 @@ export interface FailureClass {
 }
 
 /**
- * Classifies any error once (CONTRACT.md §5). Our errors carry their class; a 401 is always transient
- * (`auth`: the client already refreshed the token once, a rotation may be in progress); anything unknown
+ * Classifies any error (CONTRACT.md §5) by what its class says: our errors carry `transient` and `reason`,
+ * nothing here overrides them; anything unknown
  * (a bug, an SDK error that escaped conversion) is transient `unexpected`, so it is retried and, if it
  * persists, reaches the DLQ through the redrive policy rather than being dropped.
  *
@@ -21,9 +20,6 @@ export interface FailureClass {
  * classifyFailure(new VatConflictError('cro-42-7', 'g1')); // { transient: false, reason: 'vat-conflict', ... }
  */
 export function classifyFailure(error: unknown): FailureClass {
-  if (error instanceof ApiAuthError && error.status === 401) {
-    return { transient: true, reason: 'auth', detail: redactText(error.message) };
-  }
   if (error instanceof CrmSyncError) {
     return { transient: error.transient, reason: error.reason, detail: redactText(error.message) };
   }

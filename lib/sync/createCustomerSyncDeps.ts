@@ -20,8 +20,12 @@ export interface CustomerSyncParts {
   sqs?: SQSClient;
   /** @default DynamoDB when `STATE_TABLE_NAME` is set, else in memory */
   store?: SyncStateStore;
-  /** Overrides of the options derived from the configuration (e.g. tiny backoffs in tests). */
-  options?: SyncOptions;
+  /** Overrides of the options resolved from the configuration (e.g. tiny backoffs in tests). */
+  options?: Partial<SyncOptions>;
+  /** @default Date.now */
+  now?: () => number;
+  /** @default Math.random */
+  random?: () => number;
 }
 
 /**
@@ -58,15 +62,25 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
     dlqUrl: config.dlqUrl,
     logger: parts.logger,
     metrics: parts.metrics,
-    options: {
-      concurrency: config.syncConcurrency,
-      vatConflictPolicy: config.vatConflictPolicy,
-      fallbacks: {
-        ...(config.defaultCountry !== undefined && { defaultCountry: config.defaultCountry }),
-        ...(config.defaultLocale !== undefined && { defaultLocale: config.defaultLocale }),
-      },
-      timeMarginMs: config.timeMarginMs,
-      ...parts.options,
+    options: { ...syncOptions(config), ...parts.options },
+    now: parts.now ?? Date.now,
+    random: parts.random ?? Math.random,
+  };
+}
+
+/** The sync's options, every one resolved from the configuration. */
+export function syncOptions(config: CustomerSyncConfig): SyncOptions {
+  return {
+    concurrency: config.syncConcurrency,
+    vatConflictPolicy: config.vatConflictPolicy,
+    fallbacks: {
+      ...(config.defaultCountry !== undefined && { defaultCountry: config.defaultCountry }),
+      ...(config.defaultLocale !== undefined && { defaultLocale: config.defaultLocale }),
     },
+    timeMarginMs: config.timeMarginMs,
+    retryBackoff: config.retryBackoff,
+    busyBackoff: config.busyBackoff,
+    icWriteSettleMs: config.icWriteSettleMs,
+    missingVatReceives: config.missingVatReceives,
   };
 }

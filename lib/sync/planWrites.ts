@@ -6,9 +6,9 @@ export type WritePlan =
   | { kind: 'none' }
   /** Known gid: `PUT /customers/{gid}` and/or `POST /customers/{gid}/attributes`, in parallel. */
   | { kind: 'update'; gid: string; document: boolean; attributes: boolean }
-  /** Unknown gid, update event: `PUT /customers/{externalId}` (+ attributes), register on 404. */
+  /** Unknown gid: `PUT /customers/{externalId}` (+ attributes), register on 404. */
   | { kind: 'update-by-external-id' }
-  /** Unknown gid, create event: `POST /customers` first, then attributes. */
+  /** Unknown gid, create event, clean state: `POST /customers` first, then attributes. */
   | { kind: 'register' };
 
 export interface PlanInput {
@@ -17,23 +17,30 @@ export interface PlanInput {
   attrHash: string;
   /** A `crm.customer.created` event is among the records. */
   created: boolean;
+  /**
+   * Invisible Collector may hold writes the state does not describe (a dirty mark, a lease taken over): the
+   * hashes prove nothing, so everything is written, and an unknown customer is looked up by externalId before
+   * any registration (its registration may have succeeded without its gid being stored).
+   */
+  repair: boolean;
 }
 
 /**
  * Decides the fewest Invisible Collector writes for a mapped customer (pure): nothing when both hashes
- * match the last write, only what changed when the gid is known, else the shortest chain by event type.
+ * match the last write, only what changed when the gid is known, else the shortest chain by event type —
+ * unless a repair is due, which writes everything and never registers before looking the customer up.
  *
  * @example
- * planWrites({ state: { gid: 'g1', docHash: 'a', attrHash: 'b', eventIds: [] }, docHash: 'a', attrHash: 'c', created: false });
- * // { kind: 'update', gid: 'g1', document: false, attributes: true }
+ * planWrites({ state, docHash: 'a', attrHash: 'c', created: false, repair: false });
+ * // { kind: 'update', gid: 'g1', document: false, attributes: true } when state = { gid: 'g1', docHash: 'a', attrHash: 'b', ... }
  */
-export function planWrites({ state, docHash, attrHash, created }: PlanInput): WritePlan {
-  const document = state.docHash !== docHash;
-  const attributes = state.attrHash !== attrHash;
+export function planWrites({ state, docHash, attrHash, created, repair }: PlanInput): WritePlan {
+  const document = repair || state.docHash !== docHash;
+  const attributes = repair || state.attrHash !== attrHash;
   if (state.gid !== undefined) {
     return document || attributes
       ? { kind: 'update', gid: state.gid, document, attributes }
       : { kind: 'none' };
   }
-  return created ? { kind: 'register' } : { kind: 'update-by-external-id' };
+  return created && !repair ? { kind: 'register' } : { kind: 'update-by-external-id' };
 }

@@ -1,18 +1,15 @@
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { FifoGroupBlockedError, TimeBudgetError } from './errors.ts';
+import { FifoGroupBlockedError, TimeBudgetError, WaitError } from './errors.ts';
 import { forEachConcurrently } from './forEachConcurrently.ts';
 import { parseRecord } from './parseRecord.ts';
 import { planUnits, type Step, type WorkUnit } from './planUnits.ts';
-import { routeFailure } from './routeFailure.ts';
+import { deferRecords, routeFailure, type Failure, type RoutedFailure } from './routeFailure.ts';
 import { syncCustomer } from './syncCustomer.ts';
 import { TimeBudget } from './TimeBudget.ts';
 import type { ParsedEntry, RecordResult, RejectedEntry, SyncDeps } from './types.ts';
 
-/** @default 10 */
-const DEFAULT_CONCURRENCY = 10;
-/** @default 3000 */
-const DEFAULT_TIME_MARGIN_MS = 3_000;
+type Entry = ParsedEntry | RejectedEntry;
 
 /**
  * Processes one SQS batch (the customer-sync Lambda's whole job) and returns the partial batch response.
@@ -20,8 +17,11 @@ const DEFAULT_TIME_MARGIN_MS = 3_000;
  * Every record is parsed; valid records are grouped per customer (per message group on FIFO queues) and
  * the groups run concurrently (`concurrency`), each customer synced once for all its records. Permanent
  * failures are dead-lettered (handled); transient ones — and dead-letter sends that fail — are returned in
- * `batchItemFailures` with a visibility backoff. No group starts inside the time margin; records not done
- * by then are failures, so nothing is lost. On FIFO queues, a failed record fails the rest of its group.
+ * `batchItemFailures` with a visibility backoff. Records that only have to wait (customer busy, a write
+ * settling, not started for lack of time) are deferred on a standard queue: sent again as new messages with a
+ * delay and acknowledged, so waiting uses up no receive. No group starts inside the time margin; records not
+ * done by then are deferred or failures, so nothing is lost. On FIFO queues, a failed record fails the rest of
+ * its group, and waits are ordinary failures.
  *
  * @example
  * export const run = (event: SQSEvent, context: Context) => processBatch(event.Records, deps, context);
@@ -31,10 +31,10 @@ export async function processBatch(
   deps: SyncDeps,
   context: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<SQSBatchResponse> {
-  const budget = new TimeBudget(context, deps.options?.timeMarginMs ?? DEFAULT_TIME_MARGIN_MS, deps.now);
+  const budget = new TimeBudget(context, deps.options.timeMarginMs, deps.now);
   const entries = records.map((record, index) => parseRecord(record, index, deps.tenantId));
   const results = new Map<number, RecordResult>();
-  await forEachConcurrently(planUnits(entries), deps.options?.concurrency ?? DEFAULT_CONCURRENCY, (unit) =>
+  await forEachConcurrently(planUnits(entries), deps.options.concurrency, (unit) =>
     runUnit(unit, deps, budget, results),
   );
   const batchItemFailures = entries
@@ -51,6 +51,7 @@ async function runUnit(
   budget: TimeBudget,
   results: Map<number, RecordResult>,
 ): Promise<void> {
+  const fifo = unit.messageGroupId !== undefined;
   let blocked = false;
   for (const step of unit.steps) {
     const entries = entriesOf(step);
@@ -62,12 +63,10 @@ async function runUnit(
     } else {
       stepResults = await runStep(step, deps, budget);
     }
-    // The step's records are routed together (DLQ sends, visibility changes run in parallel).
-    const settled = await Promise.all(
-      entries.map((entry) => settle(entry, stepResults.get(entry.index), deps)),
-    );
+    // The step's records are settled together (DLQ sends, deferrals, visibility changes run in parallel).
+    const settled = await settleStep(entries, stepResults, deps, fifo);
     settled.forEach((result, n) => results.set(entries[n]!.index, result));
-    if (unit.messageGroupId !== undefined && settled.some((r) => r.kind === 'failed')) blocked = true;
+    if (fifo && settled.some((r) => r.kind === 'failed')) blocked = true;
   }
 }
 
@@ -81,29 +80,72 @@ async function runStep(step: Step, deps: SyncDeps, budget: TimeBudget): Promise<
   }
 }
 
-// Routes a failure (DLQ or retry), then logs and counts the record's final result: one line per record,
-// its ids passed with the line (a child logger per record costs more than the line itself).
-async function settle(
-  entry: ParsedEntry | RejectedEntry,
-  result: RecordResult | undefined,
+/**
+ * Settles a step's records and returns their final results: logs and counts the applied and skipped ones,
+ * defers the waits with one send (standard queue), routes the other failures (DLQ or retry). One line per
+ * record with its ids (a child logger per record costs more than the line itself; failures, rare, use one).
+ */
+async function settleStep(
+  entries: readonly Entry[],
+  stepResults: Map<number, RecordResult>,
   deps: SyncDeps,
-): Promise<RecordResult> {
-  const keys = recordKeys(entry);
-  const current = result ?? { kind: 'failed', error: new TimeBudgetError('no result') };
-  if (current.kind === 'applied') {
-    deps.metrics.applied();
-    deps.logger.info('applied', keys);
-    return current;
+  fifo: boolean,
+): Promise<RecordResult[]> {
+  const settled: RecordResult[] = [];
+  const waits: Array<{ n: number; failure: Failure & { error: WaitError } }> = [];
+  const failures: Array<{ n: number; failure: Failure }> = [];
+  entries.forEach((entry, n) => {
+    const current: RecordResult = stepResults.get(entry.index) ?? {
+      kind: 'failed',
+      error: new TimeBudgetError('no result'),
+    };
+    settled[n] = current;
+    if (current.kind === 'applied') {
+      deps.metrics.applied();
+      deps.logger.info('applied', recordKeys(entry));
+    } else if (current.kind === 'skipped') {
+      deps.metrics.skipped(current.why);
+      deps.logger.info('skipped', { ...recordKeys(entry), why: current.why });
+    } else if (current.kind === 'failed') {
+      const { error, notBefore } = current;
+      const failure: Failure = { record: entry.record, error, ...(notBefore !== undefined && { notBefore }) };
+      if (error instanceof WaitError && !fifo) waits.push({ n, failure: { ...failure, error } });
+      else failures.push({ n, failure });
+    }
+  });
+  const [deferred, routed] = await Promise.all([
+    waits.length === 0
+      ? []
+      : deferRecords(
+          waits.map((wait) => wait.failure),
+          deps,
+        ),
+    Promise.all(
+      failures.map(({ n, failure }) => routeFailure(failure, deps, childLogger(entries[n]!, deps))),
+    ),
+  ]);
+  waits.forEach(({ n }, i) => (settled[n] = afterRouting(entries[n]!, deferred[i]!, settled[n]!, deps)));
+  failures.forEach(({ n }, i) => (settled[n] = afterRouting(entries[n]!, routed[i]!, settled[n]!, deps)));
+  return settled;
+}
+
+// Logs and counts where a failed record ended up; returns its final result.
+function afterRouting(
+  entry: Entry,
+  routed: RoutedFailure,
+  current: RecordResult,
+  deps: SyncDeps,
+): RecordResult {
+  if (routed.kind === 'deferred') {
+    deps.metrics.deferred(routed.reason);
+    deps.logger.info('deferred', {
+      ...recordKeys(entry),
+      reason: routed.reason,
+      delaySeconds: routed.delaySeconds,
+    });
+    return { kind: 'deferred', reason: routed.reason, delaySeconds: routed.delaySeconds };
   }
-  if (current.kind === 'skipped') {
-    deps.metrics.skipped(current.why);
-    deps.logger.info('skipped', { ...keys, why: current.why });
-    return current;
-  }
-  if (current.kind === 'dead-lettered') return current;
-  // Failures are rare: their lines (and routeFailure's) come from a child logger carrying the ids.
-  const logger = deps.logger.createChild({ persistentKeys: keys });
-  const routed = await routeFailure(entry.record, current.error, deps, logger);
+  const logger = childLogger(entry, deps);
   if (routed.kind === 'dead-lettered') {
     deps.metrics.deadLettered(routed.reason);
     logger.warn('dead-lettered', { reason: routed.reason, detail: routed.detail });
@@ -118,18 +160,19 @@ async function settle(
   return current;
 }
 
-function entriesOf(step: Step): Array<ParsedEntry | RejectedEntry> {
+function childLogger(entry: Entry, deps: SyncDeps) {
+  return deps.logger.createChild({ persistentKeys: recordKeys(entry) });
+}
+
+function entriesOf(step: Step): Entry[] {
   return step.kind === 'rejected' ? [step.entry] : step.entries;
 }
 
-function failed(
-  entries: ReadonlyArray<ParsedEntry | RejectedEntry>,
-  error: unknown,
-): Map<number, RecordResult> {
+function failed(entries: readonly Entry[], error: unknown): Map<number, RecordResult> {
   return new Map(entries.map((entry) => [entry.index, { kind: 'failed', error }]));
 }
 
-function recordKeys(entry: ParsedEntry | RejectedEntry): LogAttributes {
+function recordKeys(entry: Entry): LogAttributes {
   return 'event' in entry
     ? { messageId: entry.record.messageId, eventId: entry.event.id, customerId: entry.key.customerId }
     : { messageId: entry.record.messageId };

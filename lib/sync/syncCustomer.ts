@@ -1,35 +1,52 @@
-import { randomUUID } from 'node:crypto';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { CroCustomer } from '../crm/schemas.ts';
 import { mapCustomer } from '../mapping/mapCustomer.ts';
 import { compareSourceTimestamps } from '../mapping/sourceTimestamp.ts';
-import { applyWrites } from './applyWrites.ts';
+import { applyWrites, WriteLog } from './applyWrites.ts';
 import { coalesceGroup, type CoalescedGroup } from './coalesceGroup.ts';
+import { CroBehindError, CustomerBusyError, WriteSettlingError } from './errors.ts';
 import { stableHash } from './hash.ts';
 import { planWrites } from './planWrites.ts';
-import { CustomerBusyError } from './state/errors.ts';
-import type { StateCommit, SyncState } from './state/types.ts';
+import { eventKey, mergeEventKeys, newLeaseOwner } from './state/keys.ts';
+import type { CustomerKey, StateCommit, StateRelease, SyncState } from './state/types.ts';
 import type { TimeBudget } from './TimeBudget.ts';
 import type { ParsedEntry, RecordResult, SyncDeps } from './types.ts';
 
 /** What a sync did for the customer as a whole. */
-type GroupOutcome = { kind: 'applied' | 'unchanged' | 'stale'; commit: StateCommit; croRead: boolean };
+type GroupOutcome =
+  | { kind: 'applied' | 'unchanged' | 'stale'; commit: StateCommit; croRead: boolean }
+  /** Written, but a write had an unknown outcome: not committed, the records wait until it settled. */
+  | { kind: 'settling'; croRead: boolean };
+
+/** A lease held on a customer, and what its acquire said. */
+interface Lease {
+  key: CustomerKey;
+  owner: string;
+  state: SyncState;
+  /** The dirty mark to leave in place (or record) when the lease is released without a commit. */
+  dirtyUntil: number | undefined;
+  /** A repair is due: IC may hold writes the state does not describe. */
+  repair: boolean;
+}
 
 /**
- * Syncs one customer from all its records of the batch (the agreed design, README "failures"):
+ * Syncs one customer from all its records of the batch (the design: docs/architecture.md):
  *
- * 1. ONE conditional write takes the customer's lease and returns its state (`busy` → transient
- *    `customer-busy` for every record) — unless every event is already applied (`duplicate`: that one
- *    call, no lease, whoever holds it);
+ * 1. ONE conditional write takes the customer's lease and returns its state — unless every event is applied
+ *    already (`duplicate`: that one call, no lease) or another invocation holds it (`customer-busy`: the
+ *    records wait). A dirty mark still in its window (a write of unknown outcome may land) → the records wait
+ *    (`write-settling`); past it, or after taking over a dead holder's lease → this sync is a repair.
  * 2. events already applied are skipped (`duplicate`, 0 calls);
- * 3. the source is the newest snapshot when every event has one and it is not older than the watermark,
- *    else ONE CRO read; older than the watermark → `stale` (0 writes);
- * 4. map once, hash, plan the fewest writes (`unchanged` → 0 calls), apply them;
- * 5. ONE conditional write commits gid, watermark, hashes and the event ids and clears the lease.
+ * 3. the values the events carry are taken field by field, never older than those taken before; the source is
+ *    the newest snapshot when it can be trusted, else ONE CRO read; older than the watermark → `stale`;
+ * 4. map once, hash, plan the fewest writes (`unchanged` → 0 calls; a repair writes everything), apply them;
+ * 5. ONE conditional write commits gid, watermark, hashes, field times and event keys, and clears the lease
+ *    and any dirty mark.
  *
- * On failure the lease is released and every new record gets the error (routed by the caller).
- * Returns one result per entry, by batch index; the caller logs each record's outcome. `logKeys` (the
- * group's ids) go on this function's own lines: the group summary (DEBUG) and a failed release (WARN).
+ * On failure the lease is released, marking the customer dirty when IC may hold writes the state does not
+ * describe; every new record gets the error (routed by the caller). A write with an unknown outcome in a sync
+ * that otherwise succeeded is not committed either: the records wait until it settled, then a repair rewrites.
+ * Returns one result per entry, by batch index. `logKeys` (the group's ids) go on this function's own lines.
  *
  * @example
  * const results = await syncCustomer(entries, deps, budget, { messageId, eventId, customerId });
@@ -42,89 +59,178 @@ export async function syncCustomer(
 ): Promise<Map<number, RecordResult>> {
   const results = new Map<number, RecordResult>();
   const key = entries[0]!.key;
-  const owner = randomUUID();
-  let state: SyncState | 'busy' | 'applied';
+  const owner = newLeaseOwner();
+  let found;
   try {
-    const eventIds = entries.map((entry) => entry.event.id);
-    state = await deps.store.acquire(key, owner, budget.leaseMs(), eventIds);
+    const keys = entries.map((entry) => eventKey(entry.event.id));
+    found = await deps.store.acquire(key, owner, budget.leaseMs(), keys);
   } catch (error) {
     return failAll(entries, error, results);
   }
-  if (state === 'applied') {
+  if (found.kind === 'applied') {
     // Every event was applied before: nothing leased, nothing to release.
     for (const entry of entries) results.set(entry.index, { kind: 'skipped', why: 'duplicate' });
     return results;
   }
-  if (state === 'busy') return failAll(entries, new CustomerBusyError(key), results);
+  if (found.kind === 'busy') return failAll(entries, new CustomerBusyError(key), results);
 
-  const group = coalesceGroup(entries, state);
+  const now = deps.now();
+  // A dead holder may have been writing when it died: its writes may land until its lease's end + the window.
+  const takeoverUntil =
+    found.takenOverFrom === undefined ? undefined : found.takenOverFrom + deps.options.icWriteSettleMs;
+  const dirtyUntil = later(found.state.dirtyUntil, takeoverUntil);
+  const lease: Lease = {
+    key,
+    owner,
+    state: found.state,
+    dirtyUntil,
+    repair: dirtyUntil !== undefined,
+  };
+  const group = coalesceGroup(entries, found.state, { repair: lease.repair });
   for (const entry of group.duplicates) results.set(entry.index, { kind: 'skipped', why: 'duplicate' });
+  if (dirtyUntil !== undefined && dirtyUntil > now) {
+    await release(deps, lease, { dirtyUntil }, logKeys);
+    return failAll(group.fresh, new WriteSettlingError(key, dirtyUntil), results);
+  }
   if (group.fresh.length === 0) {
-    await release(deps, key, owner, logKeys);
+    await release(deps, lease, keepMark(lease), logKeys);
     return results;
   }
+
+  const log = new WriteLog();
+  let outcome: GroupOutcome;
   try {
-    const outcome = await syncGroup(group, state, deps, budget);
-    await deps.store.commit(key, owner, outcome.commit);
-    const newest = group.fresh.at(-1)!;
-    for (const entry of group.fresh) results.set(entry.index, resultOf(outcome.kind, entry === newest));
-    deps.logger.debug('customer synced', {
-      ...logKeys,
-      outcome: outcome.kind,
-      croRead: outcome.croRead,
-      records: entries.length,
-    });
-    return results;
+    outcome = await syncGroup(group, lease, deps, budget, log);
+    if (outcome.kind !== 'settling') await deps.store.commit(key, owner, outcome.commit);
   } catch (error) {
-    await release(deps, key, owner, logKeys);
-    return failAll(group.fresh, error, results);
+    const marks = failureMarks(lease, group, log, deps);
+    await release(deps, lease, marks, logKeys);
+    const notBefore = log.unknownOutcome ? marks.dirtyUntil : undefined;
+    for (const entry of group.fresh)
+      results.set(entry.index, { kind: 'failed', error, ...(notBefore !== undefined && { notBefore }) });
+    return results;
   }
+  if (outcome.kind === 'settling') {
+    const marks = failureMarks(lease, group, log, deps);
+    await release(deps, lease, marks, logKeys);
+    return failAll(group.fresh, new WriteSettlingError(key, marks.dirtyUntil!), results);
+  }
+  const newest = group.fresh.at(-1)!;
+  for (const entry of group.fresh) results.set(entry.index, resultOf(outcome.kind, entry === newest));
+  deps.logger.debug('customer synced', {
+    ...logKeys,
+    outcome: outcome.kind,
+    croRead: outcome.croRead,
+    repair: lease.repair,
+    records: entries.length,
+  });
+  return results;
 }
 
 async function syncGroup(
   group: CoalescedGroup,
-  state: SyncState,
+  lease: Lease,
   deps: SyncDeps,
   budget: TimeBudget,
+  log: WriteLog,
 ): Promise<GroupOutcome> {
-  const eventIds = group.fresh.map((entry) => entry.event.id);
-  if (group.source.kind === 'stale') return { kind: 'stale', commit: { eventIds }, croRead: false };
-  const { key } = group.fresh[0]!;
+  const { state, key } = lease;
+  const eventKeys = mergeEventKeys(
+    state.eventKeys,
+    group.fresh.map((entry) => eventKey(entry.event.id)),
+  );
+  const skipped = { eventKeys, fieldTimes: state.fieldTimes, ...markSeen(lease) };
+  if (group.source.kind === 'stale') return { kind: 'stale', commit: skipped, croRead: false };
   const call = { deadline: budget.deadline() };
   const croRead = group.source.kind === 'read';
   const customer: CroCustomer =
     group.source.kind === 'snapshot'
       ? group.source.customer
       : await deps.cro.getCustomer(key.customerId, call);
-  // Never go back: CRO itself older than what was applied (clock skew, a lagging replica).
-  if (state.watermark !== undefined && isOlder(customer.last_updated_on, state.watermark))
-    return { kind: 'stale', commit: { eventIds }, croRead };
+  // Never go back: CRO itself older than what was applied (clock skew, a lagging replica) is not applied. The
+  // events are stale — unless they carry newer values, or a repair is due: those wait for CRO to catch up.
+  if (state.watermark !== undefined && isOlder(customer.last_updated_on, state.watermark)) {
+    if (lease.repair || group.carriesNewer) throw new CroBehindError(key.customerId);
+    return { kind: 'stale', commit: skipped, croRead };
+  }
 
-  const mapped = mapCustomer({ ...key, customer, ...group.extras }, deps.options?.fallbacks);
+  const { extras } = group;
+  const mapped = mapCustomer(
+    {
+      ...key,
+      customer,
+      attributes: extras.attributes,
+      ...(extras.vatNumber !== undefined && { vatNumber: extras.vatNumber }),
+      ...(extras.locale !== undefined && { locale: extras.locale }),
+    },
+    deps.options.fallbacks,
+  );
   const docHash = stableHash(mapped.document);
   const attrHash = stableHash(mapped.attributes);
-  const plan = planWrites({ state, docHash, attrHash, created: group.created });
+  const plan = planWrites({ state, docHash, attrHash, created: group.created, repair: lease.repair });
   const gid = await applyWrites(plan, mapped, {
     ic: deps.ic,
-    vatConflictPolicy: deps.options?.vatConflictPolicy ?? 'dead-letter',
+    vatConflictPolicy: deps.options.vatConflictPolicy,
     call,
+    log,
+    awaitCreated: mayAwaitCreated(group, deps),
   });
+  if (log.unknownOutcome) return { kind: 'settling', croRead };
   const watermark = newer(state.watermark, mapped.sourceUpdatedAt);
   return {
     kind: plan.kind === 'none' ? 'unchanged' : 'applied',
     commit: {
       ...((gid ?? state.gid) !== undefined && { gid: gid ?? state.gid }),
       ...(watermark !== undefined && { watermark }),
+      ...(extras.locale !== undefined && { locale: extras.locale }),
       docHash,
       attrHash,
-      eventIds,
+      eventKeys,
+      fieldTimes: group.fieldTimes,
+      ...markSeen(lease),
     },
     croRead,
   };
 }
 
+// The commit clears the mark this sync repaired; it must be the one the acquire returned.
+function markSeen(lease: Lease): Pick<StateCommit, 'expectedDirtyUntil'> {
+  return lease.state.dirtyUntil === undefined ? {} : { expectedDirtyUntil: lease.state.dirtyUntil };
+}
+
+function keepMark(lease: Lease): StateRelease {
+  return lease.dirtyUntil === undefined ? {} : { dirtyUntil: lease.dirtyUntil };
+}
+
+/**
+ * What a release without commit records: the newest change time seen (an older snapshot arriving later is then
+ * not trusted), a gid learned, and a dirty mark when IC may hold writes the state does not describe — until
+ * now + the settle window if a write's outcome is unknown, until now if writes were applied but not committed
+ * (the next sync repairs at once), or the mark the acquire found.
+ */
+function failureMarks(lease: Lease, group: CoalescedGroup, log: WriteLog, deps: SyncDeps): StateRelease {
+  const now = deps.now();
+  const written = log.unknownOutcome ? now + deps.options.icWriteSettleMs : log.applied ? now : undefined;
+  const dirtyUntil = later(lease.dirtyUntil, written);
+  const seenMs = later(lease.state.seenMs, group.newestMs);
+  return {
+    ...(dirtyUntil !== undefined && { dirtyUntil }),
+    ...(seenMs !== undefined && seenMs !== lease.state.seenMs && { seenMs }),
+    ...(log.gid !== undefined && log.gid !== lease.state.gid && { gid: log.gid }),
+  };
+}
+
+// On a standard queue, an update may overtake its customer's `created` event: it waits a few receives for it.
+function mayAwaitCreated(group: CoalescedGroup, deps: SyncDeps): boolean {
+  return group.fresh.some(
+    (entry) =>
+      entry.record.attributes.MessageGroupId === undefined &&
+      (Number(entry.record.attributes.ApproximateReceiveCount) || 1) <= deps.options.missingVatReceives,
+  );
+}
+
 // One write stands for the whole group: the newest record is "applied", the others "coalesced" into it.
-function resultOf(kind: GroupOutcome['kind'], newest: boolean): RecordResult {
+function resultOf(kind: 'applied' | 'unchanged' | 'stale', newest: boolean): RecordResult {
   if (kind === 'applied') return newest ? { kind: 'applied' } : { kind: 'skipped', why: 'coalesced' };
   return { kind: 'skipped', why: kind };
 }
@@ -139,6 +245,12 @@ function newer(a: string | undefined, b: string | undefined): string | undefined
   return compareSourceTimestamps(a, b) >= 0 ? a : b;
 }
 
+function later(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
+}
+
 function failAll(
   entries: readonly ParsedEntry[],
   error: unknown,
@@ -148,15 +260,16 @@ function failAll(
   return results;
 }
 
-// A failed release only delays the next attempt until the lease expires: log, don't fail the record twice.
+// A failed release only delays the next attempt until the lease expires (and its taker repairs): log, don't
+// fail the records twice.
 async function release(
   deps: SyncDeps,
-  key: ParsedEntry['key'],
-  owner: string,
+  lease: Lease,
+  marks: StateRelease,
   logKeys: LogAttributes,
 ): Promise<void> {
   try {
-    await deps.store.release(key, owner);
+    await deps.store.release(lease.key, lease.owner, marks);
   } catch (error) {
     deps.logger.warn('lease release failed; it expires on its own', { ...logKeys, error });
   }

@@ -16,6 +16,7 @@ export interface SyncMetrics {
   applied(count?: number): void;
   skipped(why: SkipReason, count?: number): void;
   deadLettered(reason: string): void;
+  deferred(reason: string): void;
   retried(count?: number): void;
   apiCall(api: ApiName, durationMs: number): void;
 }
@@ -36,7 +37,7 @@ const MAX_VALUES_PER_RECORD = 99;
  * {@link SyncMetrics} on Powertools Metrics (CloudWatch EMF), aggregated per invocation: nothing is
  * formatted while the batch runs. `flush()` (the handler calls it at the end of every invocation) emits
  * one EMF record per dimension value on `records` — `ApiCalls` (count) with `ApiLatency` (the values) per
- * `api`, `Skipped` per `why`, `DeadLettered` per `reason` (one EMF record carries one set of dimension
+ * `api`, `Skipped` per `why`, `DeadLettered` and `Deferred` per `reason` (one EMF record carries one set of dimension
  * values) — and adds `Applied` and `Retried` to the shared buffer of `metrics`, published by the
  * `logMetrics` middleware. Names, units and dimensions are those the dashboard reads; counts are sums
  * (the dashboard's statistic), latencies keep every value (p50/p99).
@@ -55,6 +56,7 @@ export function powertoolsSyncMetrics(metrics: Metrics, records: Metrics): Buffe
   let retried: number | undefined;
   const skipped = new Map<SkipReason, number>();
   const deadLettered = new Map<string, number>();
+  const deferred = new Map<string, number>();
   const latencies = new Map<ApiName, number[]>();
   const add = <K>(counts: Map<K, number>, key: K, count: number) =>
     counts.set(key, (counts.get(key) ?? 0) + count);
@@ -73,6 +75,7 @@ export function powertoolsSyncMetrics(metrics: Metrics, records: Metrics): Buffe
     },
     skipped: (why, count = 1) => add(skipped, why, count),
     deadLettered: (reason) => add(deadLettered, reason, 1),
+    deferred: (reason) => add(deferred, reason, 1),
     retried: (count = 1) => {
       retried = (retried ?? 0) + count;
     },
@@ -94,6 +97,7 @@ export function powertoolsSyncMetrics(metrics: Metrics, records: Metrics): Buffe
         }
         publishCounts(METRIC.skipped, DIMENSION.why, skipped);
         publishCounts(METRIC.deadLettered, DIMENSION.reason, deadLettered);
+        publishCounts(METRIC.deferred, DIMENSION.reason, deferred);
         if (applied > 0) metrics.addMetric(METRIC.applied, MetricUnit.Count, applied);
         if (retried !== undefined) metrics.addMetric(METRIC.retried, MetricUnit.Count, retried);
       } finally {
@@ -101,6 +105,7 @@ export function powertoolsSyncMetrics(metrics: Metrics, records: Metrics): Buffe
         retried = undefined;
         skipped.clear();
         deadLettered.clear();
+        deferred.clear();
         latencies.clear();
       }
     },

@@ -6,26 +6,30 @@ import type { CroApi } from '../crm/types.ts';
 import type { CustomerEvent } from '../events/schemas.ts';
 import type { InvisibleCollectorApi } from '../invisible-collector/types.ts';
 import type { MappingFallbacks } from '../mapping/mapCustomer.ts';
-import type { VisibilityBackoffOptions } from '../queue/visibility.ts';
+import type { VisibilityBackoff } from '../queue/visibility.ts';
 import type { CustomerKey, SyncStateStore } from './state/types.ts';
 import type { SkipReason, SyncMetrics } from './syncMetrics.ts';
 
-/** Tuning of the batch processing; every field has a default. */
+/**
+ * Tuning of the batch processing. Every value is resolved once, from the configuration
+ * (`createCustomerSyncDeps`, defaults in `CUSTOMER_SYNC_DEFAULTS`); nothing below defaults them again.
+ */
 export interface SyncOptions {
-  /** Customers synced at the same time. @default 10 */
-  concurrency?: number;
-  /** @default 'dead-letter' */
-  vatConflictPolicy?: VatConflictPolicy;
+  /** Customers synced at the same time (`SYNC_CONCURRENCY`). */
+  concurrency: number;
+  vatConflictPolicy: VatConflictPolicy;
   /** `DEFAULT_COUNTRY` / `DEFAULT_LOCALE`. */
-  fallbacks?: MappingFallbacks;
-  /** Time kept before the Lambda deadline: no customer starts inside it. @default 3000 */
-  timeMarginMs?: number;
-  /** Visibility backoff of transient failures. @default { baseSeconds: 30, capSeconds: 900 } */
-  backoff?: VisibilityBackoffOptions;
-  /** Visibility backoff when another invocation holds the customer (seconds, jittered up to ×2). @default 5 */
-  busyBackoffSeconds?: number;
-  /** Queue URL for `ChangeMessageVisibility`; by default derived from each record's `eventSourceARN`. */
-  queueUrl?: string;
+  fallbacks: MappingFallbacks;
+  /** Time kept before the Lambda deadline: no customer starts inside it (`TIME_MARGIN_MS`). */
+  timeMarginMs: number;
+  /** Visibility backoff of transient failures, per `ApproximateReceiveCount`. */
+  retryBackoff: VisibilityBackoff;
+  /** Delay of a record deferred because another invocation holds its customer, per `requeue-count`. */
+  busyBackoff: VisibilityBackoff;
+  /** How long an IC write of unknown outcome may still land (`IC_WRITE_SETTLE_MS`). */
+  icWriteSettleMs: number;
+  /** Receives an update without VAT waits for its customer's `created` event on a standard queue. */
+  missingVatReceives: number;
 }
 
 /** Everything the sync needs, built once per container (see `createCustomerSyncDeps`). */
@@ -35,16 +39,14 @@ export interface SyncDeps {
   cro: CroApi;
   ic: InvisibleCollectorApi;
   store: SyncStateStore;
-  /** SQS client for dead-letter sends and visibility changes. */
+  /** SQS client for dead-letter sends, deferrals and visibility changes. */
   sqs: SQSClient;
   dlqUrl: string;
   logger: Logger;
   metrics: SyncMetrics;
-  options?: SyncOptions;
-  /** @default Date.now */
-  now?: () => number;
-  /** @default Math.random */
-  random?: () => number;
+  options: SyncOptions;
+  now: () => number;
+  random: () => number;
 }
 
 /** A record whose body is a valid event for this tenant. */
@@ -69,5 +71,10 @@ export type RecordResult =
   | { kind: 'skipped'; why: SkipReason }
   /** Permanent failure, sent to the DLQ: handled. */
   | { kind: 'dead-lettered'; reason: string }
-  /** Not done (yet): reported as a batch item failure. Before routing, may hold a permanent error. */
-  | { kind: 'failed'; error: unknown };
+  /** Had to wait (a `WaitError`): sent again as a new message after `delaySeconds`, the original acknowledged. */
+  | { kind: 'deferred'; reason: string; delaySeconds: number }
+  /**
+   * Not done (yet): reported as a batch item failure. Before routing, may hold a permanent error or a wait.
+   * `notBefore` (epoch ms): the retry must not come earlier (a write of unknown outcome is settling).
+   */
+  | { kind: 'failed'; error: unknown; notBefore?: number };

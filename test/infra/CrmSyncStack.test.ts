@@ -113,13 +113,14 @@ describe('CrmSyncStack with default props', () => {
       });
     });
 
-    it('may only read its secret, send to the DLQ, consume the queue and use its state items', () => {
+    it('may only read its secret, send to the DLQ, consume the queue, send deferred records back to it and use its state items', () => {
       expect(permissionsOfRole(template, stack.syncFunction.role!)).toEqual(
         sortPermissions([
           ...xray,
           ...logsOf(stack.syncFunction),
           ...allow(['secretsmanager:GetSecretValue'], secretArn('crm-sync/credentials')),
           ...allow(['sqs:SendMessage'], arnOf(stack.queues.deadLetterQueue)),
+          ...allow(['sqs:SendMessage'], arnOf(stack.queues.queue)),
           ...allow(
             [
               'sqs:ReceiveMessage',

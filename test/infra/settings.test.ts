@@ -54,7 +54,7 @@ describe('shortestRetryDelaySeconds', () => {
         fc.double({ min: 0, max: 0.999, noNaN: true }),
         (n, r) => {
           expect(shortestRetryDelaySeconds(n)).toBeLessThanOrEqual(
-            visibilityBackoffSeconds(n, { random: () => r }),
+            visibilityBackoffSeconds(n, { baseSeconds: 30, capSeconds: 900, random: () => r }),
           );
         },
       ),

@@ -68,6 +68,8 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   let latencyMs = options.latencyMs ?? 0;
   let faults: FaultOptions = options.faults ?? {};
   let random = seededRandom(faults.seed ?? 1);
+  // Late writes not applied yet: their timers, and what resolves their promise (stop resolves them unapplied).
+  const late = { applied: 0, pending: new Set<Promise<void>>(), cancel: new Map<NodeJS.Timeout, () => void>() };
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -116,27 +118,6 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       if (!gone.aborted) send(res, withCommon);
     };
 
-    if (latencyMs > 0) await sleep(latencyMs, gone);
-    // A client that left (or a stopping server) must not consume scripted failures meant for later requests.
-    if (gone.aborted) return;
-    const script = takeScript(scripts, call.route);
-    if (script) {
-      if (script.delayMs) await sleep(script.delayMs, gone);
-      return respond({ status: script.status, body: script.body, headers: script.headers });
-    }
-    const fault = drawFault(faults, random);
-    if (fault === 'timeout') await sleep(faults.timeoutMs ?? 10_000, gone);
-    if (fault === 'server-error')
-      return respond(options.vendor.error(503, 'Service temporarily unavailable'));
-    if (fault === 'rate-limit') {
-      const limited = options.vendor.error(429, 'Too many requests');
-      return respond({
-        ...limited,
-        headers: { ...limited.headers, 'retry-after': String(faults.retryAfterSeconds ?? 1) },
-      });
-    }
-    if (gone.aborted) return;
-
     const request: SimRequest = {
       method: call.method,
       path,
@@ -146,6 +127,53 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       body: invalidJson ? undefined : call.body,
       invalidJson,
     };
+    // The backend applies the request later, whatever the client was told (if it would have been accepted).
+    const applyLater = (afterMs: number) => {
+      if (!match.route || options.vendor.authorise(request, tokens)) return;
+      const route = match.route;
+      const applied = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          late.cancel.delete(timer);
+          late.applied += 1;
+          try {
+            route.handle(request);
+          } catch {
+            // A late write the backend refuses is simply not applied.
+          }
+          resolve();
+        }, afterMs);
+        late.cancel.set(timer, resolve);
+      });
+      late.pending.add(applied);
+      void applied.then(() => late.pending.delete(applied));
+    };
+
+    if (latencyMs > 0) await sleep(latencyMs, gone);
+    // A client that left (or a stopping server) must not consume scripted failures meant for later requests.
+    if (gone.aborted) return;
+    const script = takeScript(scripts, call.route);
+    if (script) {
+      if (script.applyAfterMs !== undefined) applyLater(script.applyAfterMs);
+      if (script.delayMs) await sleep(script.delayMs, gone);
+      return respond({ status: script.status, body: script.body, headers: script.headers });
+    }
+    const fault = drawFault(faults, random, call.method !== 'GET');
+    if (fault === 'timeout') await sleep(faults.timeoutMs ?? 10_000, gone);
+    if (fault === 'server-error')
+      return respond(options.vendor.error(503, 'Service temporarily unavailable'));
+    if (fault === 'late-write') {
+      applyLater(faults.lateWriteMs ?? 3_000);
+      return respond(options.vendor.error(504, 'Gateway timeout'));
+    }
+    if (fault === 'rate-limit') {
+      const limited = options.vendor.error(429, 'Too many requests');
+      return respond({
+        ...limited,
+        headers: { ...limited.headers, 'retry-after': String(faults.retryAfterSeconds ?? 1) },
+      });
+    }
+    if (gone.aborted) return;
+
     const denied = options.vendor.authorise(request, tokens);
     if (denied) return respond(denied);
     if (!match.route) {
@@ -191,8 +219,17 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       faults = {};
       scripts.length = 0;
     },
+    lateWrites: () => ({ applied: late.applied, pending: late.pending.size }),
+    lateWritesSettled: async () => {
+      while (late.pending.size > 0) await Promise.all([...late.pending]);
+    },
     stop: async () => {
       stopping.abort();
+      for (const [timer, resolve] of late.cancel) {
+        clearTimeout(timer);
+        resolve();
+      }
+      late.cancel.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
@@ -212,14 +249,17 @@ function takeScript(scripts: Script[], route: string): ScriptedResponse | undefi
 function drawFault(
   faults: FaultOptions,
   random: () => number,
-): 'server-error' | 'rate-limit' | 'timeout' | undefined {
+  write: boolean,
+): 'server-error' | 'rate-limit' | 'timeout' | 'late-write' | undefined {
   const roll = random();
   const serverError = faults.serverErrorRate ?? 0;
   const rateLimit = faults.rateLimitRate ?? 0;
   const timeout = faults.timeoutRate ?? 0;
+  const lateWrite = faults.lateWriteRate ?? 0;
   if (roll < serverError) return 'server-error';
   if (roll < serverError + rateLimit) return 'rate-limit';
   if (roll < serverError + rateLimit + timeout) return 'timeout';
+  if (write && roll < serverError + rateLimit + timeout + lateWrite) return 'late-write';
   return undefined;
 }
 

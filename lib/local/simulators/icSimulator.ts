@@ -21,6 +21,12 @@ export interface IcSimulatorOptions {
   port?: number;
   /** Put the existing customer's `gid` in 409 bodies (the docs say so; the SDK fixtures show a 409 without). @default true */
   conflictWithGid?: boolean;
+  /**
+   * Refuse (409) to register a customer whose `externalId` another customer already has. IC's documents name a
+   * 409 for a VAT number clash only; whether IC enforces unique externalIds is unknown, so by default it does not
+   * (the worst case: a second registration creates a second customer with the same externalId). @default false
+   */
+  uniqueExternalIds?: boolean;
 }
 
 /** A running Invisible Collector simulator; see `startIcSimulator`. */
@@ -39,7 +45,8 @@ export interface IcSimulator extends SimulatorControls {
 /**
  * Starts an Invisible Collector API simulator on 127.0.0.1 (port 0 by default), following the vendor
  * documents and the SDK fixtures: Bearer auth, `GET|PUT /customers/:id` (gid or externalId),
- * `POST /customers` (idempotent for an identical customer, 409 on a VAT or externalId clash),
+ * `POST /customers` (idempotent for an identical customer, 409 on a VAT number clash — and on an externalId
+ * clash only with `uniqueExternalIds`),
  * `GET|POST /customers/:id/attributes` (merge), `GET /customers/find`, error bodies `{code, message[, gid]}`.
  *
  * @example
@@ -52,6 +59,7 @@ export interface IcSimulator extends SimulatorControls {
 export async function startIcSimulator(options: IcSimulatorOptions = {}): Promise<IcSimulator> {
   const store = new IcStore();
   let conflictWithGid = options.conflictWithGid ?? true;
+  const uniqueExternalIds = options.uniqueExternalIds ?? false;
 
   const notFound = () => icError(404, 'Customer not found');
   const withCustomer = (req: SimRequest, then: (customer: SimIcCustomer) => SimResponse): SimResponse => {
@@ -80,7 +88,7 @@ export async function startIcSimulator(options: IcSimulatorOptions = {}): Promis
           const fields = pickFields(req.body as Record<string, unknown>);
           const clash =
             store.findByVat(fields.vatNumber!) ??
-            (fields.externalId === undefined ? undefined : store.find(fields.externalId));
+            (uniqueExternalIds && fields.externalId !== undefined ? store.find(fields.externalId) : undefined);
           if (clash) {
             if (isSameCustomer(clash, fields)) return { status: 200, body: clash };
             return icError(

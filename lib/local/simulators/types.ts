@@ -31,6 +31,13 @@ export interface FaultOptions {
   timeoutRate?: number;
   /** Delay of a "timeout" response. @default 10000 */
   timeoutMs?: number;
+  /**
+   * Probability (0–1) that a write (any method but GET) is answered `504` at once and still applied
+   * `lateWriteMs` later, as a gateway that timed out while the backend went on.
+   */
+  lateWriteRate?: number;
+  /** How long after its arrival a late write is applied. @default 3000 */
+  lateWriteMs?: number;
   /** PRNG seed. @default 1 */
   seed?: number;
 }
@@ -43,6 +50,11 @@ export interface ScriptedResponse {
   headers?: Record<string, string>;
   /** Wait this long before answering. */
   delayMs?: number;
+  /**
+   * Also apply the request (as if answered normally) this long after it arrived, whatever was answered — a write
+   * whose outcome the client cannot know (a 504, or no answer before its timeout) that lands later.
+   */
+  applyAfterMs?: number;
 }
 
 /** What every simulator shares: the call log, auth tokens, latency and fault injection. */
@@ -64,6 +76,10 @@ export interface SimulatorControls {
   failNext(n: number, response: ScriptedResponse, route?: string): void;
   /** Turns off random faults and drops pending `failNext` scripts. */
   resetFaults(): void;
+  /** Late writes (`applyAfterMs`, `lateWriteRate`) applied so far and still pending. */
+  lateWrites(): { applied: number; pending: number };
+  /** Resolves once every late write scheduled so far has been applied. */
+  lateWritesSettled(): Promise<void>;
   /** Closes the server and every keep-alive socket. */
   stop(): Promise<void>;
 }

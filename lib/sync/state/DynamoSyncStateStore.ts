@@ -6,11 +6,16 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { LeaseLostError, StateStoreError } from './errors.ts';
-import { mergeEventIds, STATE_TTL_SECONDS, statePk } from './keys.ts';
+import { boundFieldTimes, emptyState, STATE_TTL_SECONDS, statePk } from './keys.ts';
 import {
   MAX_EVENT_IDS,
+  MAX_STORED_GID_LENGTH,
+  MAX_STORED_LOCALE_LENGTH,
+  type AcquireResult,
   type CustomerKey,
+  type FieldTimes,
   type StateCommit,
+  type StateRelease,
   type SyncState,
   type SyncStateStore,
 } from './types.ts';
@@ -27,18 +32,34 @@ export interface DynamoSyncStateStoreOptions {
 
 type Item = Record<string, AttributeValue>;
 
-const MAX_REMEMBERED_LEASES = 10_000;
+/** The item's attribute names (short: names count towards the 1 KB a write unit covers). */
+const A = {
+  eventKeys: 'ids',
+  fieldTimes: 'times',
+  seen: 'seen',
+  /** The list of full event ids of items written before the ids were hashed; removed by the next commit. */
+  legacyEventIds: 'eventIds',
+} as const;
+/** Keys of the `times` map besides the attribute-key hashes (which are 6 characters long). */
+const T = { vatNumber: 'v', locale: 'l', attributesFloor: 'f' } as const;
 
 /**
- * {@link SyncStateStore} on DynamoDB: one item per customer (`pk = customer#<tenant>#<customer>`).
- * `acquire` is ONE conditional `UpdateItem` (lease free, expired or already ours, and — given event ids —
- * one of them not applied yet) returning the state; when the condition fails, the item DynamoDB returns
- * with the failure (`ReturnValuesOnConditionCheckFailure: ALL_OLD`) tells a duplicate (`'applied'`) from
- * `'busy'`. `commit` is ONE `UpdateItem` conditional on `leaseOwner = owner` that writes the state and
- * clears the lease. DynamoDB failures become {@link StateStoreError} (transient).
+ * {@link SyncStateStore} on DynamoDB: one item per customer (`pk = customer#<tenant>#<customer>`), at most
+ * 1 KB whatever it holds (one write unit per write; `test/integration/state` checks the worst case).
  *
- * Items are marshalled by hand: a handful of string/number/list attributes, so `@aws-sdk/lib-dynamodb`
- * would add a dependency for no gain.
+ * - `acquire` is ONE conditional `UpdateItem` (lease free or expired — and, given event keys, one of them not
+ *   applied yet) returning the item as it was (`ALL_OLD`): the state, and whether an expired lease was taken
+ *   over. When the condition fails, the item DynamoDB returns with the failure
+ *   (`ReturnValuesOnConditionCheckFailure: ALL_OLD`) tells a duplicate (`applied`) from `busy`.
+ * - `commit` is ONE `UpdateItem` conditional on `leaseOwner = owner` and an unchanged dirty mark, writing the
+ *   state and clearing the lease and the mark.
+ * - `release` is ONE `UpdateItem` conditional on `leaseOwner = owner`; a dirty mark whose lease was lost is
+ *   still recorded by a second, unconditional-but-monotonic write.
+ *
+ * Applied event ids are kept as one string `.k1.k2.….` of {@link eventKey}s, so the duplicate check is a
+ * `contains` of `.k.` (an exact match: `.` is not a base64url character). DynamoDB failures become
+ * {@link StateStoreError} (transient). Items are marshalled by hand: a handful of attributes, so
+ * `@aws-sdk/lib-dynamodb` would add a dependency for no gain.
  *
  * @example
  * const store = new DynamoSyncStateStore({ client: new DynamoDBClient({}), tableName: config.stateTableName });
@@ -48,8 +69,6 @@ export class DynamoSyncStateStore implements SyncStateStore {
   readonly #table: string;
   readonly #now: () => number;
   readonly #ttlSeconds: number;
-  /** Event ids returned by `acquire`, per lease (pk + owner), so `commit` can bound the list in one write. */
-  readonly #leasedEventIds = new Map<string, string[]>();
 
   constructor(options: DynamoSyncStateStoreOptions) {
     this.#client = options.client;
@@ -62,72 +81,86 @@ export class DynamoSyncStateStore implements SyncStateStore {
     key: CustomerKey,
     owner: string,
     leaseMs: number,
-    eventIds: readonly string[] = [],
-  ): Promise<SyncState | 'busy' | 'applied'> {
+    eventKeys: readonly string[],
+  ): Promise<AcquireResult> {
     const pk = statePk(key);
     const now = this.#now();
-    // More ids than the item keeps cannot all be applied: no duplicate check then.
-    const ids = [...new Set(eventIds)];
-    const dedup = ids.length > 0 && ids.length <= MAX_EVENT_IDS;
+    // More keys than the item keeps cannot all be applied: no duplicate check then.
+    const keys = [...new Set(eventKeys)];
+    const dedup = keys.length > 0 && keys.length <= MAX_EVENT_IDS;
     const values: Item = {
       ':owner': { S: owner },
       ':until': { N: String(now + Math.max(1, leaseMs)) },
       ':now': { N: String(now) },
       ':ttl': { N: String(this.#ttlAt(now)) },
     };
-    if (dedup) ids.forEach((id, n) => (values[`:e${n}`] = { S: id }));
+    if (dedup) keys.forEach((k, n) => (values[`:e${n}`] = { S: `.${k}.` }));
     const leaseFree = 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner';
-    const someNew = ids.map((_, n) => `contains(eventIds, :e${n})`).join(' AND ');
+    const allApplied = keys.map((_, n) => `contains(#ids, :e${n})`).join(' AND ');
     try {
-      const { Attributes } = await this.#client.send(
+      const { Attributes = {} } = await this.#client.send(
         new UpdateItemCommand({
           TableName: this.#table,
           Key: { pk: { S: pk } },
           UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, #ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: dedup ? `(${leaseFree}) AND NOT (${someNew})` : leaseFree,
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ConditionExpression: dedup ? `(${leaseFree}) AND NOT (${allApplied})` : leaseFree,
+          ExpressionAttributeNames: { '#ttl': 'ttl', ...(dedup && { '#ids': A.eventKeys }) },
           ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: 'ALL_OLD',
           ...(dedup && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
         }),
       );
-      const state = toState(Attributes ?? {});
-      // Bounded: a caller that neither commits nor releases must not grow this forever (commit falls back to a read).
-      if (this.#leasedEventIds.size >= MAX_REMEMBERED_LEASES) this.#leasedEventIds.clear();
-      this.#leasedEventIds.set(leaseKey(pk, owner), state.eventIds);
-      return state;
+      const previousOwner = Attributes.leaseOwner?.S;
+      const takenOver = previousOwner !== undefined && previousOwner !== owner;
+      return {
+        kind: 'leased',
+        state: toState(Attributes),
+        ...(takenOver && { takenOverFrom: Number(Attributes.leaseUntil?.N ?? now) }),
+      };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw new StateStoreError('acquire', error);
-      if (!dedup) return 'busy';
+      if (!dedup) return { kind: 'busy' };
       // DynamoDB returns the item with the failure; an emulator without that feature costs a read.
-      const applied = toState(error.Item ?? (await this.#storedItem(pk, 'acquire'))).eventIds;
-      return ids.every((id) => applied.includes(id)) ? 'applied' : 'busy';
+      const applied = toState(error.Item ?? (await this.#storedItem(pk))).eventKeys;
+      return keys.every((k) => applied.includes(k)) ? { kind: 'applied' } : { kind: 'busy' };
     }
   }
 
   async commit(key: CustomerKey, owner: string, next: StateCommit): Promise<void> {
-    const pk = statePk(key);
-    const previous = this.#leasedEventIds.get(leaseKey(pk, owner)) ?? (await this.#storedEventIds(pk));
     const values: Item = {
       ':owner': { S: owner },
       ':ttl': { N: String(this.#ttlAt(this.#now())) },
-      ':eventIds': { L: mergeEventIds(previous, next.eventIds).map((id) => ({ S: id })) },
+      ':ids': { S: encodeEventKeys(next.eventKeys) },
+      ':times': { M: encodeTimes(next.fieldTimes) },
     };
-    const sets = ['eventIds = :eventIds', '#ttl = :ttl'];
-    for (const field of ['gid', 'watermark', 'docHash', 'attrHash'] as const) {
-      const value = next[field];
-      if (value !== undefined) {
-        sets.push(`${field} = :${field}`);
-        values[`:${field}`] = { S: value };
-      }
+    const sets = [`${A.eventKeys} = :ids`, `${A.fieldTimes} = :times`, '#ttl = :ttl'];
+    const texts = {
+      ...storableText(next),
+      watermark: next.watermark,
+      docHash: next.docHash,
+      attrHash: next.attrHash,
+    };
+    for (const [field, value] of Object.entries(texts)) {
+      if (value === undefined) continue;
+      sets.push(`${field} = :${field}`);
+      values[`:${field}`] = { S: value };
+    }
+    if (next.seenMs !== undefined) {
+      sets.push(`${A.seen} = :seen`);
+      values[':seen'] = { N: String(next.seenMs) };
+    }
+    let unchangedMark = 'attribute_not_exists(dirtyUntil)';
+    if (next.expectedDirtyUntil !== undefined) {
+      unchangedMark = 'dirtyUntil = :dirty';
+      values[':dirty'] = { N: String(next.expectedDirtyUntil) };
     }
     try {
       await this.#client.send(
         new UpdateItemCommand({
           TableName: this.#table,
-          Key: { pk: { S: pk } },
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseOwner, leaseUntil`,
-          ConditionExpression: 'leaseOwner = :owner',
+          Key: { pk: { S: statePk(key) } },
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseOwner, leaseUntil, dirtyUntil, ${A.legacyEventIds}`,
+          ConditionExpression: `leaseOwner = :owner AND ${unchangedMark}`,
           ExpressionAttributeNames: { '#ttl': 'ttl' },
           ExpressionAttributeValues: values,
         }),
@@ -135,50 +168,79 @@ export class DynamoSyncStateStore implements SyncStateStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new LeaseLostError(key);
       throw new StateStoreError('commit', error);
-    } finally {
-      this.#leasedEventIds.delete(leaseKey(pk, owner));
     }
   }
 
-  async release(key: CustomerKey, owner: string): Promise<void> {
-    const pk = statePk(key);
-    this.#leasedEventIds.delete(leaseKey(pk, owner));
+  async release(key: CustomerKey, owner: string, marks: StateRelease = {}): Promise<void> {
+    const values: Item = { ':owner': { S: owner } };
+    const sets: string[] = [];
+    if (marks.dirtyUntil !== undefined) {
+      sets.push('dirtyUntil = :dirty');
+      values[':dirty'] = { N: String(marks.dirtyUntil) };
+    }
+    if (marks.seenMs !== undefined) {
+      sets.push(`${A.seen} = :seen`);
+      values[':seen'] = { N: String(marks.seenMs) };
+    }
+    const gid = storableText(marks).gid;
+    if (gid !== undefined) {
+      sets.push('gid = :gid');
+      values[':gid'] = { S: gid };
+    }
     try {
       await this.#client.send(
         new UpdateItemCommand({
           TableName: this.#table,
-          Key: { pk: { S: pk } },
-          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          Key: { pk: { S: statePk(key) } },
+          UpdateExpression: `${sets.length > 0 ? `SET ${sets.join(', ')} ` : ''}REMOVE leaseOwner, leaseUntil`,
           ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeValues: { ':owner': { S: owner } },
+          ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {
-      // Not ours any more (expired and taken): nothing to release.
-      if (error instanceof ConditionalCheckFailedException) return;
+      if (!(error instanceof ConditionalCheckFailedException)) throw new StateStoreError('release', error);
+      // Not ours any more (expired and taken): the lease is not ours to clear, but writes of unknown outcome
+      // happened all the same, so the mark is recorded anyway (only ever moved later).
+      if (marks.dirtyUntil !== undefined) await this.#markDirty(key, marks.dirtyUntil);
+    }
+  }
+
+  async #markDirty(key: CustomerKey, dirtyUntil: number): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: { pk: { S: statePk(key) } },
+          UpdateExpression: 'SET dirtyUntil = :dirty, #ttl = if_not_exists(#ttl, :ttl)',
+          ConditionExpression: 'attribute_not_exists(dirtyUntil) OR dirtyUntil < :dirty',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':dirty': { N: String(dirtyUntil) },
+            ':ttl': { N: String(this.#ttlAt(this.#now())) },
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return; // a later mark is already there
       throw new StateStoreError('release', error);
     }
   }
 
-  /** Fallback when `commit` runs without a preceding `acquire` on this instance. */
-  async #storedEventIds(pk: string): Promise<string[]> {
-    return toState(await this.#storedItem(pk, 'commit')).eventIds;
-  }
-
-  /** The item's applied event ids (a consistent read); `{}` when there is no item. */
-  async #storedItem(pk: string, operation: string): Promise<Item> {
+  /** The item's applied event keys (a consistent read); `{}` when there is no item. */
+  async #storedItem(pk: string): Promise<Item> {
     try {
       const { Item } = await this.#client.send(
         new GetItemCommand({
           TableName: this.#table,
           Key: { pk: { S: pk } },
           ConsistentRead: true,
-          ProjectionExpression: 'eventIds',
+          ProjectionExpression: '#ids',
+          ExpressionAttributeNames: { '#ids': A.eventKeys },
         }),
       );
       return Item ?? {};
     } catch (error) {
-      throw new StateStoreError(operation, error);
+      throw new StateStoreError('acquire', error);
     }
   }
 
@@ -187,23 +249,55 @@ export class DynamoSyncStateStore implements SyncStateStore {
   }
 }
 
-function leaseKey(pk: string, owner: string): string {
-  return `${pk}\u0000${owner}`;
+// What may be stored of the free-form texts: a gid too long for the item's budget is not remembered (the
+// customer is then found by externalId), nor anything longer than an Invisible Collector locale as the locale.
+function storableText(fields: { gid?: string; locale?: string }): { gid?: string; locale?: string } {
+  return {
+    ...(fields.gid !== undefined && fields.gid.length <= MAX_STORED_GID_LENGTH && { gid: fields.gid }),
+    ...(fields.locale !== undefined &&
+      fields.locale.length <= MAX_STORED_LOCALE_LENGTH && { locale: fields.locale }),
+  };
+}
+
+function encodeEventKeys(keys: readonly string[]): string {
+  const kept = keys.slice(-MAX_EVENT_IDS);
+  return kept.length === 0 ? '.' : `.${kept.join('.')}.`;
+}
+
+function encodeTimes(times: FieldTimes): Record<string, AttributeValue> {
+  const bounded = boundFieldTimes(times);
+  const out: Record<string, AttributeValue> = {};
+  for (const [hash, time] of Object.entries(bounded.attributes)) out[hash] = { N: String(time) };
+  if (bounded.vatNumber !== undefined) out[T.vatNumber] = { N: String(bounded.vatNumber) };
+  if (bounded.locale !== undefined) out[T.locale] = { N: String(bounded.locale) };
+  if (bounded.attributesFloor !== undefined) out[T.attributesFloor] = { N: String(bounded.attributesFloor) };
+  return out;
+}
+
+function decodeTimes(map: Record<string, AttributeValue> | undefined): FieldTimes {
+  const times: FieldTimes = { attributes: {} };
+  for (const [name, value] of Object.entries(map ?? {})) {
+    const time = Number(value.N);
+    if (value.N === undefined || !Number.isFinite(time)) continue;
+    if (name === T.vatNumber) times.vatNumber = time;
+    else if (name === T.locale) times.locale = time;
+    else if (name === T.attributesFloor) times.attributesFloor = time;
+    else times.attributes[name] = time;
+  }
+  return times;
 }
 
 function toState(item: Item): SyncState {
-  const text = (name: string) => item[name]?.S;
-  const [gid, watermark, docHash, attrHash] = [
-    text('gid'),
-    text('watermark'),
-    text('docHash'),
-    text('attrHash'),
-  ];
-  return {
-    ...(gid !== undefined && { gid }),
-    ...(watermark !== undefined && { watermark }),
-    ...(docHash !== undefined && { docHash }),
-    ...(attrHash !== undefined && { attrHash }),
-    eventIds: (item.eventIds?.L ?? []).flatMap((value) => (value.S === undefined ? [] : [value.S])),
-  };
+  const state = emptyState();
+  for (const field of ['gid', 'watermark', 'docHash', 'attrHash', 'locale'] as const) {
+    const value = item[field]?.S;
+    if (value !== undefined) state[field] = value;
+  }
+  state.eventKeys = (item[A.eventKeys]?.S ?? '').split('.').filter((k) => k !== '');
+  state.fieldTimes = decodeTimes(item[A.fieldTimes]?.M);
+  const dirtyUntil = Number(item.dirtyUntil?.N);
+  if (Number.isFinite(dirtyUntil)) state.dirtyUntil = dirtyUntil;
+  const seen = Number(item[A.seen]?.N);
+  if (Number.isFinite(seen)) state.seenMs = seen;
+  return state;
 }

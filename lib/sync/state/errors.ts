@@ -39,20 +39,3 @@ export class LeaseLostError extends CrmSyncError {
     this.customerId = key.customerId;
   }
 }
-
-/**
- * Another worker holds the customer's lease. Transient, reason `customer-busy`: retry after a short
- * visibility backoff. (`acquire` returns `'busy'`; the sync turns it into this error.)
- */
-export class CustomerBusyError extends CrmSyncError {
-  readonly customerId: number;
-
-  constructor(key: CustomerKey) {
-    super(`customer ${key.customerId} is being synced by another worker`, {
-      transient: true,
-      reason: 'customer-busy',
-    });
-    this.name = 'CustomerBusyError';
-    this.customerId = key.customerId;
-  }
-}

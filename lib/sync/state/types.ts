@@ -4,7 +4,23 @@ export interface CustomerKey {
   customerId: number;
 }
 
-/** What the sync remembers about a customer between invocations. */
+/**
+ * When (the events' `time`, epoch ms) each value an event carries was last taken for the customer: a value from
+ * an older event never replaces it (CONTRACT §1). Attribute keys are tracked by {@link attributeKey}.
+ */
+export interface FieldTimes {
+  vatNumber?: number;
+  locale?: number;
+  /** Per attribute key hash; at most {@link MAX_ATTRIBUTE_TIMES}. */
+  attributes: Record<string, number>;
+  /**
+   * The newest time of attribute keys dropped from `attributes` to keep the item small: any key without its
+   * own entry counts as set at this time.
+   */
+  attributesFloor?: number;
+}
+
+/** What the sync remembers about a customer between invocations (one DynamoDB item, ≤ 1 KB). */
 export interface SyncState {
   /** Invisible Collector's gid, once known. */
   gid?: string;
@@ -14,55 +30,111 @@ export interface SyncState {
   docHash?: string;
   /** `stableHash` of the attribute map last written. */
   attrHash?: string;
-  /** The most recent applied CloudEvent ids, oldest first (dedup across retries and replays). */
-  eventIds: string[];
+  /** {@link eventKey}s of the most recent applied CloudEvent ids, oldest first (dedup across retries and replays). */
+  eventKeys: string[];
+  /** Event times of the values last taken from events. */
+  fieldTimes: FieldTimes;
+  /**
+   * The Invisible Collector locale last taken from an event: kept while newer events carry none (an absent
+   * value means "keep", not "reset to the default").
+   */
+  locale?: string;
+  /**
+   * Epoch ms. Present when Invisible Collector may hold writes the state does not describe: a write of unknown
+   * outcome (it may still land until this time), or writes whose commit was lost. Until then nothing is written
+   * for the customer; the next sync after it rewrites everything from CRO and looks the customer up by
+   * externalId before registering it, then clears the mark.
+   */
+  dirtyUntil?: number;
+  /**
+   * Epoch ms: the newest change time seen for the customer by a sync that did not apply it (e.g. an update that
+   * waits for its customer's registration). A snapshot older than this is not trusted: CRO is read instead.
+   */
+  seenMs?: number;
 }
 
-/** The state to record when the work done under a lease succeeded. Absent fields keep their stored value. */
+/** What `acquire` found. */
+export type AcquireResult =
+  /** The lease is ours; `state` is the stored state. */
+  | {
+      kind: 'leased';
+      state: SyncState;
+      /** Set when an expired lease was taken over (its holder died, maybe mid-write): when it expired. */
+      takenOverFrom?: number;
+    }
+  /** Another owner holds an unexpired lease. */
+  | { kind: 'busy' }
+  /** Every given event was applied already: nothing was leased. */
+  | { kind: 'applied' };
+
+/** The state to record when the work done under a lease succeeded; absent optional fields keep their value. */
 export interface StateCommit {
   gid?: string;
   watermark?: string;
   docHash?: string;
   attrHash?: string;
+  locale?: string;
+  seenMs?: number;
+  /** The whole list to keep (the acquire's keys plus the new ones, see `mergeEventKeys`); the newest {@link MAX_EVENT_IDS}. */
+  eventKeys: string[];
+  fieldTimes: FieldTimes;
   /**
-   * CloudEvent ids applied (or skipped as duplicates) under this lease. They are appended to the ids the
-   * lease's `acquire` returned; the store keeps the newest {@link MAX_EVENT_IDS}. Passing the full list
-   * (previous + new) is equivalent: repeated ids collapse.
+   * The `dirtyUntil` the lease's `acquire` returned: the commit clears the mark, and fails (`LeaseLostError`)
+   * if someone changed it meanwhile.
    */
-  eventIds: string[];
+  expectedDirtyUntil?: number;
 }
 
-/** How many applied event ids are kept per customer. */
-export const MAX_EVENT_IDS = 50;
+/** What a release after a failed (or deferred) sync records. */
+export interface StateRelease {
+  /** Marks the customer dirty until then (the caller passes the later of this and the stored mark). */
+  dirtyUntil?: number;
+  seenMs?: number;
+  /** A gid learned before the failure (a registration that succeeded). */
+  gid?: string;
+}
+
+/** How many applied event ids are remembered per customer (as 11-character hashes). */
+export const MAX_EVENT_IDS = 40;
+/** How many attribute keys have their own event time per customer. */
+export const MAX_ATTRIBUTE_TIMES = 12;
+/** A longer gid is not remembered (the customer is then found by externalId): it keeps the item ≤ 1 KB. */
+export const MAX_STORED_GID_LENGTH = 64;
+/** The stored locale is an Invisible Collector locale (`zh-CN` is the longest). */
+export const MAX_STORED_LOCALE_LENGTH = 5;
 
 /**
  * Per-customer lease + state. A worker `acquire`s a customer before touching it (one conditional write that
  * also returns the state), then `commit`s the new state (clearing the lease) or `release`s it on failure.
- * Two workers on the same customer are serialised; a crashed worker's lease simply expires.
- * Given the events it is about to sync, `acquire` answers `'applied'` when all of them already are: a
- * duplicate delivery costs that one call, and there is no lease to release.
+ * Two workers on the same customer are serialised; a crashed worker's lease simply expires, and whoever takes
+ * it over learns so (`takenOverFrom`). Given the events it is about to sync, `acquire` answers `applied` when all
+ * of them already are: a duplicate delivery costs that one call, and there is no lease to release.
+ * The store keeps nothing between calls: the caller passes what it knows.
  *
  * @example
- * const state = await store.acquire(key, owner, 20_000, [event.id]);
- * if (state === 'applied') return; // duplicate
- * if (state === 'busy') throw new CustomerBusyError(key);
- * try { ...; await store.commit(key, owner, { watermark, docHash, eventIds: [event.id] }); }
- * catch (error) { await store.release(key, owner); throw error; }
+ * const found = await store.acquire(key, owner, 20_000, [eventKey(event.id)]);
+ * if (found.kind === 'applied') return; // duplicate
+ * if (found.kind === 'busy') throw new CustomerBusyError(key);
+ * try { ...; await store.commit(key, owner, { ...next, eventKeys: mergeEventKeys(found.state.eventKeys, keys) }); }
+ * catch (error) { await store.release(key, owner, { dirtyUntil }); throw error; }
  */
 export interface SyncStateStore {
   /**
-   * Takes the lease for `leaseMs` unless another owner holds an unexpired one (→ `'busy'`). When every id
-   * of a non-empty `eventIds` is among the applied event ids, takes nothing and returns `'applied'`
-   * (whoever holds the lease: an applied event needs none).
+   * Takes the lease for `leaseMs` unless another owner holds an unexpired one (`busy`). When every key of a
+   * non-empty `eventKeys` is among the applied ones, takes nothing and answers `applied` (whoever holds the
+   * lease: an applied event needs none).
    */
   acquire(
     key: CustomerKey,
     owner: string,
     leaseMs: number,
-    eventIds?: readonly string[],
-  ): Promise<SyncState | 'busy' | 'applied'>;
-  /** Records `next` and clears the lease; throws `LeaseLostError` when `owner` no longer holds it. */
+    eventKeys: readonly string[],
+  ): Promise<AcquireResult>;
+  /** Records `next`, clears the lease and the dirty mark; throws `LeaseLostError` when `owner` no longer holds the lease. */
   commit(key: CustomerKey, owner: string, next: StateCommit): Promise<void>;
-  /** Clears the lease if `owner` still holds it; otherwise does nothing. */
-  release(key: CustomerKey, owner: string): Promise<void>;
+  /**
+   * Clears the lease if `owner` still holds it, recording `marks`. A dirty mark is recorded even when the lease
+   * was lost meanwhile (the writes happened all the same).
+   */
+  release(key: CustomerKey, owner: string, marks?: StateRelease): Promise<void>;
 }

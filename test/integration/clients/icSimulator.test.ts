@@ -81,6 +81,74 @@ describe('Invisible Collector simulator', () => {
     expect(withoutGid.body).not.toHaveProperty('gid');
   });
 
+  it('registers a second customer with a taken externalId by default, as IC documents no such rule', async () => {
+    const [first] = ic.seed([{ ...acme, vatNumber: 'PT509999991', externalId: 'cro-42-9' }]);
+
+    const second = await call('POST', '/customers', {
+      ...acme,
+      vatNumber: 'PT509999992',
+      externalId: 'cro-42-9',
+    });
+
+    expect(second.status).toBe(201);
+    expect(second.body.gid).not.toBe(first!.gid);
+    expect(ic.customers().filter((c) => c.externalId === 'cro-42-9')).toHaveLength(2);
+  });
+
+  it('answers 409 for a taken externalId when told IC enforces unique externalIds', async () => {
+    const strict = await startIcSimulator({ uniqueExternalIds: true });
+    try {
+      const [first] = strict.seed([{ ...acme, vatNumber: 'PT509999993', externalId: 'cro-42-10' }]);
+      const response = await fetch(`${strict.url}/customers`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ ...acme, vatNumber: 'PT509999994', externalId: 'cro-42-10' }),
+      });
+
+      expect(response.status).toBe(409);
+      expect(await response.json()).toMatchObject({ code: 409, gid: first!.gid });
+      expect(strict.customers()).toHaveLength(1);
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('applies a scripted write later although it answered 504 (a write of unknown outcome)', async () => {
+    const [customer] = ic.seed([{ ...acme, vatNumber: 'PT509999995', externalId: 'cro-42-11' }]);
+    ic.failNext(1, { status: 504, body: { code: 504, message: 'Gateway timeout' }, applyAfterMs: 50 });
+
+    const answered = await call('PUT', `/customers/${customer!.gid}`, { name: 'Late', country: 'PT' });
+    const before = ic.customerByExternalId('cro-42-11')?.name;
+    await ic.lateWritesSettled();
+
+    expect(answered.status).toBe(504);
+    expect(before).toBe('Acme');
+    expect(ic.customerByExternalId('cro-42-11')).toMatchObject({ name: 'Late' });
+    expect(ic.lateWrites()).toMatchObject({ pending: 0 });
+  });
+
+  it('answers a share of the writes 504 and applies them later, never a read', async () => {
+    const [customer] = ic.seed([{ ...acme, vatNumber: 'PT509999996', externalId: 'cro-42-12' }]);
+    ic.setFaults({ lateWriteRate: 1, lateWriteMs: 20 });
+
+    const read = await call('GET', `/customers/${customer!.gid}`);
+    const write = await call('PUT', `/customers/${customer!.gid}`, { name: 'Later', country: 'PT' });
+    const refused = await call(
+      'PUT',
+      `/customers/${customer!.gid}`,
+      { name: 'Nope', country: 'PT' },
+      {
+        ...auth,
+        authorization: 'Bearer wrong',
+      },
+    );
+    ic.resetFaults();
+    await ic.lateWritesSettled();
+
+    expect([read.status, write.status, refused.status]).toEqual([200, 504, 504]);
+    expect(ic.customerByExternalId('cro-42-12')).toMatchObject({ name: 'Later' });
+  });
+
   it('rejects a register without mandatory fields, a bad locale and invalid JSON', async () => {
     const missing = await call('POST', '/customers', { name: 'No VAT', country: 'PT' });
     const badLocale = await call('POST', '/customers', { ...acme, vatNumber: 'PT1', locale: 'pt-PT' });

@@ -48,7 +48,7 @@ export interface HarnessOptions {
   secretReader?: SecretReader;
   /** Extra configuration variables (VAT_CONFLICT_POLICY, DLQ_URL, ...). */
   env?: Record<string, string>;
-  options?: SyncOptions;
+  options?: Partial<SyncOptions>;
   /** A silent logger unless given. */
   logger?: Logger;
 }
@@ -74,10 +74,10 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Default tiny backoffs so transient failures come back at once in tests. */
-export const TEST_OPTIONS: SyncOptions = {
-  backoff: { baseSeconds: 0, capSeconds: 0 },
-  busyBackoffSeconds: 0,
+/** Default tiny backoffs so transient failures and deferred records come back at once in tests. */
+export const TEST_OPTIONS: Partial<SyncOptions> = {
+  retryBackoff: { baseSeconds: 0, capSeconds: 0 },
+  busyBackoff: { baseSeconds: 0, capSeconds: 0 },
   timeMarginMs: 500,
 };
 
@@ -106,6 +106,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       DLQ_URL: endpointUrl(local, pair.dlq),
       IC_TIMEOUT_MS: '2000',
       CRM_TIMEOUT_MS: '2000',
+      // A write of unknown outcome (a 5xx, a timeout) holds the customer this long: short, for tests.
+      IC_WRITE_SETTLE_MS: '2000',
       ...options.env,
     });
   } catch (error) {

@@ -30,7 +30,7 @@ describe('the fault-injection soak at 300 events', () => {
       visibilityTimeoutSeconds: 15,
       drainTimeoutMs: 40_000,
       containerFactory: sourceContainers(
-        { backoff: { baseSeconds: 1, capSeconds: 2 }, busyBackoffSeconds: 1 },
+        { retryBackoff: { baseSeconds: 1, capSeconds: 2 }, busyBackoff: { baseSeconds: 2, capSeconds: 4 } },
         metrics,
       ),
     });

@@ -20,19 +20,19 @@ const cro = { api: 'cro' as const, method: 'get', path: '/customers/1' };
 
 describe('fromResponse with the vendor SDK fixtures', () => {
   it.each([
-    [401, 'unauthorized', ApiAuthError, 'auth'],
-    [404, 'not_found', ApiNotFoundError, 'ic-not-found'],
-    [409, 'conflict', ApiConflictError, 'ic-conflict'],
-    [400, 'invalid', ApiValidationError, 'ic-validation'],
-    [422, 'unprocessable', ApiValidationError, 'ic-validation'],
-  ] as const)('turns a %i (%s.json) into %p with reason %s', (status, name, type, reason) => {
+    [401, 'unauthorized', ApiAuthError, 'auth', true],
+    [404, 'not_found', ApiNotFoundError, 'ic-not-found', false],
+    [409, 'conflict', ApiConflictError, 'ic-conflict', false],
+    [400, 'invalid', ApiValidationError, 'ic-validation', false],
+    [422, 'unprocessable', ApiValidationError, 'ic-validation', false],
+  ] as const)('turns a %i (%s.json) into %p with reason %s', (status, name, type, reason, transient) => {
     const error = fromResponse({ ...ic, status, bodyText: fixture(name) });
 
     expect(error).toBeInstanceOf(type);
     expect(error).toMatchObject({
       status,
       reason,
-      transient: false,
+      transient,
       code: String(status),
       api: 'invisible-collector',
     });
@@ -147,8 +147,12 @@ describe('fromResponse hygiene', () => {
     expect(fromResponse({ ...ic, status: 429 })).toBeInstanceOf(ApiRateLimitedError);
   });
 
-  it('marks a 401 transient only once the token was refreshed', () => {
-    expect(fromResponse({ ...ic, status: 401 }).transient).toBe(false);
-    expect(fromResponse({ ...ic, status: 401, tokenRefreshed: true }).transient).toBe(true);
+  it('marks a 401 transient whether or not the token was refreshed, and a 403 permanent', () => {
+    expect(fromResponse({ ...ic, status: 401 })).toMatchObject({ transient: true, reason: 'auth' });
+    expect(fromResponse({ ...ic, status: 401, tokenRefreshed: true })).toMatchObject({
+      transient: true,
+      tokenRefreshed: true,
+    });
+    expect(fromResponse({ ...ic, status: 403 })).toMatchObject({ transient: false, reason: 'ic-forbidden' });
   });
 });

@@ -26,11 +26,11 @@ describe('shouldRetry', () => {
     expect(shouldRetry(errorFor(status), 1, 3)).toBe(false);
   });
 
-  it('never retries a 401 even when it is transient after a token refresh', () => {
-    const refreshed = new ApiAuthError({ ...ctx, status: 401 }, { tokenRefreshed: true });
+  it('never retries a 401, which is transient for the record (the client refreshes the token once instead)', () => {
+    const unauthorised = new ApiAuthError({ ...ctx, status: 401 }, { tokenRefreshed: true });
 
-    expect(refreshed.transient).toBe(true);
-    expect(shouldRetry(refreshed, 1, 3)).toBe(false);
+    expect(unauthorised.transient).toBe(true);
+    expect(shouldRetry(unauthorised, 1, 3)).toBe(false);
   });
 
   it('retries network errors and timeouts', () => {
@@ -49,16 +49,16 @@ describe('shouldRetry', () => {
 });
 
 describe('backoffMs', () => {
-  it('grows exponentially up to the cap with full jitter', () => {
+  it('grows exponentially up to the cap, between half the ceiling and all of it', () => {
     const top = () => 0.999_999;
 
     expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, { baseMs: 100, capMs: 1_000, random: top }))).toEqual([
       99, 199, 399, 799, 999, 999,
     ]);
-    expect(backoffMs(4, { baseMs: 100, random: () => 0 })).toBe(0);
+    expect(backoffMs(4, { baseMs: 100, random: () => 0 })).toBe(400);
   });
 
-  it('always stays within [0, min(cap, base·2^(attempt-1)))', () => {
+  it('always stays within [ceiling/2, ceiling] with ceiling = min(cap, base·2^(attempt-1))', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 40 }),
@@ -66,8 +66,9 @@ describe('backoffMs', () => {
         fc.integer({ min: 1, max: 60_000 }),
         fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (attempt, baseMs, capMs, r) => {
+          const ceiling = Math.min(capMs, baseMs * 2 ** (attempt - 1));
           const wait = backoffMs(attempt, { baseMs, capMs, random: () => r });
-          return wait >= 0 && wait < Math.max(1, Math.min(capMs, baseMs * 2 ** (attempt - 1)));
+          return wait >= Math.floor(ceiling / 2) && wait <= ceiling;
         },
       ),
     );

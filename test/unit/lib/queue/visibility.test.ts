@@ -5,13 +5,14 @@ import { queueUrlFromArn, visibilityBackoffSeconds } from '../../../../lib/queue
 describe('visibilityBackoffSeconds', () => {
   it('doubles with each receive up to the cap', () => {
     const top = () => 1;
-    expect([1, 2, 3, 4, 5, 6].map((n) => visibilityBackoffSeconds(n, { random: top }))).toEqual([
+    const shape = { baseSeconds: 30, capSeconds: 900 };
+    expect([1, 2, 3, 4, 5, 6].map((n) => visibilityBackoffSeconds(n, { ...shape, random: top }))).toEqual([
       30, 60, 120, 240, 480, 900,
     ]);
   });
 
   it('never goes below a requested minimum such as Retry-After', () => {
-    expect(visibilityBackoffSeconds(1, { baseSeconds: 2, minSeconds: 20, random: () => 0 })).toBe(20);
+    expect(visibilityBackoffSeconds(1, { baseSeconds: 2, capSeconds: 4, minSeconds: 20, random: () => 0 })).toBe(20);
   });
 
   test.prop([

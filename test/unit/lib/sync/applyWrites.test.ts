@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { InvisibleCollectorClient } from '../../../../lib/invisible-collector/InvisibleCollectorClient.ts';
 import type { MappedCustomer } from '../../../../lib/mapping/mapCustomer.ts';
-import { applyWrites, type ApplyContext } from '../../../../lib/sync/applyWrites.ts';
+import { applyWrites, WriteLog, type ApplyContext } from '../../../../lib/sync/applyWrites.ts';
 import {
   DEFAULT_IC_TOKEN,
   type IcSimulator,
@@ -36,6 +36,8 @@ describe('applyWrites against the Invisible Collector simulator', () => {
       }),
       vatConflictPolicy: 'dead-letter',
       call: {},
+      log: new WriteLog(),
+      awaitCreated: false,
     };
   });
 
@@ -82,7 +84,7 @@ describe('applyWrites against the Invisible Collector simulator', () => {
     expect(sim.customerByExternalId('cro-42-12')).toMatchObject({ name: 'New' });
   });
 
-  it('cannot register an unknown customer without a VAT number: missing-vat, after one PUT', async () => {
+  it('cannot register an unknown customer without a VAT number: missing-vat once its created event had time to come', async () => {
     const doc = mapped({
       externalId: 'cro-42-13',
       document: { externalId: 'cro-42-13', name: 'X', country: 'PT' },
@@ -94,6 +96,65 @@ describe('applyWrites against the Invisible Collector simulator', () => {
       transient: false,
     });
     expect(sim.calls.filter((c) => c.route === '/customers').map((c) => c.method)).toEqual([]);
+  });
+
+  it('waits for the created event (transient awaiting-created) while it may still come', async () => {
+    const doc = mapped({
+      externalId: 'cro-42-15',
+      document: { externalId: 'cro-42-15', name: 'X', country: 'PT' },
+    });
+    delete doc.vatNumber;
+
+    await expect(
+      applyWrites({ kind: 'update-by-external-id' }, doc, { ...context, awaitCreated: true }),
+    ).rejects.toMatchObject({ reason: 'awaiting-created', transient: true });
+    expect(sim.calls.map((c) => `${c.method} ${c.route} ${c.status}`).sort()).toEqual([
+      'POST /customers/:id/attributes 404',
+      'PUT /customers/:id 404',
+    ]);
+  });
+
+  it('logs a write that succeeded after an attempt of unknown outcome, and the gid it learned', async () => {
+    const retrying = {
+      ...context,
+      ic: new InvisibleCollectorClient({
+        baseUrl: sim.url,
+        tokenProvider: async () => DEFAULT_IC_TOKEN,
+        maxAttempts: 2,
+        backoffBaseMs: 1,
+      }),
+    };
+    sim.failNext(1, { status: 504, body: { code: 504, message: 'Gateway timeout' } }, '/customers');
+    const doc = mapped({
+      externalId: 'cro-42-16',
+      vatNumber: 'PT500000016',
+      document: { externalId: 'cro-42-16', name: 'New', country: 'PT', vatNumber: 'PT500000016' },
+    });
+
+    const gid = await applyWrites({ kind: 'register' }, doc, retrying);
+
+    expect(retrying.log).toMatchObject({ applied: true, unknownOutcome: true, gid });
+    expect(sim.calls.map((c) => `${c.method} ${c.route} ${c.status}`)).toEqual([
+      'POST /customers 504',
+      'POST /customers 201',
+      'POST /customers/:id/attributes 200',
+    ]);
+  });
+
+  it('logs neither an applied write nor an unknown outcome for writes refused with a 4xx', async () => {
+    const [existing] = sim.seed([
+      { name: 'Old', vatNumber: 'PT500000017', country: 'PT', externalId: 'cro-42-17' },
+    ]);
+    sim.failNext(2, { status: 422, body: { code: 422, message: 'Unprocessable entity' } });
+
+    await expect(
+      applyWrites(
+        { kind: 'update', gid: existing!.gid, document: true, attributes: true },
+        mapped(),
+        context,
+      ),
+    ).rejects.toMatchObject({ reason: 'ic-validation' });
+    expect(context.log).toMatchObject({ applied: false, unknownOutcome: false });
   });
 
   it('refuses to adopt when several customers share the VAT number', async () => {

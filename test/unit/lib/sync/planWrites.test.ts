@@ -1,39 +1,41 @@
 import { describe, expect, it } from '@jest/globals';
 import { planWrites } from '../../../../lib/sync/planWrites.ts';
+import { emptyState } from '../../../../lib/sync/state/keys.ts';
 
-const known = { gid: 'g1', docHash: 'd1', attrHash: 'a1', eventIds: [] };
+const known = { ...emptyState(), gid: 'g1', docHash: 'd1', attrHash: 'a1' };
+const plan = (input: Partial<Parameters<typeof planWrites>[0]>) =>
+  planWrites({ state: known, docHash: 'd1', attrHash: 'a1', created: false, repair: false, ...input });
 
 describe('planWrites', () => {
   it('plans no call when the document and the attributes hash like the last write', () => {
-    expect(planWrites({ state: known, docHash: 'd1', attrHash: 'a1', created: false })).toEqual({
-      kind: 'none',
-    });
+    expect(plan({})).toEqual({ kind: 'none' });
   });
 
   it('plans only the changed part for a known gid', () => {
-    expect(planWrites({ state: known, docHash: 'd1', attrHash: 'a2', created: false })).toEqual({
+    expect(plan({ attrHash: 'a2' })).toEqual({
       kind: 'update',
       gid: 'g1',
       document: false,
       attributes: true,
     });
-    expect(planWrites({ state: known, docHash: 'd2', attrHash: 'a1', created: false })).toEqual({
-      kind: 'update',
-      gid: 'g1',
-      document: true,
-      attributes: false,
-    });
+    expect(plan({ docHash: 'd2' })).toEqual({ kind: 'update', gid: 'g1', document: true, attributes: false });
   });
 
   it('updates by externalId when the gid is unknown and the event is an update', () => {
-    expect(planWrites({ state: { eventIds: [] }, docHash: 'd', attrHash: 'a', created: false })).toEqual({
-      kind: 'update-by-external-id',
-    });
+    expect(plan({ state: emptyState() })).toEqual({ kind: 'update-by-external-id' });
   });
 
-  it('registers first when the gid is unknown and the event is a creation', () => {
-    expect(planWrites({ state: { eventIds: [] }, docHash: 'd', attrHash: 'a', created: true })).toEqual({
-      kind: 'register',
+  it('registers first when the gid is unknown, the event is a creation and no repair is due', () => {
+    expect(plan({ state: emptyState(), created: true })).toEqual({ kind: 'register' });
+  });
+
+  it('rewrites everything in a repair, whatever the hashes say', () => {
+    expect(plan({ repair: true })).toEqual({ kind: 'update', gid: 'g1', document: true, attributes: true });
+  });
+
+  it('looks an unknown customer up by externalId before registering it in a repair, even for a creation', () => {
+    expect(plan({ state: emptyState(), created: true, repair: true })).toEqual({
+      kind: 'update-by-external-id',
     });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MemorySyncStateStore } from '../../../../../lib/sync/state/index.ts';
+import { eventKey, MemorySyncStateStore } from '../../../../../lib/sync/state/index.ts';
 import { describeSyncStateStoreContract } from '../../../../helpers/syncStateStoreContract.ts';
 
 describeSyncStateStoreContract('MemorySyncStateStore', () => {
@@ -11,10 +11,18 @@ describe('MemorySyncStateStore', () => {
   it('shows the committed state through peek without taking a lease', async () => {
     const store = new MemorySyncStateStore();
     const key = { tenantId: 42, customerId: 7 };
-    await store.acquire(key, 'worker-a', 1_000);
-    await store.commit(key, 'worker-a', { gid: 'gid-7', eventIds: ['e-1'] });
+    await store.acquire(key, 'worker-a', 1_000, []);
+    await store.commit(key, 'worker-a', {
+      gid: 'gid-7',
+      eventKeys: [eventKey('e-1')],
+      fieldTimes: { attributes: {} },
+    });
 
-    expect(store.peek(key)).toEqual({ gid: 'gid-7', eventIds: ['e-1'] });
-    expect(await store.acquire(key, 'worker-b', 1_000)).not.toBe('busy');
+    expect(store.peek(key)).toEqual({
+      gid: 'gid-7',
+      eventKeys: [eventKey('e-1')],
+      fieldTimes: { attributes: {} },
+    });
+    expect(await store.acquire(key, 'worker-b', 1_000, [])).toMatchObject({ kind: 'leased' });
   });
 });
