@@ -5,6 +5,7 @@ export type { CallInfo };
 import type { ApiError } from './errors.ts';
 import {
   ApiAuthError,
+  ApiDeadlineError,
   type ApiErrorContext,
   type ApiName,
   ApiNetworkError,
@@ -93,13 +94,21 @@ export class HttpClient {
       if (signal?.aborted) throw new ApiTimeoutError({ ...context, detail: 'aborted by the caller' });
       const remaining = deadline === undefined ? Infinity : deadline - Date.now();
       if (remaining < minAttemptMs) {
-        throw lastError ?? new ApiTimeoutError({ ...context, detail: 'deadline reached before sending' });
+        throw lastError ?? new ApiDeadlineError({ ...context, detail: 'deadline reached before sending' });
       }
       attempt += 1;
       transientAttempts += 1;
       const token = await this.#options.tokenProvider(forceRefresh ? { forceRefresh: true } : undefined);
-      const timeoutMs = Math.min(this.#options.timeoutMs ?? 5_000, remaining);
-      const outcome = await this.#attempt(request, token, timeoutMs, attempt, refreshed);
+      const perAttemptMs = this.#options.timeoutMs ?? 5_000;
+      const timeoutMs = Math.min(perAttemptMs, remaining);
+      const outcome = await this.#attempt(
+        request,
+        token,
+        timeoutMs,
+        attempt,
+        refreshed,
+        timeoutMs < perAttemptMs,
+      );
       if (outcome.ok) return outcome.value;
       const error = outcome.error;
 
@@ -131,6 +140,8 @@ export class HttpClient {
     timeoutMs: number,
     attempt: number,
     tokenRefreshed: boolean,
+    /** The attempt's timeout is the caller's deadline (shorter than the per-attempt timeout). */
+    cutByDeadline: boolean,
   ): Promise<{ ok: true; value: T } | { ok: false; error: ApiError }> {
     const { api } = this.#options;
     const context: ApiErrorContext = { api, method: request.method, path: request.path };
@@ -177,10 +188,11 @@ export class HttpClient {
       if (callerSignal?.aborted)
         return { ok: false, error: new ApiTimeoutError({ ...context, detail: 'aborted by the caller' }) };
       if (timeout.aborted) {
-        return {
-          ok: false,
-          error: new ApiTimeoutError({ ...context, detail: `no answer within ${timeoutMs} ms` }),
-        };
+        const detail = `no answer within ${timeoutMs} ms`;
+        const error = cutByDeadline
+          ? new ApiDeadlineError({ ...context, detail: `${detail} (the caller's deadline)` })
+          : new ApiTimeoutError({ ...context, detail });
+        return { ok: false, error };
       }
       return {
         ok: false,

@@ -147,6 +147,18 @@ export class ApiTimeoutError extends ApiError {
   }
 }
 
+/**
+ * The caller's deadline, not the API, ended the call: no time was left to send the request, or the attempt in
+ * flight was cut when the deadline came (its outcome then unknown). Transient (`timeout`); the caller knows it
+ * ran out of its own time rather than met a failing API.
+ */
+export class ApiDeadlineError extends ApiTimeoutError {
+  constructor(context: ApiErrorContext, options: { cause?: unknown } = {}) {
+    super(context, options);
+    this.name = 'ApiDeadlineError';
+  }
+}
+
 /** Issue of a local validation: where, and zod's value-free message. */
 /** A problem with a request found before sending it (a zod issue, value-free). */
 export type RequestIssue = Issue;

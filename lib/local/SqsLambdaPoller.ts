@@ -1,5 +1,6 @@
 import {
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type SQSClient,
@@ -71,14 +72,20 @@ export class SqsLambdaPoller {
     return this.invoke(messages);
   }
 
-  /** Polls until `idleRounds` consecutive receives come back empty; returns every batch outcome. */
-  async drain(options: { idleRounds?: number; maxBatches?: number } = {}): Promise<BatchOutcome[]> {
+  /**
+   * Polls until `idleRounds` consecutive receives come back empty — or, with `untilEmpty`, until the queue holds
+   * nothing at all (no message visible, in flight, backing off or delayed) — and returns every batch outcome.
+   */
+  async drain(
+    options: { idleRounds?: number; maxBatches?: number; untilEmpty?: boolean } = {},
+  ): Promise<BatchOutcome[]> {
     const idleRounds = options.idleRounds ?? 2;
     const maxBatches = options.maxBatches ?? 1_000;
     const outcomes: BatchOutcome[] = [];
     let idle = 0;
-    while (idle < idleRounds && outcomes.length < maxBatches) {
-      const outcome = await this.pollOnce(0);
+    while (outcomes.length < maxBatches) {
+      if (idle >= idleRounds && !(options.untilEmpty && (await this.queuedMessages()) > 0)) break;
+      const outcome = await this.pollOnce(idle >= idleRounds ? this.options.waitTimeSeconds : 0);
       if (outcome) {
         outcomes.push(outcome);
         idle = 0;
@@ -88,6 +95,25 @@ export class SqsLambdaPoller {
       }
     }
     return outcomes;
+  }
+
+  /** Messages on the queue: visible, in flight (or backing off) and delayed. */
+  async queuedMessages(): Promise<number> {
+    const { Attributes = {} } = await this.options.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.options.queueUrl,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+    );
   }
 
   /** Polls continuously in the background until `stop()`. */

@@ -23,3 +23,32 @@ export function canonicalJson(value: unknown): string {
       : item,
   );
 }
+
+/** Characters of each half of a {@link splitHash}: 66 bits each. */
+const HALF_LENGTH = 11;
+
+/**
+ * The hash of what was last written in two halves, so a write is skipped when nothing changed even though
+ * events carry different subsets of values: the first half covers what every sync writes (`base`: the
+ * document from CRO, the `cro_*` attributes), the second what only some events carry (`carried`: a VAT number,
+ * event attributes — only those newer than the last ones). A sync carrying nothing compares the first half
+ * only, and keeps the stored second half.
+ *
+ * @example
+ * const doc = splitHash({ name: 'Acme' }, { vatNumber: 'PT1' }, state.docHash);
+ * if (doc.changed) await ic.updateCustomer(...); // then store doc.hash
+ */
+export function splitHash(
+  base: unknown,
+  carried: unknown,
+  previous: string | undefined,
+): { hash: string; changed: boolean } {
+  const baseHalf = stableHash(base).slice(0, HALF_LENGTH);
+  const [previousBase, previousCarried = ''] =
+    previous === undefined ? [] : [previous.slice(0, HALF_LENGTH), previous.slice(HALF_LENGTH)];
+  const carriedHalf = carried === undefined ? previousCarried : stableHash(carried).slice(0, HALF_LENGTH);
+  return {
+    hash: baseHalf + carriedHalf,
+    changed: baseHalf !== previousBase || carriedHalf !== previousCarried,
+  };
+}

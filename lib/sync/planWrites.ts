@@ -13,8 +13,10 @@ export type WritePlan =
 
 export interface PlanInput {
   state: SyncState;
-  docHash: string;
-  attrHash: string;
+  /** The document differs from the last one written (`splitHash`). */
+  document: boolean;
+  /** The attributes differ from the last ones written. */
+  attributes: boolean;
   /** A `crm.customer.created` event is among the records. */
   created: boolean;
   /**
@@ -26,17 +28,19 @@ export interface PlanInput {
 }
 
 /**
- * Decides the fewest Invisible Collector writes for a mapped customer (pure): nothing when both hashes
- * match the last write, only what changed when the gid is known, else the shortest chain by event type —
- * unless a repair is due, which writes everything and never registers before looking the customer up.
+ * Decides the fewest Invisible Collector writes for a mapped customer (pure): nothing when neither the
+ * document nor the attributes changed since the last write, only what changed when the gid is known, else the
+ * shortest chain by event type — unless a repair is due, which writes everything and never registers before
+ * looking the customer up.
  *
  * @example
- * planWrites({ state, docHash: 'a', attrHash: 'c', created: false, repair: false });
- * // { kind: 'update', gid: 'g1', document: false, attributes: true } when state = { gid: 'g1', docHash: 'a', attrHash: 'b', ... }
+ * planWrites({ state: { ...state, gid: 'g1' }, document: false, attributes: true, created: false, repair: false });
+ * // { kind: 'update', gid: 'g1', document: false, attributes: true }
  */
-export function planWrites({ state, docHash, attrHash, created, repair }: PlanInput): WritePlan {
-  const document = repair || state.docHash !== docHash;
-  const attributes = repair || state.attrHash !== attrHash;
+export function planWrites(input: PlanInput): WritePlan {
+  const { state, created, repair } = input;
+  const document = repair || input.document;
+  const attributes = repair || input.attributes;
   if (state.gid !== undefined) {
     return document || attributes
       ? { kind: 'update', gid: state.gid, document, attributes }

@@ -1,11 +1,13 @@
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { CroCustomer } from '../crm/schemas.ts';
+import { CRO_ATTRIBUTE_KEYS } from '../mapping/mapAttributes.ts';
 import { mapCustomer } from '../mapping/mapCustomer.ts';
 import { compareSourceTimestamps } from '../mapping/sourceTimestamp.ts';
 import { applyWrites, WriteLog } from './applyWrites.ts';
 import { coalesceGroup, type CoalescedGroup } from './coalesceGroup.ts';
-import { CroBehindError, CustomerBusyError, WriteSettlingError } from './errors.ts';
-import { stableHash } from './hash.ts';
+import { ApiDeadlineError } from '../http/errors.ts';
+import { CroBehindError, CustomerBusyError, TimeBudgetError, WriteSettlingError } from './errors.ts';
+import { splitHash } from './hash.ts';
 import { planWrites } from './planWrites.ts';
 import { eventKey, mergeEventKeys, newLeaseOwner } from './state/keys.ts';
 import type { CustomerKey, StateCommit, StateRelease, SyncState } from './state/types.ts';
@@ -105,9 +107,21 @@ export async function syncCustomer(
   } catch (error) {
     const marks = failureMarks(lease, group, log, deps);
     await release(deps, lease, marks, logKeys);
-    const notBefore = log.unknownOutcome ? marks.dirtyUntil : undefined;
+    const settleUntil = log.unknownOutcome ? marks.dirtyUntil : undefined;
+    // Our own deadline, not an API, ended the sync: the records wait (for a settling write, or for time).
+    if (error instanceof ApiDeadlineError) {
+      const wait =
+        settleUntil !== undefined
+          ? new WriteSettlingError(key, settleUntil)
+          : new TimeBudgetError('the invocation ran out of time during the sync');
+      return failAll(group.fresh, wait, results);
+    }
     for (const entry of group.fresh)
-      results.set(entry.index, { kind: 'failed', error, ...(notBefore !== undefined && { notBefore }) });
+      results.set(entry.index, {
+        kind: 'failed',
+        error,
+        ...(settleUntil !== undefined && { notBefore: settleUntil }),
+      });
     return results;
   }
   if (outcome.kind === 'settling') {
@@ -165,9 +179,20 @@ async function syncGroup(
     },
     deps.options.fallbacks,
   );
-  const docHash = stableHash(mapped.document);
-  const attrHash = stableHash(mapped.attributes);
-  const plan = planWrites({ state, docHash, attrHash, created: group.created, repair: lease.repair });
+  const { vatNumber, ...base } = mapped.document;
+  const doc = splitHash(base, vatNumber, state.docHash);
+  const attrs = splitHash(
+    croAttributes(mapped.attributes),
+    eventAttributes(mapped.attributes),
+    state.attrHash,
+  );
+  const plan = planWrites({
+    state,
+    document: doc.changed,
+    attributes: attrs.changed,
+    created: group.created,
+    repair: lease.repair,
+  });
   const gid = await applyWrites(plan, mapped, {
     ic: deps.ic,
     vatConflictPolicy: deps.options.vatConflictPolicy,
@@ -183,8 +208,8 @@ async function syncGroup(
       ...((gid ?? state.gid) !== undefined && { gid: gid ?? state.gid }),
       ...(watermark !== undefined && { watermark }),
       ...(extras.locale !== undefined && { locale: extras.locale }),
-      docHash,
-      attrHash,
+      docHash: doc.hash,
+      attrHash: attrs.hash,
       eventKeys,
       fieldTimes: group.fieldTimes,
       ...markSeen(lease),
@@ -218,6 +243,18 @@ function failureMarks(lease: Lease, group: CoalescedGroup, log: WriteLog, deps: 
     ...(seenMs !== undefined && seenMs !== lease.state.seenMs && { seenMs }),
     ...(log.gid !== undefined && log.gid !== lease.state.gid && { gid: log.gid }),
   };
+}
+
+const CRO_KEYS = new Set<string>(Object.values(CRO_ATTRIBUTE_KEYS));
+
+// Every sync writes the `cro_*` attributes; the others are there only when an event carried newer values.
+function croAttributes(attributes: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes).filter(([key]) => CRO_KEYS.has(key)));
+}
+
+function eventAttributes(attributes: Record<string, string>): Record<string, string> | undefined {
+  const carried = Object.entries(attributes).filter(([key]) => !CRO_KEYS.has(key));
+  return carried.length === 0 ? undefined : Object.fromEntries(carried);
 }
 
 // On a standard queue, an update may overtake its customer's `created` event: it waits a few receives for it.

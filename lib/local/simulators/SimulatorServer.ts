@@ -69,7 +69,11 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   let faults: FaultOptions = options.faults ?? {};
   let random = seededRandom(faults.seed ?? 1);
   // Late writes not applied yet: their timers, and what resolves their promise (stop resolves them unapplied).
-  const late = { applied: 0, pending: new Set<Promise<void>>(), cancel: new Map<NodeJS.Timeout, () => void>() };
+  const late = {
+    applied: 0,
+    pending: new Set<Promise<void>>(),
+    cancel: new Map<NodeJS.Timeout, () => void>(),
+  };
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {

@@ -88,7 +88,9 @@ export async function startIcSimulator(options: IcSimulatorOptions = {}): Promis
           const fields = pickFields(req.body as Record<string, unknown>);
           const clash =
             store.findByVat(fields.vatNumber!) ??
-            (uniqueExternalIds && fields.externalId !== undefined ? store.find(fields.externalId) : undefined);
+            (uniqueExternalIds && fields.externalId !== undefined
+              ? store.find(fields.externalId)
+              : undefined);
           if (clash) {
             if (isSameCustomer(clash, fields)) return { status: 200, body: clash };
             return icError(

@@ -12,7 +12,9 @@ describe('visibilityBackoffSeconds', () => {
   });
 
   it('never goes below a requested minimum such as Retry-After', () => {
-    expect(visibilityBackoffSeconds(1, { baseSeconds: 2, capSeconds: 4, minSeconds: 20, random: () => 0 })).toBe(20);
+    expect(
+      visibilityBackoffSeconds(1, { baseSeconds: 2, capSeconds: 4, minSeconds: 20, random: () => 0 }),
+    ).toBe(20);
   });
 
   test.prop([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { canonicalJson, stableHash } from '../../../../lib/sync/hash.ts';
+import { canonicalJson, splitHash, stableHash } from '../../../../lib/sync/hash.ts';
 
 describe('stableHash', () => {
   it('is the same whatever the key order, at any depth', () => {
@@ -29,5 +29,28 @@ describe('stableHash', () => {
         expect(JSON.parse(canonicalJson(document))).toEqual(JSON.parse(JSON.stringify(document)));
       }),
     );
+  });
+});
+
+describe('splitHash', () => {
+  const first = splitHash({ name: 'Acme' }, { segment: 'smb' }, undefined);
+
+  it('reports a change against nothing stored, and none against the same halves', () => {
+    expect(first.changed).toBe(true);
+    expect(splitHash({ name: 'Acme' }, { segment: 'smb' }, first.hash)).toEqual({
+      hash: first.hash,
+      changed: false,
+    });
+  });
+
+  it('compares only the first half when nothing is carried, keeping the stored second half', () => {
+    expect(splitHash({ name: 'Acme' }, undefined, first.hash)).toEqual({ hash: first.hash, changed: false });
+    const renamed = splitHash({ name: 'Acme Lda' }, undefined, first.hash);
+    expect(renamed.changed).toBe(true);
+    expect(renamed.hash.slice(11)).toBe(first.hash.slice(11));
+  });
+
+  it('reports a change of what is carried', () => {
+    expect(splitHash({ name: 'Acme' }, { segment: 'enterprise' }, first.hash).changed).toBe(true);
   });
 });

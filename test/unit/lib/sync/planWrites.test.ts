@@ -2,23 +2,28 @@ import { describe, expect, it } from '@jest/globals';
 import { planWrites } from '../../../../lib/sync/planWrites.ts';
 import { emptyState } from '../../../../lib/sync/state/keys.ts';
 
-const known = { ...emptyState(), gid: 'g1', docHash: 'd1', attrHash: 'a1' };
+const known = { ...emptyState(), gid: 'g1' };
 const plan = (input: Partial<Parameters<typeof planWrites>[0]>) =>
-  planWrites({ state: known, docHash: 'd1', attrHash: 'a1', created: false, repair: false, ...input });
+  planWrites({ state: known, document: false, attributes: false, created: false, repair: false, ...input });
 
 describe('planWrites', () => {
-  it('plans no call when the document and the attributes hash like the last write', () => {
+  it('plans no call when neither the document nor the attributes changed', () => {
     expect(plan({})).toEqual({ kind: 'none' });
   });
 
   it('plans only the changed part for a known gid', () => {
-    expect(plan({ attrHash: 'a2' })).toEqual({
+    expect(plan({ attributes: true })).toEqual({
       kind: 'update',
       gid: 'g1',
       document: false,
       attributes: true,
     });
-    expect(plan({ docHash: 'd2' })).toEqual({ kind: 'update', gid: 'g1', document: true, attributes: false });
+    expect(plan({ document: true })).toEqual({
+      kind: 'update',
+      gid: 'g1',
+      document: true,
+      attributes: false,
+    });
   });
 
   it('updates by externalId when the gid is unknown and the event is an update', () => {
@@ -29,7 +34,7 @@ describe('planWrites', () => {
     expect(plan({ state: emptyState(), created: true })).toEqual({ kind: 'register' });
   });
 
-  it('rewrites everything in a repair, whatever the hashes say', () => {
+  it('rewrites everything in a repair, whatever changed', () => {
     expect(plan({ repair: true })).toEqual({ kind: 'update', gid: 'g1', document: true, attributes: true });
   });
 
