@@ -1,0 +1,52 @@
+// Issue 12 item 4: contention is not failure. One hot customer receives a stream of events in several
+// containers at once while Invisible Collector is slow: the records that find the customer busy wait (they
+// are sent again as new messages) without using up the queue's receives, so none is redriven to the DLQ —
+// here with a redrive policy of only 2 receives. Against the simulators, fauxqs and the DynamoDB state
+// table (dynalite), four pollers standing for four Lambda containers.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { type LocalDynamo, startLocalDynamo } from '../../../lib/local/localDynamo.ts';
+import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
+import { DynamoSyncStateStore } from '../../../lib/sync/state/DynamoSyncStateStore.ts';
+import { customerEvent, type Harness, startHarness } from './harness.ts';
+
+describe('customer-sync: a hot customer across containers', () => {
+  let dynamo: LocalDynamo;
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => {
+    await dynamo?.stop();
+  });
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('never redrives a record because its customer was busy, and ends at the latest state', async () => {
+    h = await startHarness({
+      maxReceiveCount: 2,
+      store: new DynamoSyncStateStore({ client: dynamo.client, tableName: dynamo.tableName }),
+    });
+    h.ic.seed([{ name: 'v0', vatNumber: 'PT500000041', country: 'PT', externalId: 'cro-42-41' }]);
+    h.cro.upsertCustomer(croCustomer({ id: 41, name: 'v0' }));
+    h.ic.setLatency(150);
+    const events = [];
+    for (let v = 1; v <= 24; v += 1) {
+      const model = h.cro.touch(41, { name: `v${v}` });
+      // Half the events carry their snapshot, half make the sync read CRO.
+      events.push(customerEvent(41, v % 2 === 0 ? { data: { customer: { ...model } } } : {}));
+    }
+    await h.send(events);
+
+    const containers = Array.from({ length: 4 }, () => h!.poller({ batchSize: 3 }));
+    const outcomes = (await Promise.all(containers.map((c) => c.drain({ untilEmpty: true })))).flat();
+
+    const latest = h.cro.getCustomer(41)!;
+    expect(h.ic.customerByExternalId('cro-42-41')).toMatchObject({ name: latest.name });
+    expect(h.ic.attributes('cro-42-41')).toMatchObject({ cro_last_updated_on: latest.last_updated_on });
+    expect(h.metrics.counts['Deferred:customer-busy']).toBeGreaterThan(0);
+    expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
+    expect(await h.dlqMessages()).toEqual([]);
+  });
+});
