@@ -47,6 +47,15 @@ export interface SoakOptions {
   snapshotRate?: number;
   /** @default SOAK_FAULTS */
   faults?: FaultOptions;
+  /**
+   * Share of Invisible Collector writes answered 504 at once and applied `LATE_WRITE_MS` later (writes of unknown
+   * outcome, issue 12 item 2). @default 0
+   */
+  lateWriteRate?: number;
+  /** Share of the changes that hit customer 1, a hot customer every container receives. @default 0 */
+  hotShare?: number;
+  /** Latency Invisible Collector adds to every answer (a slow IC), ms. @default 0 */
+  icLatencyMs?: number;
   /** Concurrent pollers (Lambda containers). */
   containers: number;
   containerFactory: ContainerFactory;
@@ -69,11 +78,17 @@ export interface SoakOptions {
 
 /** Between the APIs refusing the old tokens and the secret holding the new ones. */
 const ROTATION_LAG_MS = 250;
+/** How long after its 504 a late write lands ("seconds after IC answered"). */
+const LATE_WRITE_MS = 2_000;
 
-/** The customer-sync settings of a soak (short timeouts so injected timeouts cost ~1 s). */
+/**
+ * The customer-sync settings of a soak: short timeouts so injected timeouts cost ~1 s, and a settle window
+ * that covers the simulated IC's late writes (they land 2 s after arriving; a held answer is never applied).
+ */
 const SOAK_ENV = {
   IC_TIMEOUT_MS: '1000',
   CRM_TIMEOUT_MS: '1000',
+  IC_WRITE_SETTLE_MS: '3000',
   TIME_MARGIN_MS: '2000',
   SYNC_CONCURRENCY: '10',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -94,6 +109,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const seed = options.seed ?? 1;
   const random = seededRandom(seed);
   const faults = { ...(options.faults ?? SOAK_FAULTS), seed };
+  const icFaults: FaultOptions = {
+    ...faults,
+    ...((options.lateWriteRate ?? 0) > 0 && {
+      lateWriteRate: options.lateWriteRate,
+      lateWriteMs: LATE_WRITE_MS,
+    }),
+  };
   const services = await startServices({
     maxReceiveCount: options.maxReceiveCount ?? 8,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
@@ -127,8 +149,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         }),
       );
     }
-    services.ic.setFaults(faults);
+    services.ic.setFaults(icFaults);
     services.cro.setFaults({ ...faults, seed: seed + 1 });
+    if (options.icLatencyMs !== undefined) services.ic.setLatency(options.icLatencyMs);
     for (const poller of pollers) poller.start();
 
     const invalid = invalidBodies(options.invalid);
@@ -144,6 +167,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       random,
       changes: options.changes,
       customers,
+      hotShare: options.hotShare ?? 0,
       invalid,
       lateCustomers,
       duplicateRate: options.duplicateRate ?? 0.2,
@@ -202,6 +226,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     await Promise.all(pollers.map((poller) => poller.stop()));
     pollers.length = 0;
+    // IC's eventual state: any write still held by it lands before the final check.
+    await services.ic.lateWritesSettled();
     tally.fold({ final: true });
     // Every customer has at least one change (the first `customers` changes cover them all).
     const state = checkFinalState(services.ic, services.cro, [...customerIds, ...lateCustomers]);
@@ -212,9 +238,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         invalid: options.invalid,
         lateCustomers: lateCustomers.length,
         containers: options.containers,
-        faults,
+        faults: icFaults,
         seed,
+        hotShare: options.hotShare ?? 0,
+        icLatencyMs: options.icLatencyMs ?? 0,
       },
+      lateWrites: services.ic.lateWrites().applied,
       ledger,
       dlqRows,
       finalRows,

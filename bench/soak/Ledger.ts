@@ -1,4 +1,5 @@
 import type { BatchOutcome } from '../../lib/local/SqsLambdaPoller.ts';
+import { MESSAGE_ATTRIBUTES } from '../../lib/queue/messageAttributes.ts';
 import type { DlqMessage } from '../../lib/replay/types.ts';
 
 /** What a message sent by the soak is. */
@@ -18,7 +19,9 @@ export type Disposition = 'handled' | 'dead-lettered' | 'redriven' | 'lost';
 
 /**
  * The soak's bookkeeping: every message sent, every delivery to a container (from the pollers' `onBatch`),
- * every deletion, and the DLQ rows seen — enough to say where each message and each event ended up.
+ * every deletion, and the DLQ rows seen — enough to say where each message and each event ended up. A record
+ * the sync deferred is deleted and continues as a new message (`requeued-from` names the one it continues):
+ * a message's fate is that of the last message of its chain.
  */
 export class Ledger {
   readonly sent = new Map<string, SentMessage>();
@@ -30,6 +33,8 @@ export class Ledger {
   readonly eventOfMessage = new Map<string, string | undefined>();
   /** `source-message-id`s of every DLQ row ever seen: those deletions were dead-letterings, not applications. */
   readonly deadLetteredSources = new Set<string>();
+  /** message id → the message a deferral sent in its place (its deletion was no application). */
+  readonly requeuedAs = new Map<string, string>();
   batches = 0;
   /** Records reported as batch item failures (retried later). */
   retriedRecords = 0;
@@ -50,6 +55,8 @@ export class Ledger {
       this.receives.set(record.messageId, counts);
       if (!this.eventOfMessage.has(record.messageId))
         this.eventOfMessage.set(record.messageId, eventIdOf(record.body));
+      const from = record.messageAttributes?.[MESSAGE_ATTRIBUTES.requeuedFrom]?.stringValue;
+      if (from !== undefined) this.requeuedAs.set(from, record.messageId);
     }
     for (const id of outcome.deleted) this.deleted.add(id);
     this.retriedRecords += outcome.failed.length;
@@ -68,9 +75,10 @@ export class Ledger {
     );
     const redriven = new Set(dlq.filter((row) => row.reason === 'redriven').map((row) => row.messageId));
     const out = new Map<string, Disposition>();
-    for (const id of this.sent.keys()) {
+    for (const sentId of this.sent.keys()) {
+      const id = this.lastOfChain(sentId);
       out.set(
-        id,
+        sentId,
         direct.has(id)
           ? 'dead-lettered'
           : redriven.has(id)
@@ -83,12 +91,25 @@ export class Ledger {
     return out;
   }
 
+  /** Records deferred: deleted after the sync sent them again as new messages. */
+  get deferredRecords(): number {
+    return this.requeuedAs.size;
+  }
+
+  private lastOfChain(id: string): string {
+    let last = id;
+    for (let next = this.requeuedAs.get(last); next !== undefined; next = this.requeuedAs.get(last))
+      last = next;
+    return last;
+  }
+
   /** Event ids (of change events) that some container applied or skipped — deleted without dead-lettering. */
   handledEventIds(): Set<string> {
     const ids = new Set<string>();
     for (const id of this.deleted) {
       const eventId = this.eventOfMessage.get(id);
-      if (eventId !== undefined && !this.deadLetteredSources.has(id)) ids.add(eventId);
+      if (eventId !== undefined && !this.deadLetteredSources.has(id) && !this.requeuedAs.has(id))
+        ids.add(eventId);
     }
     return ids;
   }

@@ -10,6 +10,16 @@ export function formatSoak(r: SoakResult): string {
   const lines = [
     `crm-sync soak — ${r.config.changes} changes over ${r.config.customers} customers, ${r.config.containers} containers, seed ${r.config.seed}`,
     `faults on both APIs: ${pct(f.serverErrorRate)} 5xx, ${pct(f.rateLimitRate)} 429 (Retry-After ${f.retryAfterSeconds ?? 1} s), ${pct(f.timeoutRate)} timeouts; tokens rotated midway`,
+    ...((f.lateWriteRate ?? 0) > 0
+      ? [
+          `late writes: ${pct(f.lateWriteRate)} of IC writes answered 504 and applied ${((f.lateWriteMs ?? 0) / 1000).toFixed(1)} s later (${r.lateWrites} applied late)`,
+        ]
+      : []),
+    ...(r.config.hotShare > 0 || r.config.icLatencyMs > 0
+      ? [
+          `hot customer: ${pct(r.config.hotShare)} of the changes hit customer 1; IC answers ${r.config.icLatencyMs} ms slower`,
+        ]
+      : []),
     `sent ${r.sent.messages} messages: ${r.sent.changes} valid events (${r.config.lateCustomers} for customers CRO does not serve yet), ${r.sent.duplicates} duplicate deliveries, ${r.sent.invalid} invalid; shuffled`,
     '',
     formatTable(
@@ -27,7 +37,7 @@ export function formatSoak(r: SoakResult): string {
     ),
     `DLQ under faults by reason: ${JSON.stringify(r.underFaults.deadLetteredByReason)}`,
     `the fix: faults off, late customers created in CRO; replay: ${r.replay.replayed} replayed, ${r.replay.failed} failed, ${seconds(r.replay.durationMs)}`,
-    `batches ${r.batches}, records retried ${r.retriedRecords}, poll errors ${r.pollErrors}`,
+    `batches ${r.batches}, records retried ${r.retriedRecords}, records deferred ${r.deferredRecords}, poll errors ${r.pollErrors}`,
     '',
     formatTable(
       ['API', 'calls', 'ok', '5xx', '429', '401', '404', '409', 'abandoned', 'other 4xx'],

@@ -68,17 +68,21 @@ export function shuffle<T>(items: readonly T[], random: () => number): T[] {
 }
 
 /**
- * Which customer each CRM change is for: every customer once first (so each gets registered), then
- * uniformly at random.
+ * Which customer each CRM change is for: every customer once first (so each gets registered), then at random —
+ * customer 1 with probability `hotShare` (a hot customer), uniformly otherwise.
  *
  * @example
  * changeSequence({ changes: 5, customers: 2 }, Math.random); // e.g. [1, 2, 2, 1, 2]
+ * changeSequence({ changes: 6, customers: 3, hotShare: 1 }, Math.random); // [1, 2, 3, 1, 1, 1]
  */
 export function changeSequence(
-  options: { changes: number; customers: number },
+  options: { changes: number; customers: number; hotShare?: number },
   random: () => number,
 ): number[] {
-  return Array.from({ length: options.changes }, (_, i) =>
-    i < options.customers ? i + 1 : 1 + Math.floor(random() * options.customers),
-  );
+  const hotShare = options.hotShare ?? 0;
+  return Array.from({ length: options.changes }, (_, i) => {
+    if (i < options.customers) return i + 1;
+    if (hotShare > 0 && random() < hotShare) return 1;
+    return 1 + Math.floor(random() * options.customers);
+  });
 }

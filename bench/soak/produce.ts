@@ -14,6 +14,8 @@ export interface ProduceOptions {
   random: () => number;
   changes: number;
   customers: number;
+  /** Share of the changes (after every customer's first) that hit customer 1. */
+  hotShare: number;
   invalid: readonly InvalidBody[];
   /** Customers not in CRO yet: one `created` event each (no snapshot), spread over the windows. */
   lateCustomers: readonly number[];

@@ -20,7 +20,14 @@ export interface SoakResult {
     containers: number;
     faults: FaultOptions;
     seed: number;
+    /** Share of the changes for customer 1. */
+    hotShare: number;
+    icLatencyMs: number;
   };
+  /** IC writes answered 504 and applied later. */
+  lateWrites: number;
+  /** Records the sync deferred (sent again as new messages): busy customer, settling write, no time. */
+  deferredRecords: number;
   /** `changes` counts every valid event, the late customers' included. */
   sent: { messages: number; changes: number; duplicates: number; invalid: number };
   /** With faults on, before any replay. */
@@ -56,6 +63,7 @@ export interface SoakResult {
  */
 export function summarise(input: {
   options: SoakResult['config'];
+  lateWrites: number;
   ledger: Ledger;
   dlqRows: DlqMessage[];
   finalRows: DlqMessage[];
@@ -106,6 +114,11 @@ export function summarise(input: {
       detail: `${dispositionCounts.handled} handled, ${dispositionCounts['dead-lettered']} dead-lettered by the function, ${dispositionCounts.redriven} redriven after maxReceiveCount, ${dispositionCounts.lost} lost${input.drained ? '' : ' (queue did not drain)'}`,
     },
     {
+      name: '0 redriven: no record reached the DLQ without a failure-reason',
+      ok: dispositionCounts.redriven === 0 && rowsWithoutReason === 0,
+      detail: `${dispositionCounts.redriven} redriven after maxReceiveCount; ${ledger.deferredRecords} records deferred (customer busy, a write settling, no time left) without using up a receive`,
+    },
+    {
       name: 'permanent failures dead-lettered on their first attempt',
       ok: firstAttemptOnly === invalidSent.length && withExpectedReason === invalidSent.length,
       detail: `${invalidSent.length} invalid: ${firstAttemptOnly} received exactly once (receive count 1), ${withExpectedReason} in the DLQ with the expected failure-reason`,
@@ -141,7 +154,11 @@ export function summarise(input: {
       containers: options.containers,
       faults: options.faults,
       seed: options.seed,
+      hotShare: options.hotShare,
+      icLatencyMs: options.icLatencyMs,
     },
+    lateWrites: input.lateWrites,
+    deferredRecords: ledger.deferredRecords,
     sent: {
       messages: sentMessages.length,
       changes: validEventIds.size,

@@ -329,7 +329,7 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
 
     expect(found).toBeUndefined();
     expect(ic.calls.map((c) => c.status)).toEqual([500, 500, 404]);
-    expect(waits).toEqual([50, 100]);
+    expect(waits).toEqual([75, 150]);
   });
 
   it('sends nothing when the deadline has already passed', async () => {

@@ -28,7 +28,7 @@ describe('customer-sync: an update that overtakes its created event', () => {
       store: new DynamoSyncStateStore({ client: dynamo.client, tableName: dynamo.tableName }),
     }));
   /** An event time for a CRO timestamp (zone-less UTC with microseconds). */
-  const eventTime = (lastUpdatedOn: string | null) => `${lastUpdatedOn!.slice(0, 23)}Z`;
+  const eventTime = (lastUpdatedOn: string | null | undefined) => `${lastUpdatedOn!.slice(0, 23)}Z`;
 
   it('waits for the created event, which then registers the newest state rather than its older snapshot', async () => {
     // The update comes back 2–3 s after its first receive: after the created event was synced on its own.

@@ -57,7 +57,7 @@ describe('replayed events through customer-sync', () => {
     h.cro.upsertCustomer(croCustomer({ id: 2 }));
     h.ic.failNext(1_000, { status: 503, body: { code: 503, message: 'down' } });
     await h.send([customerEvent(2, { type: 'crm.customer.created', data: { vatNumber: VAT } })]);
-    await h.poller().drain({ idleRounds: 5 });
+    await h.poller().drain({ untilEmpty: true });
     expect(h.ic.customers()).toEqual([]);
     h.ic.resetFaults();
 

@@ -33,6 +33,10 @@ describe('loadCustomerSyncConfig', () => {
       icTimeoutMs: 5000,
       crmTimeoutMs: 5000,
       timeMarginMs: 3000,
+      icWriteSettleMs: 30_000,
+      retryBackoff: { baseSeconds: 30, capSeconds: 900 },
+      busyBackoff: { baseSeconds: 10, capSeconds: 60 },
+      missingVatReceives: 3,
     });
   });
 
@@ -49,6 +53,7 @@ describe('loadCustomerSyncConfig', () => {
       CRM_TIMEOUT_MS: '1500',
       CRM_API_VERSION: '2019/02/08',
       TIME_MARGIN_MS: '500',
+      IC_WRITE_SETTLE_MS: '10000',
     });
 
     expect(config).toMatchObject({
@@ -62,7 +67,15 @@ describe('loadCustomerSyncConfig', () => {
       crmTimeoutMs: 1500,
       crmApiVersion: '2019/02/08',
       timeMarginMs: 500,
+      icWriteSettleMs: 10_000,
     });
+  });
+
+  it('refuses a settle window shorter than the IC request timeout, naming the variable', () => {
+    const error = configError({ ...REQUIRED, IC_TIMEOUT_MS: '8000', IC_WRITE_SETTLE_MS: '5000' });
+
+    expect(error.variables).toEqual(['IC_WRITE_SETTLE_MS']);
+    expect(error.message).toContain('IC_WRITE_SETTLE_MS: must be ≥ IC_TIMEOUT_MS (8000)');
   });
 
   it.each(Object.keys(REQUIRED))('names %s when it is missing', (variable) => {

@@ -96,7 +96,7 @@ describe('fromResponse properties', () => {
     fc.assert(
       fc.property(fc.integer({ min: 100, max: 599 }), (status) => {
         const error = fromResponse({ api: 'cro', method: 'GET', path: '/customers/1', status });
-        const transient = status === 408 || status === 429 || status >= 500;
+        const transient = status === 401 || status === 408 || status === 429 || status >= 500;
         expect(error.transient).toBe(transient);
       }),
     );
