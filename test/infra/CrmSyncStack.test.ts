@@ -93,7 +93,7 @@ describe('CrmSyncStack with default props', () => {
       });
     });
 
-    it('gets the configuration of CONTRACT §3 and the state table', () => {
+    it('gets the configuration of docs/configuration.md and the state table', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: {

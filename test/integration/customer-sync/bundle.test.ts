@@ -1,4 +1,4 @@
-// The shipped bundle (dist/functions/customer-sync/index.mjs, CONTRACT §4) driven through fauxqs, configured
+// The shipped bundle (dist/functions/customer-sync/index.mjs) driven through fauxqs, configured
 // only by environment variables as Lambda would configure it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
