@@ -63,6 +63,12 @@ describe('the documentation', () => {
     for (const file of DOCS.filter((doc) => doc !== 'README.md')) expect(readme).toContain(`](${file}`);
   });
 
+  it("names the Node.js version package.json's engines allows, so npm install agrees with the README", () => {
+    const { engines } = JSON.parse(read('package.json')) as { engines: { node: string } };
+
+    expect(read('README.md')).toContain(`Node.js ≥ ${engines.node.replace(/^>=\s*/, '')} `);
+  });
+
   it('every docs section names the source of its mechanism (a link into the code)', () => {
     for (const file of ['docs/events.md', 'docs/architecture.md', 'docs/operations.md']) {
       const sections = prose(read(file)).split(/^## /m).slice(1);
