@@ -7,8 +7,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createLogger, SERVICE_NAMES } from '../../lib/observability/index.ts';
-import { loadReplayConfig } from '../../lib/replay/config.ts';
-import { handleReplayRequest } from '../../lib/replay/handleReplayRequest.ts';
+import { loadReplayConfig } from '../../lib/replay/replayLambda.ts';
+import { handleReplayRequest } from '../../lib/replay/replayLambda.ts';
 import type { ReplaySummary } from '../../lib/replay/types.ts';
 
 const config = loadReplayConfig();

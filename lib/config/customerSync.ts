@@ -1,6 +1,8 @@
 import * as z from '../zod.ts';
+import { CRO_DEFAULT_API_VERSION } from '../crm/CroClient.ts';
 import { IC_DEFAULT_BASE_URL } from '../invisible-collector/InvisibleCollectorClient.ts';
 import { IC_LOCALES, type IcLocale } from '../invisible-collector/schemas.ts';
+import { FALLBACK_LOCALE } from '../mapping/fieldTable.ts';
 import { normaliseLocale } from '../mapping/normaliseLocale.ts';
 import type { VisibilityBackoff } from '../queue/visibility.ts';
 import { ConfigError } from './errors.ts';
@@ -11,8 +13,8 @@ export const VAT_CONFLICT_POLICIES = ['dead-letter', 'adopt'] as const;
 export type VatConflictPolicy = (typeof VAT_CONFLICT_POLICIES)[number];
 
 /**
- * customer-sync's defaults, in one place: the environment schema below applies them, and the CDK stack passes
- * the same values (infra/CrmSyncStack.ts, lib/settings/maxReceiveCount.ts) instead of repeating them.
+ * customer-sync's defaults, in one place: the environment schema below applies them, and the CDK stack
+ * (infra/CrmSyncStack.ts, lib/settings/maxReceiveCount.ts) uses the same values instead of repeating them.
  */
 export const CUSTOMER_SYNC_DEFAULTS = {
   icApiUrl: IC_DEFAULT_BASE_URL,
@@ -22,50 +24,114 @@ export const CUSTOMER_SYNC_DEFAULTS = {
   crmTimeoutMs: 5_000,
   timeMarginMs: 3_000,
   /**
-   * How long a write Invisible Collector did not answer clearly (timeout, reset, 5xx) may still be applied
-   * after the sync gave up on it. The customer is not written again until this has passed.
+   * How long a write Invisible Collector did not answer clearly (no answer, a 5xx) may still be applied after
+   * the sync gave up on it. The customer is not written again until this has passed.
    */
   icWriteSettleMs: 30_000,
   /** Visibility backoff of a record that failed transiently (per `ApproximateReceiveCount`). */
   retryBackoff: { baseSeconds: 30, capSeconds: 900 } satisfies VisibilityBackoff,
   /** Delay of a record deferred because another invocation holds its customer (per `requeue-count`). */
   busyBackoff: { baseSeconds: 10, capSeconds: 60 } satisfies VisibilityBackoff,
-  /** Receives during which an update without VAT for a customer IC does not know waits for its `created` (§5). */
+  /** Receives during which an update without VAT for a customer IC does not know waits for its `created`. */
   missingVatReceives: 3,
 } as const;
 
-/** The customer-sync function's environment (CONTRACT.md §3 plus tuning variables with defaults). */
-const CustomerSyncEnvSchema = z.object({
-  IC_API_URL: z._default(envVar.url(), CUSTOMER_SYNC_DEFAULTS.icApiUrl),
-  CRM_API_URL: envVar.url(),
-  CRM_TENANT_ID: envVar.int(1, Number.MAX_SAFE_INTEGER),
-  CREDENTIALS_SECRET_ID: envVar.text(),
-  DLQ_URL: envVar.url(),
-  DEFAULT_COUNTRY: z.optional(
-    z.string().check(z.toUpperCase(), z.regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })),
-  ),
-  DEFAULT_LOCALE: z.optional(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((value: string) => normaliseLocale(value)),
+/**
+ * The customer-sync function's environment. Each variable carries its description (`z.describe`), from which
+ * `npm run gen-docs` writes docs/configuration.md: a variable added here is documented there.
+ */
+export const CustomerSyncEnvSchema = z
+  .object({
+    IC_API_URL: z
+      ._default(envVar.url(), CUSTOMER_SYNC_DEFAULTS.icApiUrl)
+      .check(z.describe('Invisible Collector base URL')),
+    CRM_API_URL: envVar.url().check(z.describe('CRO Software API base URL')),
+    CRM_TENANT_ID: envVar
+      .int(1, Number.MAX_SAFE_INTEGER)
+      .check(
+        z.describe(
+          'the CRO tenant served (`x-tenant-id`); events for another tenant are dead-lettered (`wrong-tenant`)',
+        ),
       ),
-      z.enum(IC_LOCALES, { error: `must be a locale of ${IC_LOCALES.join(', ')} (or e.g. pt-PT, en-GB)` }),
-    ),
-  ),
-  STATE_TABLE_NAME: z.optional(envVar.text()),
-  SYNC_CONCURRENCY: z._default(envVar.int(1, 100), CUSTOMER_SYNC_DEFAULTS.syncConcurrency),
-  VAT_CONFLICT_POLICY: z._default(
-    z.enum(VAT_CONFLICT_POLICIES, { error: `must be one of ${VAT_CONFLICT_POLICIES.join(', ')}` }),
-    CUSTOMER_SYNC_DEFAULTS.vatConflictPolicy,
-  ),
-  IC_TIMEOUT_MS: z._default(envVar.int(100, 60_000), CUSTOMER_SYNC_DEFAULTS.icTimeoutMs),
-  CRM_TIMEOUT_MS: z._default(envVar.int(100, 60_000), CUSTOMER_SYNC_DEFAULTS.crmTimeoutMs),
-  CRM_API_VERSION: z.optional(envVar.text()),
-  TIME_MARGIN_MS: z._default(envVar.int(0, 60_000), CUSTOMER_SYNC_DEFAULTS.timeMarginMs),
-  // SQS delays a requeued record 900 s at most: the settle window must fit in one delay.
-  IC_WRITE_SETTLE_MS: z._default(envVar.int(100, 900_000), CUSTOMER_SYNC_DEFAULTS.icWriteSettleMs),
-});
+    CREDENTIALS_SECRET_ID: envVar
+      .text()
+      .check(
+        z.describe(
+          'Secrets Manager id or ARN of `{"invisibleCollectorToken": "...", "crmToken": "..."}` (`file:<path>` locally)',
+        ),
+      ),
+    DLQ_URL: envVar.url().check(z.describe('the dead-letter queue permanent failures are sent to')),
+    DEFAULT_COUNTRY: z
+      .optional(
+        z
+          .string()
+          .check(z.toUpperCase(), z.regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })),
+      )
+      .check(z.describe('ISO 3166-1 alpha-2 country used when the address has none')),
+    DEFAULT_LOCALE: z
+      .optional(
+        z.pipe(
+          z.pipe(
+            z.string(),
+            z.transform((value: string) => normaliseLocale(value)),
+          ),
+          z.enum(IC_LOCALES, {
+            error: `must be a locale of ${IC_LOCALES.join(', ')} (or e.g. pt-PT, en-GB)`,
+          }),
+        ),
+      )
+      .check(
+        z.describe(
+          `locale used when the event has none supported: ${IC_LOCALES.join(', ')} or e.g. \`en-GB\`; unset → \`${FALLBACK_LOCALE}\``,
+        ),
+      ),
+    STATE_TABLE_NAME: z
+      .optional(envVar.text())
+      .check(
+        z.describe(
+          'DynamoDB table of leases, watermarks and dedup ids (the stack sets it); unset → an in-memory store, one process only',
+        ),
+      ),
+    SYNC_CONCURRENCY: z
+      ._default(envVar.int(1, 100), CUSTOMER_SYNC_DEFAULTS.syncConcurrency)
+      .check(z.describe('customers synced at once per batch')),
+    VAT_CONFLICT_POLICY: z
+      ._default(
+        z.enum(VAT_CONFLICT_POLICIES, { error: `must be one of ${VAT_CONFLICT_POLICIES.join(', ')}` }),
+        CUSTOMER_SYNC_DEFAULTS.vatConflictPolicy,
+      )
+      .check(
+        z.describe(
+          'on a VAT 409: `dead-letter` (reason `vat-conflict`) or `adopt` (link to the existing Invisible Collector customer)',
+        ),
+      ),
+    IC_TIMEOUT_MS: z
+      ._default(envVar.int(100, 60_000), CUSTOMER_SYNC_DEFAULTS.icTimeoutMs)
+      .check(z.describe('per-request timeout of Invisible Collector calls (ms)')),
+    CRM_TIMEOUT_MS: z
+      ._default(envVar.int(100, 60_000), CUSTOMER_SYNC_DEFAULTS.crmTimeoutMs)
+      .check(z.describe('per-request timeout of CRO calls (ms)')),
+    CRM_API_VERSION: z
+      .optional(envVar.text())
+      .check(z.describe(`sent as CRO's \`x-api-version\` header; unset → \`${CRO_DEFAULT_API_VERSION}\``)),
+    TIME_MARGIN_MS: z
+      ._default(envVar.int(0, 60_000), CUSTOMER_SYNC_DEFAULTS.timeMarginMs)
+      .check(z.describe('time kept before the Lambda deadline (ms): no customer starts inside it')),
+    // SQS delays a deferred record 900 s at most: the window must fit in one delay.
+    IC_WRITE_SETTLE_MS: z
+      ._default(envVar.int(100, 900_000), CUSTOMER_SYNC_DEFAULTS.icWriteSettleMs)
+      .check(
+        z.describe(
+          'how long an Invisible Collector write of unknown outcome (no answer, a 5xx) may still land (ms, ≥ `IC_TIMEOUT_MS`): the customer is not written again before',
+        ),
+      ),
+  })
+  .check(
+    z.meta({
+      title: 'customer-sync',
+      description: 'The SQS consumer that applies customer events to Invisible Collector.',
+    }),
+  );
 
 /** Validated customer-sync configuration. */
 export interface CustomerSyncConfig {
@@ -139,7 +205,7 @@ export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConf
   };
 }
 
-// A write still unanswered when the client gave up may be applied up to a request timeout later at least.
+// A write still unanswered when the client gave up may be applied at least a request timeout later.
 function settleWindow(settleMs: number, icTimeoutMs: number): number {
   if (settleMs >= icTimeoutMs) return settleMs;
   throw new ConfigError([

@@ -64,7 +64,7 @@ export class ApiError extends CrmSyncError {
 }
 
 /**
- * 401 or 403. A 401 is transient (`auth`) by class (CONTRACT §5: the token may be mid-rotation): the client
+ * 401 or 403. A 401 is transient (`auth`) by class (docs/events.md#failures: the token may be mid-rotation): the client
  * asks for a fresh token and retries exactly once, and a 401 that still reaches the caller — after that refresh,
  * or cut by the deadline before it — is retried later with the record. A 403 (e.g. wrong tenant) is permanent.
  */

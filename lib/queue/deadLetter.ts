@@ -15,7 +15,7 @@ import {
   REQUEUE_ATTRIBUTES,
 } from './messageAttributes.ts';
 
-/** Message attributes a dead-lettered message carries (CONTRACT.md §5); all names in `messageAttributes.ts`. */
+/** Message attributes a dead-lettered message carries (docs/events.md#failures); all names in `messageAttributes.ts`. */
 export const FAILURE_ATTRIBUTES = {
   reason: MESSAGE_ATTRIBUTES.failureReason,
   detail: MESSAGE_ATTRIBUTES.failureDetail,

@@ -11,7 +11,7 @@ import type { WritePlan } from './planWrites.ts';
 /**
  * What the writes of one sync did to Invisible Collector, as far as can be known — filled in while they run, read
  * when they fail too: whether a write was applied, whether one may have been (no answer, or a 5xx: IC may apply it
- * later, CONTRACT §5), and the customer's gid once learned.
+ * later, docs/events.md#failures), and the customer's gid once learned.
  */
 export class WriteLog {
   /** Some write was answered 2xx. */

@@ -11,7 +11,7 @@ export interface FailureClass {
 }
 
 /**
- * Classifies any error (CONTRACT.md §5) by what its class says: our errors carry `transient` and `reason`,
+ * Classifies any error (docs/events.md#failures) by what its class says: our errors carry `transient` and `reason`,
  * nothing here overrides them; anything unknown
  * (a bug, an SDK error that escaped conversion) is transient `unexpected`, so it is retried and, if it
  * persists, reaches the DLQ through the redrive policy rather than being dropped.

@@ -45,7 +45,7 @@ export interface CoalescedGroup {
  * Reduces all records of one customer in a batch to one sync (pure).
  *
  * - Drops events already applied (`state.eventKeys`) or repeated.
- * - Takes from the events, field by field, only values not older than the value last taken (CONTRACT §1): a
+ * - Takes from the events, field by field, only values not older than the value last taken (docs/events.md#event): a
  *   `vatNumber`, `locale` or attribute from an event whose `time` is older than the one that set the field
  *   never replaces it, and a field no event carries keeps its value (the stored locale; attributes IC keeps).
  *   An event without `time` counts as the oldest: it sets a field only nothing else has set.

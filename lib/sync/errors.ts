@@ -41,7 +41,7 @@ export class MissingVatError extends CrmSyncError {
 /**
  * Like {@link MissingVatError}, but for an update received only a few times on a standard queue: its customer's
  * `crm.customer.created` (with the VAT number) may still be on its way, overtaken by this update. Transient:
- * reason `awaiting-created` (CONTRACT.md §5: the first 3 receives).
+ * reason `awaiting-created` (docs/events.md#failures: the first 3 receives).
  *
  * @example
  * throw new AwaitingCreatedError('cro-42-7');
@@ -119,7 +119,7 @@ export class CroBehindError extends CrmSyncError {
 /**
  * The record has to wait rather than fail: nothing went wrong with it. Transient; on a standard queue the batch
  * defers it — sends it again as a new message with a delay, and acknowledges the original — so waiting never
- * uses up the receives of the queue's redrive policy (CONTRACT.md §5). On a FIFO queue (no per-message delay,
+ * uses up the receives of the queue's redrive policy (docs/events.md#failures). On a FIFO queue (no per-message delay,
  * order matters) it is an ordinary batch item failure.
  */
 export abstract class WaitError extends CrmSyncError {

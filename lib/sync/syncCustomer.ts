@@ -32,7 +32,7 @@ interface Lease {
 }
 
 /**
- * Syncs one customer from all its records of the batch (the design: docs/architecture.md):
+ * Syncs one customer from all its records of the batch (docs/architecture.md#sync-algorithm):
  *
  * 1. ONE conditional write takes the customer's lease and returns its state — unless every event is applied
  *    already (`duplicate`: that one call, no lease) or another invocation holds it (`customer-busy`: the

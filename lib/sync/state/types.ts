@@ -6,7 +6,7 @@ export interface CustomerKey {
 
 /**
  * When (the events' `time`, epoch ms) each value an event carries was last taken for the customer: a value from
- * an older event never replaces it (CONTRACT §1). Attribute keys are tracked by {@link attributeKey}.
+ * an older event never replaces it (docs/events.md#event). Attribute keys are tracked by {@link attributeKey}.
  */
 export interface FieldTimes {
   vatNumber?: number;

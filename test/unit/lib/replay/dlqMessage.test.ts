@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Message } from '@aws-sdk/client-sqs';
-import { describeMessage, matchesFilter } from '../../../../lib/replay/index.ts';
+import {
+  describeMessage,
+  matchesFilter,
+  replayDeduplicationId,
+  replayEntry,
+} from '../../../../lib/replay/index.ts';
+import { fc, test } from '@fast-check/jest';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 
@@ -89,4 +95,65 @@ describe('matchesFilter', () => {
     expect(matchesFilter(row, { customer: '8' })).toBe(false);
     expect(matchesFilter(row, { type: 'crm.customer.created' })).toBe(false);
   });
+});
+
+const message: Message = {
+  MessageId: 'm-1',
+  Body: '{"id":"evt-1"}',
+  Attributes: { MessageGroupId: '42-7', MessageDeduplicationId: 'q-1-dlq' },
+  MessageAttributes: {
+    origin: { DataType: 'String', StringValue: 'webhook' },
+    blob: { DataType: 'Binary', BinaryValue: new Uint8Array([1, 2]) },
+    'failure-reason': { DataType: 'String', StringValue: 'vat-conflict' },
+    'failure-detail': { DataType: 'String', StringValue: 'x' },
+    'failed-at': { DataType: 'String', StringValue: '2026-11-23T10:00:00Z' },
+    'source-message-id': { DataType: 'String', StringValue: 'q-1' },
+    'replay-count': { DataType: 'Number', StringValue: '1' },
+  },
+};
+
+describe('replayEntry', () => {
+  it('keeps the body and the original attributes, drops the failure ones and increments replay-count', () => {
+    const entry = replayEntry(message, '3', false);
+    expect(entry).toEqual({
+      Id: '3',
+      MessageBody: '{"id":"evt-1"}',
+      MessageAttributes: {
+        origin: { DataType: 'String', StringValue: 'webhook' },
+        blob: { DataType: 'Binary', BinaryValue: new Uint8Array([1, 2]) },
+        'replay-count': { DataType: 'Number', StringValue: '2' },
+      },
+    });
+  });
+
+  it('for a FIFO queue keeps the message group and derives a new deduplication id', () => {
+    expect(replayEntry(message, '0', true)).toMatchObject({
+      MessageGroupId: '42-7',
+      MessageDeduplicationId: 'q-1-dlq-r2',
+    });
+  });
+
+  it('starts replay-count at 1 and falls back to a fixed group for a message without one', () => {
+    const entry = replayEntry({ MessageId: 'm-2', Body: '{}' }, '0', true);
+    expect(entry.MessageAttributes!['replay-count']!.StringValue).toBe('1');
+    expect(entry).toMatchObject({ MessageGroupId: 'crm-sync', MessageDeduplicationId: 'm-2-r1' });
+  });
+});
+
+describe('replayDeduplicationId', () => {
+  test.prop([fc.string({ maxLength: 300 }), fc.integer({ min: 1, max: 1_000_000 })])(
+    'is always a valid SQS deduplication id ending in -r<count>',
+    (original, count) => {
+      const id = replayDeduplicationId(original, count);
+      expect(id).toMatch(/^[!-~]{1,128}$/);
+      expect(id.endsWith(`-r${count}`)).toBe(true);
+    },
+  );
+
+  test.prop([fc.string({ minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 99 })])(
+    'differs between replays of the same message',
+    (original, count) => {
+      expect(replayDeduplicationId(original, count)).not.toBe(replayDeduplicationId(original, count + 1));
+    },
+  );
 });
