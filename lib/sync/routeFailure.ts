@@ -7,7 +7,7 @@ import { requeueCountOf } from '../queue/messageAttributes.ts';
 import { requeueRecords } from '../queue/requeue.ts';
 import { changeVisibility, queueUrlFromArn, visibilityBackoffSeconds } from '../queue/visibility.ts';
 import { classifyFailure } from './classifyFailure.ts';
-import { CustomerBusyError, TimeBudgetError, WaitError, WriteSettlingError } from './errors.ts';
+import { TimeBudgetError, WaitError, WriteSettlingError } from './errors.ts';
 import type { SyncDeps } from './types.ts';
 
 /** Where a failed record ended up. */
@@ -148,9 +148,9 @@ function visibilityFor({ record, error, notBefore }: Failure, deps: SyncDeps): n
 }
 
 /**
- * How long a waiting record waits: nothing when it was not started for lack of time; until the settle window
- * ends for a settling write (plus up to 2 s, so records deferred together spread out); the busy backoff, longer
- * each time the same record is deferred again, for a busy customer.
+ * How long a waiting record waits: nothing when it ran out of time; until the settle window ends for a settling
+ * write (plus up to 2 s, so records deferred together spread out); the busy backoff, longer each time the same
+ * record is deferred again (its `requeue-count`), for a busy customer.
  */
 function waitSeconds(record: SQSRecord, error: WaitError, deps: SyncDeps): number {
   if (error instanceof TimeBudgetError) return 0;
@@ -158,7 +158,7 @@ function waitSeconds(record: SQSRecord, error: WaitError, deps: SyncDeps): numbe
     return secondsUntil(error.untilMs, deps) + Math.round(2 * deps.random());
   const attempt = requeueCountOf(record) + 1;
   const shape = { base: deps.options.busyBackoff.baseSeconds, cap: deps.options.busyBackoff.capSeconds };
-  return Math.round(backoff(attempt, shape, deps.random, error instanceof CustomerBusyError ? 1 : 0));
+  return Math.round(backoff(attempt, shape, deps.random));
 }
 
 function secondsUntil(epochMs: number, deps: SyncDeps): number {

@@ -6,8 +6,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { type LocalDynamo, startLocalDynamo } from '../../../lib/local/localDynamo.ts';
 import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
+import { toSqsEvent } from '../../../lib/local/sqsEvent.ts';
 import { DynamoSyncStateStore } from '../../../lib/sync/state/DynamoSyncStateStore.ts';
-import { customerEvent, type Harness, startHarness } from './harness.ts';
+import { contextWith, customerEvent, type Harness, startHarness } from './harness.ts';
 
 describe('customer-sync: a hot customer across containers', () => {
   let dynamo: LocalDynamo;
@@ -48,5 +49,22 @@ describe('customer-sync: a hot customer across containers', () => {
     expect(h.metrics.counts['Deferred:customer-busy']).toBeGreaterThan(0);
     expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
     expect(await h.dlqMessages()).toEqual([]);
+  });
+
+  it('leaves a waiting record on the queue as a batch item failure when it cannot be sent again', async () => {
+    const store = new DynamoSyncStateStore({ client: dynamo.client, tableName: dynamo.tableName });
+    h = await startHarness({ store });
+    await store.acquire({ tenantId: 42, customerId: 42 }, 'another-container', 60_000, []);
+    const records = toSqsEvent(
+      [{ MessageId: 'm-1', ReceiptHandle: 'rh-1', Body: JSON.stringify(customerEvent(42)) }],
+      { queueArn: 'arn:aws:sqs:us-east-1:000000000000:no-such-queue' },
+    ).Records;
+
+    const response = await h.run({ Records: records }, contextWith(30_000));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(h.metrics.counts).toMatchObject({ Retried: 1 });
+    expect(h.metrics.counts).not.toHaveProperty('Deferred:customer-busy');
+    expect(h.cro.calls).toEqual([]);
   });
 });
