@@ -3,32 +3,16 @@
 // are sent again as new messages) without using up the queue's receives, so none is redriven to the DLQ —
 // here with a redrive policy of only 2 receives. Against the simulators, fauxqs and the DynamoDB state
 // table (dynalite), four pollers standing for four Lambda containers.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { type LocalDynamo, startLocalDynamo } from '../../../lib/local/localDynamo.ts';
+import { describe, expect, it } from '@jest/globals';
 import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
 import { toSqsEvent } from '../../../lib/local/sqsEvent.ts';
-import { DynamoSyncStateStore } from '../../../lib/sync/state/DynamoSyncStateStore.ts';
-import { contextWith, customerEvent, type Harness, startHarness } from './harness.ts';
+import { contextWith, customerEvent, dynamoHarnesses } from './harness.ts';
 
 describe('customer-sync: a hot customer across containers', () => {
-  let dynamo: LocalDynamo;
-  let h: Harness | undefined;
-  beforeAll(async () => {
-    dynamo = await startLocalDynamo();
-  });
-  afterAll(async () => {
-    await dynamo?.stop();
-  });
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const dynamo = dynamoHarnesses();
 
   it('never redrives a record because its customer was busy, and ends at the latest state', async () => {
-    h = await startHarness({
-      maxReceiveCount: 2,
-      store: new DynamoSyncStateStore({ client: dynamo.client, tableName: dynamo.tableName }),
-    });
+    const h = await dynamo.start({ maxReceiveCount: 2 });
     h.ic.seed([{ name: 'v0', vatNumber: 'PT500000041', country: 'PT', externalId: 'cro-42-41' }]);
     h.cro.upsertCustomer(croCustomer({ id: 41, name: 'v0' }));
     h.ic.setLatency(150);
@@ -40,7 +24,7 @@ describe('customer-sync: a hot customer across containers', () => {
     }
     await h.send(events);
 
-    const containers = Array.from({ length: 4 }, () => h!.poller({ batchSize: 3 }));
+    const containers = Array.from({ length: 4 }, () => h.poller({ batchSize: 3 }));
     const outcomes = (await Promise.all(containers.map((c) => c.drain({ untilEmpty: true })))).flat();
 
     const latest = h.cro.getCustomer(41)!;
@@ -52,9 +36,8 @@ describe('customer-sync: a hot customer across containers', () => {
   });
 
   it('leaves a waiting record on the queue as a batch item failure when it cannot be sent again', async () => {
-    const store = new DynamoSyncStateStore({ client: dynamo.client, tableName: dynamo.tableName });
-    h = await startHarness({ store });
-    await store.acquire({ tenantId: 42, customerId: 42 }, 'another-container', 60_000, []);
+    const h = await dynamo.start();
+    await dynamo.store().acquire({ tenantId: 42, customerId: 42 }, 'another-container', 60_000, []);
     const records = toSqsEvent(
       [{ MessageId: 'm-1', ReceiptHandle: 'rh-1', Body: JSON.stringify(customerEvent(42)) }],
       { queueArn: 'arn:aws:sqs:us-east-1:000000000000:no-such-queue' },

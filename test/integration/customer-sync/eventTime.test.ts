@@ -2,39 +2,23 @@
 // replayed from the DLQ days later, out of order) never replaces what a newer one set, field by field; and a
 // field a newer event does not carry keeps its value. Against the simulators, fauxqs and the DynamoDB state
 // table (dynalite).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { type LocalDynamo, startLocalDynamo } from '../../../lib/local/localDynamo.ts';
+import { describe, expect, it } from '@jest/globals';
 import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
 import { replayMessages } from '../../../lib/replay/replayMessages.ts';
-import { DynamoSyncStateStore } from '../../../lib/sync/state/DynamoSyncStateStore.ts';
-import { attribute, customerEvent, type Harness, startHarness } from './harness.ts';
+import { attribute, customerEvent, dynamoHarnesses, type Harness } from './harness.ts';
 
 const at = (second: number) => `2026-11-22T10:00:${String(second).padStart(2, '0')}Z`;
 const callsOf = (calls: Array<{ method: string; route: string; status: number }>) =>
   calls.map((c) => `${c.method} ${c.route} ${c.status}`).sort();
 
 describe('customer-sync: values never go back in time', () => {
-  let dynamo: LocalDynamo;
-  let h: Harness | undefined;
+  const dynamo = dynamoHarnesses();
   let nextId = 100;
-  beforeAll(async () => {
-    dynamo = await startLocalDynamo();
-  });
-  afterAll(async () => {
-    await dynamo?.stop();
-  });
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
 
   /** A harness on the DynamoDB state table, with one customer known to IC and CRO. */
   async function withCustomer(): Promise<{ h: Harness; id: number; externalId: string }> {
     const id = nextId++;
-    const harness = await startHarness({
-      store: new DynamoSyncStateStore({ client: dynamo.client, tableName: dynamo.tableName }),
-    });
-    h = harness;
+    const harness = await dynamo.start();
     harness.ic.seed([
       { name: 'Acme', vatNumber: `PT5${id}00000`, country: 'PT', externalId: `cro-42-${id}` },
     ]);

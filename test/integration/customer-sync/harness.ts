@@ -9,6 +9,7 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { loadCustomerSyncConfig } from '../../../lib/config/customerSync.ts';
 import type { CustomerEvent } from '../../../lib/events/schemas.ts';
@@ -19,7 +20,9 @@ import {
   SqsLambdaPoller,
   startLocalSqs,
 } from '../../../lib/local/index.ts';
+import { type LocalDynamo, startLocalDynamo } from '../../../lib/local/localDynamo.ts';
 import { credentialsProvider, type SecretReader } from '../../../lib/secrets/index.ts';
+import { DynamoSyncStateStore } from '../../../lib/sync/state/DynamoSyncStateStore.ts';
 import { CountingSyncMetrics } from '../../../lib/sync/CountingSyncMetrics.ts';
 import { createCustomerSyncDeps } from '../../../lib/sync/createCustomerSyncDeps.ts';
 import { processBatch } from '../../../lib/sync/processBatch.ts';
@@ -181,6 +184,37 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
     },
     stop: stopAll,
+  };
+}
+
+/**
+ * For a test file whose harnesses keep their state in DynamoDB: starts dynalite once for the file (stopped after
+ * it), and stops each test's harness after the test. `start` is `startHarness` on that table.
+ *
+ * @example
+ * const dynamo = dynamoHarnesses();
+ * it('...', async () => { const h = await dynamo.start(); ... });
+ */
+export function dynamoHarnesses(): {
+  store(): DynamoSyncStateStore;
+  start(options?: HarnessOptions): Promise<Harness>;
+} {
+  let dynamo: LocalDynamo | undefined;
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+  });
+  afterAll(async () => {
+    await dynamo?.stop();
+  });
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  const store = () => new DynamoSyncStateStore({ client: dynamo!.client, tableName: dynamo!.tableName });
+  return {
+    store,
+    start: async (options = {}) => (current = await startHarness({ store: store(), ...options })),
   };
 }
 

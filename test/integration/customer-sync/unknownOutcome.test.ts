@@ -3,32 +3,17 @@
 // may leave IC behind CRO nor create a second IC customer for one CRO customer. Against the IC simulator's
 // late writes (answered 504, applied later), fauxqs and the DynamoDB state table (dynalite); the harness's
 // settle window (IC_WRITE_SETTLE_MS) is 2 s.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { type LocalDynamo, startLocalDynamo } from '../../../lib/local/localDynamo.ts';
+import { describe, expect, it } from '@jest/globals';
 import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
-import { DynamoSyncStateStore } from '../../../lib/sync/state/DynamoSyncStateStore.ts';
-import { customerEvent, type Harness, startHarness } from './harness.ts';
+import { customerEvent, dynamoHarnesses } from './harness.ts';
 
 const gatewayTimeout = { status: 504, body: { code: 504, message: 'Gateway timeout' } };
 
 describe('customer-sync: writes of unknown outcome and lost commits', () => {
-  let dynamo: LocalDynamo;
-  let store: DynamoSyncStateStore;
-  let h: Harness | undefined;
-  beforeAll(async () => {
-    dynamo = await startLocalDynamo();
-    store = new DynamoSyncStateStore({ client: dynamo.client, tableName: dynamo.tableName });
-  });
-  afterAll(async () => {
-    await dynamo?.stop();
-  });
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
+  const dynamo = dynamoHarnesses();
 
   it('leaves IC at the newest state when an older PUT answered 504 lands after a newer one', async () => {
-    h = await startHarness({ store });
+    const h = await dynamo.start();
     const externalId = 'cro-42-21';
     h.ic.seed([{ name: 'v1', vatNumber: 'PT500000021', country: 'PT', externalId }]);
     h.cro.upsertCustomer(croCustomer({ id: 21, name: 'v1' }));
@@ -64,11 +49,11 @@ describe('customer-sync: writes of unknown outcome and lost commits', () => {
   });
 
   it('created event, customer already in IC, VAT changed → one customer', async () => {
-    h = await startHarness({ store });
+    const h = await dynamo.start();
     // An earlier attempt registered the customer (with its old VAT number) and died before its commit: IC has
     // the customer, the state only the dead holder's expired lease.
     h.ic.seed([{ name: 'Acme', vatNumber: 'PT500000022', country: 'PT', externalId: 'cro-42-22' }]);
-    await store.acquire({ tenantId: 42, customerId: 22 }, 'dead-holder', 1, []);
+    await dynamo.store().acquire({ tenantId: 42, customerId: 22 }, 'dead-holder', 1, []);
     h.cro.upsertCustomer(croCustomer({ id: 22, name: 'Acme Lda' }));
 
     await h.send([customerEvent(22, { type: 'crm.customer.created', data: { vatNumber: 'PT500000099' } })]);
@@ -84,7 +69,7 @@ describe('customer-sync: writes of unknown outcome and lost commits', () => {
   });
 
   it('registers once when every POST answered 504 but landed, even after the VAT number was corrected', async () => {
-    h = await startHarness({ store });
+    const h = await dynamo.start();
     h.cro.upsertCustomer(croCustomer({ id: 23, name: 'Acme' }));
     h.ic.failNext(3, { ...gatewayTimeout, applyAfterMs: 200 }, '/customers');
     await h.send([customerEvent(23, { type: 'crm.customer.created', data: { vatNumber: 'PT500000023' } })]);

@@ -2,37 +2,19 @@
 // `created` event. The update waits for it for its first 3 receives (then `missing-vat`), and the `created`
 // event that arrives meanwhile does not register the customer with its older snapshot. Against the
 // simulators, fauxqs and the DynamoDB state table (dynalite).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { type LocalDynamo, startLocalDynamo } from '../../../lib/local/localDynamo.ts';
+import { describe, expect, it } from '@jest/globals';
 import { toSqsEvent } from '../../../lib/local/sqsEvent.ts';
 import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
-import { DynamoSyncStateStore } from '../../../lib/sync/state/DynamoSyncStateStore.ts';
-import { attribute, contextWith, customerEvent, type Harness, startHarness } from './harness.ts';
+import { attribute, contextWith, customerEvent, dynamoHarnesses } from './harness.ts';
 
 describe('customer-sync: an update that overtakes its created event', () => {
-  let dynamo: LocalDynamo;
-  let h: Harness | undefined;
-  beforeAll(async () => {
-    dynamo = await startLocalDynamo();
-  });
-  afterAll(async () => {
-    await dynamo?.stop();
-  });
-  afterEach(async () => {
-    await h?.stop();
-    h = undefined;
-  });
-  const harness = async (options: Parameters<typeof startHarness>[0] = {}) =>
-    (h = await startHarness({
-      ...options,
-      store: new DynamoSyncStateStore({ client: dynamo.client, tableName: dynamo.tableName }),
-    }));
+  const dynamo = dynamoHarnesses();
   /** An event time for a CRO timestamp (zone-less UTC with microseconds). */
   const eventTime = (lastUpdatedOn: string | null | undefined) => `${lastUpdatedOn!.slice(0, 23)}Z`;
 
   it('waits for the created event, which then registers the newest state rather than its older snapshot', async () => {
     // The update comes back 2–3 s after its first receive: after the created event was synced on its own.
-    const h = await harness({ options: { retryBackoff: { baseSeconds: 3, capSeconds: 3 } } });
+    const h = await dynamo.start({ options: { retryBackoff: { baseSeconds: 3, capSeconds: 3 } } });
     const created = h.cro.upsertCustomer(croCustomer({ id: 31, name: 'Acme' }));
     const latest = h.cro.touch(31, { name: 'Acme Lda' });
     const update = customerEvent(31, { time: eventTime(latest.last_updated_on) });
@@ -61,7 +43,7 @@ describe('customer-sync: an update that overtakes its created event', () => {
   });
 
   it('dead-letters the update as missing-vat on its 4th receive when no created event comes', async () => {
-    const h = await harness();
+    const h = await dynamo.start();
     h.cro.upsertCustomer(croCustomer({ id: 32 }));
     const [messageId] = await h.send([customerEvent(32)]);
 
@@ -82,7 +64,7 @@ describe('customer-sync: an update that overtakes its created event', () => {
   });
 
   it('dead-letters it at once on a FIFO queue, where a created event cannot come after its update', async () => {
-    const h = await harness({ fifo: true });
+    const h = await dynamo.start({ fifo: true });
     h.cro.upsertCustomer(croCustomer({ id: 33 }));
     const records = toSqsEvent(
       [
