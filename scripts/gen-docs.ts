@@ -192,7 +192,8 @@ Two queue settings follow from the keys above instead of being picked
 - **\`maxReceiveCount\`** is the smallest number of receives whose retry delays add up to \`retryHorizonMinutes\`
   even with the shortest jitter of customer-sync's backoff (\`min(30 × 2^(n−1), 900)\` s, jittered between half
   and all of it), at least ${MIN_RECEIVE_COUNT}: ${maxReceiveCount(horizon * 60)} by default, at least ${horizon} minutes of retries
-  before the DLQ.
+  before the DLQ. Only failures count: records that wait (customer busy, a write settling, no time left) are sent
+  again as new messages and use up no receive ([deferral](architecture.md#deferral)).
 `;
 }
 
