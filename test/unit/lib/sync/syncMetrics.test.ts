@@ -69,6 +69,7 @@ describe('powertoolsSyncMetrics', () => {
     sync.skipped('coalesced');
     sync.deadLettered('invalid-event');
     sync.deadLettered('invalid-event');
+    sync.deferred('customer-busy');
     sync.applied();
     sync.applied();
     sync.retried(0);
@@ -113,6 +114,13 @@ describe('powertoolsSyncMetrics', () => {
         service: 'customer-sync',
         reason: 'invalid-event',
         DeadLettered: 2,
+      },
+      {
+        namespace: 'CrmSync',
+        dimensions: [['service', 'reason']],
+        service: 'customer-sync',
+        reason: 'customer-busy',
+        Deferred: 1,
       },
       { namespace: 'CrmSync', dimensions: [['service']], service: 'customer-sync', Applied: 2, Retried: 0 },
     ]);
