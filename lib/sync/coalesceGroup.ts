@@ -49,18 +49,20 @@ export interface CoalescedGroup {
  *   `vatNumber`, `locale` or attribute from an event whose `time` is older than the one that set the field
  *   never replaces it, and a field no event carries keeps its value (the stored locale; attributes IC keeps).
  *   An event without `time` counts as the oldest: it sets a field only nothing else has set.
- * - Decides the source: the newest snapshot when every new event carries one, it is not older than the
- *   watermark nor than a change already seen, and no repair is due; else one CRO read; `stale` when the
- *   snapshots are older than the watermark and no carried value is newer either.
+ * - Decides the source: the newest snapshot when every new event carries one and it is not older than the
+ *   watermark nor than a change already seen (a sync whose writes are settling recorded what it wrote as
+ *   seen); else one CRO read — always after taking over a dead holder's lease (`mustRead`: what it wrote is
+ *   unknown). `stale` when the snapshots are older than the watermark, no carried value is newer and no
+ *   repair is due.
  *
  * @example
- * const group = coalesceGroup(entries, state, { repair: false });
+ * const group = coalesceGroup(entries, state, { repair: false, mustRead: false });
  * if (group.source.kind === 'read') customer = await cro.getCustomer(id);
  */
 export function coalesceGroup(
   entries: readonly ParsedEntry[],
   state: SyncState,
-  options: { repair: boolean },
+  options: { repair: boolean; mustRead: boolean },
 ): CoalescedGroup {
   const seen = new Set(state.eventKeys);
   const duplicates: ParsedEntry[] = [];
@@ -80,7 +82,7 @@ export function coalesceGroup(
   return {
     duplicates,
     fresh,
-    source: options.repair ? { kind: 'read' } : decideSource(fresh, state, taken.newer),
+    source: options.mustRead ? { kind: 'read' } : decideSource(fresh, state, taken.newer || options.repair),
     extras: taken.extras,
     fieldTimes: taken.fieldTimes,
     carriesNewer: taken.newer,
@@ -98,7 +100,8 @@ export function timeMs(value: string | null | undefined): number | undefined {
   return canonical === undefined ? undefined : Date.parse(canonical);
 }
 
-function decideSource(fresh: readonly ParsedEntry[], state: SyncState, newer: boolean): SourceDecision {
+// `mustWrite`: the events carry newer values, or a repair is due — an old snapshot then means a CRO read, not `stale`.
+function decideSource(fresh: readonly ParsedEntry[], state: SyncState, mustWrite: boolean): SourceDecision {
   let newest: CroCustomer | undefined;
   for (const entry of fresh) {
     const snapshot = usableSnapshot(entry);
@@ -111,8 +114,8 @@ function decideSource(fresh: readonly ParsedEntry[], state: SyncState, newer: bo
   }
   if (newest === undefined) return { kind: 'read' };
   if (state.watermark !== undefined && compareSourceTimestamps(newest.last_updated_on, state.watermark) < 0)
-    // The snapshot would go back in time; values the events carry that are newer still need a write.
-    return newer ? { kind: 'read' } : { kind: 'stale' };
+    // The snapshot would go back in time; newer values the events carry, or a repair, still need a write.
+    return mustWrite ? { kind: 'read' } : { kind: 'stale' };
   // A later change is known to exist (seen by a sync that could not apply it): only CRO has it.
   if (state.seenMs !== undefined && (timeMs(newest.last_updated_on) ?? 0) < state.seenMs)
     return { kind: 'read' };

@@ -4,7 +4,7 @@ import { CRO_ATTRIBUTE_KEYS } from '../mapping/mapAttributes.ts';
 import { mapCustomer } from '../mapping/mapCustomer.ts';
 import { compareSourceTimestamps } from '../mapping/sourceTimestamp.ts';
 import { applyWrites, WriteLog } from './applyWrites.ts';
-import { coalesceGroup, type CoalescedGroup } from './coalesceGroup.ts';
+import { coalesceGroup, timeMs, type CoalescedGroup } from './coalesceGroup.ts';
 import { ApiDeadlineError } from '../http/errors.ts';
 import { CroBehindError, CustomerBusyError, TimeBudgetError, WriteSettlingError } from './errors.ts';
 import { splitHash } from './hash.ts';
@@ -29,6 +29,10 @@ interface Lease {
   dirtyUntil: number | undefined;
   /** A repair is due: IC may hold writes the state does not describe. */
   repair: boolean;
+  /** The lease was taken over from a dead holder: what it wrote is unknown, so CRO is read. */
+  takenOver: boolean;
+  /** CRO `last_updated_on` (epoch ms) of the state this sync wrote from, once known: recorded as seen if it fails. */
+  sourceMs?: number;
 }
 
 /**
@@ -87,8 +91,9 @@ export async function syncCustomer(
     state: found.state,
     dirtyUntil,
     repair: dirtyUntil !== undefined,
+    takenOver: found.takenOverFrom !== undefined,
   };
-  const group = coalesceGroup(entries, found.state, { repair: lease.repair });
+  const group = coalesceGroup(entries, found.state, { repair: lease.repair, mustRead: lease.takenOver });
   for (const entry of group.duplicates) results.set(entry.index, { kind: 'skipped', why: 'duplicate' });
   if (dirtyUntil !== undefined && dirtyUntil > now) {
     await release(deps, lease, { dirtyUntil }, logKeys);
@@ -161,6 +166,8 @@ async function syncGroup(
     group.source.kind === 'snapshot'
       ? group.source.customer
       : await deps.cro.getCustomer(key.customerId, call);
+  const sourceMs = timeMs(customer.last_updated_on);
+  if (sourceMs !== undefined) lease.sourceMs = sourceMs;
   // Never go back: CRO itself older than what was applied (clock skew, a lagging replica) is not applied. The
   // events are stale — unless they carry newer values, or a repair is due: those wait for CRO to catch up.
   if (state.watermark !== undefined && isOlder(customer.last_updated_on, state.watermark)) {
@@ -228,8 +235,9 @@ function keepMark(lease: Lease): StateRelease {
 }
 
 /**
- * What a release without commit records: the newest change time seen (an older snapshot arriving later is then
- * not trusted), a gid learned, and a dirty mark when IC may hold writes the state does not describe — until
+ * What a release without commit records: the newest change time seen — the events', and that of the CRO state
+ * it wrote from (an older snapshot arriving later is then not trusted, by a repair neither) — a gid learned, and a
+ * dirty mark when IC may hold writes the state does not describe — until
  * now + the settle window if a write's outcome is unknown, until now if writes were applied but not committed
  * (the next sync repairs at once), or the mark the acquire found.
  */
@@ -237,7 +245,7 @@ function failureMarks(lease: Lease, group: CoalescedGroup, log: WriteLog, deps: 
   const now = deps.now();
   const written = log.unknownOutcome ? now + deps.options.icWriteSettleMs : log.applied ? now : undefined;
   const dirtyUntil = later(lease.dirtyUntil, written);
-  const seenMs = later(lease.state.seenMs, group.newestMs);
+  const seenMs = later(later(lease.state.seenMs, group.newestMs), lease.sourceMs);
   return {
     ...(dirtyUntil !== undefined && { dirtyUntil }),
     ...(seenMs !== undefined && seenMs !== lease.state.seenMs && { seenMs }),

@@ -7,7 +7,7 @@ import { customerEvent, entry, snapshot } from './records.ts';
 
 const at = (lastUpdatedOn: string) => snapshot(croCustomer({ id: 1, last_updated_on: lastUpdatedOn }));
 const state = (overrides: Partial<SyncState> = {}): SyncState => ({ ...emptyState(), ...overrides });
-const plain = { repair: false };
+const plain = { repair: false, mustRead: false };
 const ms = (iso: string) => Date.parse(iso);
 
 describe('coalesceGroup', () => {
@@ -63,12 +63,25 @@ describe('coalesceGroup', () => {
     expect(group.extras.attributes).toEqual({ segment: 'smb' });
   });
 
-  it('does not trust a snapshot older than a change already seen, nor any snapshot in a repair', () => {
+  it('does not trust a snapshot older than a change already seen, nor any after a takeover', () => {
     const created = entry(customerEvent(1, { data: { customer: at('2026-01-01T00:00:00.000000') } }));
     expect(coalesceGroup([created], state({ seenMs: ms('2026-01-02T00:00:00Z') }), plain).source).toEqual({
       kind: 'read',
     });
-    expect(coalesceGroup([created], state(), { repair: true }).source).toEqual({ kind: 'read' });
+    expect(coalesceGroup([created], state(), { repair: true, mustRead: true }).source).toEqual({
+      kind: 'read',
+    });
+  });
+
+  it('in a repair, trusts a snapshot as new as what was seen, and reads CRO rather than skip an old one', () => {
+    const seen = state({ seenMs: ms('2026-01-02T00:00:00Z'), watermark: '2026-01-01T00:00:00.000000Z' });
+    const current = entry(customerEvent(1, { data: { customer: at('2026-01-02T00:00:00.000000') } }));
+    const old = entry(customerEvent(1, { data: { customer: at('2025-12-01T00:00:00.000000') } }));
+    const repair = { repair: true, mustRead: false };
+
+    expect(coalesceGroup([current], seen, repair).source).toMatchObject({ kind: 'snapshot' });
+    expect(coalesceGroup([old], seen, repair).source).toEqual({ kind: 'read' });
+    expect(coalesceGroup([old], seen, plain).source).toEqual({ kind: 'stale' });
   });
 
   it('takes the extras in event-time order, later events winning', () => {
