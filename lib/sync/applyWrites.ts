@@ -10,29 +10,45 @@ import type { WritePlan } from './planWrites.ts';
 
 /**
  * What the writes of one sync did to Invisible Collector, as far as can be known — filled in while they run, read
- * when they fail too: whether a write was applied, whether one may have been (no answer, or a 5xx: IC may apply it
- * later, docs/events.md#failures), and the customer's gid once learned.
+ * when they fail too (docs/architecture.md#writes-of-unknown-outcome): whether a write was applied, whether an
+ * attempt got no clear answer (no answer, a 5xx: IC may still apply it later), and the customer's gid once
+ * learned.
  */
 export class WriteLog {
   /** Some write was answered 2xx. */
   applied = false;
-  /** Some write attempt got no clear answer (timeout, reset, 5xx): it may still land. */
+  /**
+   * A write call that finally succeeded had an attempt of unknown outcome before: that attempt may still land,
+   * repeating what the call wrote — harmless unless a newer write lands first.
+   */
+  mayRepeat = false;
+  /** A write call failed after an attempt of unknown outcome: IC may or may not end with what it sent. */
   unknownOutcome = false;
   /** The gid learned by registering or finding the customer. */
   gid: string | undefined;
 
-  /** The `onAttempt` hook of every call (reads are ignored). */
-  readonly onAttempt = (info: CallInfo): void => {
-    if (info.method === 'GET') return;
-    if (info.status >= 200 && info.status < 300) this.applied = true;
-    else if (info.status === 0 || info.status >= 500) this.unknownOutcome = true;
-  };
+  /** Runs one write call with `options`, logging what its attempts say about its outcome. */
+  async track<T>(options: CallOptions, send: (options: CallOptions) => Promise<T>): Promise<T> {
+    let unclear = false;
+    const onAttempt = (info: CallInfo): void => {
+      if (info.status >= 200 && info.status < 300) this.applied = true;
+      else if (info.status === 0 || info.status >= 500) unclear = true;
+    };
+    try {
+      const value = await send({ ...options, onAttempt });
+      if (unclear) this.mayRepeat = true;
+      return value;
+    } catch (error) {
+      if (unclear) this.unknownOutcome = true;
+      throw error;
+    }
+  }
 }
 
 export interface ApplyContext {
   ic: InvisibleCollectorApi;
   vatConflictPolicy: VatConflictPolicy;
-  /** Passed to every call (the invocation's deadline); each call also reports its attempts to `log`. */
+  /** Passed to every call (the invocation's deadline); each write also reports its attempts to `log`. */
   call: CallOptions;
   log: WriteLog;
   /**
@@ -55,7 +71,7 @@ export interface ApplyContext {
  *   PUT by the existing gid, found by VAT search when the 409 gives none).
  *
  * A registration needs the VAT number: without one, {@link MissingVatError} (or {@link AwaitingCreatedError}).
- * Every attempt is reported to `context.log`, which the caller reads whatever happens.
+ * Every write's attempts are reported to `context.log`, which the caller reads whatever happens.
  *
  * @example
  * const log = new WriteLog();
@@ -84,20 +100,21 @@ type Settled<T> = PromiseSettledResult<T>;
 class Writer {
   private readonly mapped: MappedCustomer;
   private readonly context: ApplyContext;
-  private readonly call: CallOptions;
 
   constructor(mapped: MappedCustomer, context: ApplyContext) {
     this.mapped = mapped;
     this.context = context;
-    this.call = { ...context.call, onAttempt: context.log.onAttempt };
+  }
+
+  /** One write call, logged. */
+  private write<T>(send: (ic: InvisibleCollectorApi, call: CallOptions) => Promise<T>): Promise<T> {
+    return this.context.log.track(this.context.call, (call) => send(this.context.ic, call));
   }
 
   async updateKnown(gid: string, document: boolean, attributes: boolean): Promise<string> {
-    const { ic } = this.context;
-    const { call } = this;
     const results = await Promise.allSettled([
-      document ? ic.updateCustomer(gid, this.mapped.document, call) : undefined,
-      attributes ? ic.setAttributes(gid, this.mapped.attributes, call) : undefined,
+      document ? this.write((ic, call) => ic.updateCustomer(gid, this.mapped.document, call)) : undefined,
+      attributes ? this.write((ic, call) => ic.setAttributes(gid, this.mapped.attributes, call)) : undefined,
     ]);
     const error = firstError(results);
     if (error === undefined) return gid;
@@ -107,12 +124,10 @@ class Writer {
   }
 
   async upsertByExternalId(): Promise<string> {
-    const { ic } = this.context;
-    const { call } = this;
     const { externalId, document, attributes } = this.mapped;
     const [put, attrs] = await Promise.allSettled([
-      ic.updateCustomer(externalId, document, call),
-      ic.setAttributes(externalId, attributes, call),
+      this.write((ic, call) => ic.updateCustomer(externalId, document, call)),
+      this.write((ic, call) => ic.setAttributes(externalId, attributes, call)),
     ]);
     if (put.status === 'fulfilled') {
       const gid = this.learned(put.value.gid);
@@ -132,8 +147,6 @@ class Writer {
   }
 
   private async register({ ownCheckDone }: { ownCheckDone: boolean }): Promise<string> {
-    const { ic } = this.context;
-    const { call } = this;
     const { externalId, vatNumber, document } = this.mapped;
     if (vatNumber === undefined) {
       throw this.context.awaitCreated
@@ -142,7 +155,8 @@ class Writer {
     }
     let gid: string;
     try {
-      gid = (await ic.registerCustomer({ ...document, vatNumber } as IcRegisterCustomer, call)).gid;
+      const body = { ...document, vatNumber } as IcRegisterCustomer;
+      gid = (await this.write((ic, call) => ic.registerCustomer(body, call))).gid;
     } catch (error) {
       if (!(error instanceof ApiConflictError)) throw error;
       gid = await this.resolveConflict(error, ownCheckDone);
@@ -155,12 +169,11 @@ class Writer {
   // The 409 names the IC customer holding the VAT number. If it is ours (registered by an earlier attempt
   // whose state was not committed), PUT by externalId succeeds; otherwise apply the policy.
   private async resolveConflict(conflict: ApiConflictError, ownCheckDone: boolean): Promise<string> {
-    const { ic, vatConflictPolicy } = this.context;
-    const { call } = this;
+    const { vatConflictPolicy } = this.context;
     const { externalId, document } = this.mapped;
     if (!ownCheckDone) {
       try {
-        return (await ic.updateCustomer(externalId, document, call)).gid;
+        return (await this.write((ic, call) => ic.updateCustomer(externalId, document, call))).gid;
       } catch (error) {
         if (!(error instanceof ApiNotFoundError)) throw error;
       }
@@ -170,15 +183,14 @@ class Writer {
     if (existing === undefined) throw new VatConflictError(externalId, undefined, conflict);
     try {
       // The document carries our externalId: this links the existing IC customer to the CRO customer.
-      return (await ic.updateCustomer(existing, document, call)).gid;
+      return (await this.write((ic, call) => ic.updateCustomer(existing, document, call))).gid;
     } catch (error) {
       throw error instanceof ApiNotFoundError ? new IcNotFoundError(existing, error) : error;
     }
   }
 
   private async findByVat(): Promise<string | undefined> {
-    const { ic } = this.context;
-    const { call } = this;
+    const { ic, call } = this.context;
     const found = await ic.searchCustomers({ vat: this.mapped.vatNumber! }, call);
     // Several customers with one VAT number: ambiguous, leave it to an operator.
     return found.length === 1 ? found[0]!.gid : undefined;
@@ -191,7 +203,7 @@ class Writer {
 
   private async attributesOfNew(gid: string): Promise<void> {
     try {
-      await this.context.ic.setAttributes(gid, this.mapped.attributes, this.call);
+      await this.write((ic, call) => ic.setAttributes(gid, this.mapped.attributes, call));
     } catch (error) {
       throw error instanceof ApiNotFoundError ? new IcNotFoundError(gid, error) : error;
     }

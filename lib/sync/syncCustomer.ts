@@ -17,8 +17,8 @@ import type { ParsedEntry, RecordResult, SyncDeps } from './types.ts';
 /** What a sync did for the customer as a whole. */
 type GroupOutcome =
   | { kind: 'applied' | 'unchanged' | 'stale'; commit: StateCommit; croRead: boolean }
-  /** Written, but a write had an unknown outcome: not committed, the records wait until it settled. */
-  | { kind: 'settling'; croRead: boolean };
+  /** Written, but a failed write had an unknown outcome: not committed, the records wait for a repair. */
+  | { kind: 'unsettled'; croRead: boolean };
 
 /** A lease held on a customer, and what its acquire said. */
 interface Lease {
@@ -27,6 +27,8 @@ interface Lease {
   state: SyncState;
   /** The dirty mark to leave in place (or record) when the lease is released without a commit. */
   dirtyUntil: number | undefined;
+  /** Until when nothing may be written for the customer: the dirty mark, or a hold. */
+  waitUntil: number | undefined;
   /** A repair is due: IC may hold writes the state does not describe. */
   repair: boolean;
   /** The lease was taken over from a dead holder: what it wrote is unknown, so CRO is read. */
@@ -40,18 +42,19 @@ interface Lease {
  *
  * 1. ONE conditional write takes the customer's lease and returns its state — unless every event is applied
  *    already (`duplicate`: that one call, no lease) or another invocation holds it (`customer-busy`: the
- *    records wait). A dirty mark still in its window (a write of unknown outcome may land) → the records wait
- *    (`write-settling`); past it, or after taking over a dead holder's lease → this sync is a repair.
+ *    records wait). A dirty mark or a hold still in its window (a write of unknown outcome may land) → the
+ *    records wait (`write-settling`); a dirty mark past it, or a dead holder's lease taken over → a repair.
  * 2. events already applied are skipped (`duplicate`, 0 calls);
  * 3. the values the events carry are taken field by field, never older than those taken before; the source is
  *    the newest snapshot when it can be trusted, else ONE CRO read; older than the watermark → `stale`;
  * 4. map once, hash, plan the fewest writes (`unchanged` → 0 calls; a repair writes everything), apply them;
  * 5. ONE conditional write commits gid, watermark, hashes, field times and event keys, and clears the lease
- *    and any dirty mark.
+ *    and any dirty mark — setting a hold when a write succeeded after an attempt of unknown outcome (that
+ *    attempt may still land, repeating it: no newer write may come before).
  *
  * On failure the lease is released, marking the customer dirty when IC may hold writes the state does not
- * describe; every new record gets the error (routed by the caller). A write with an unknown outcome in a sync
- * that otherwise succeeded is not committed either: the records wait until it settled, then a repair rewrites.
+ * describe; every new record gets the error (routed by the caller). A sync in which a failed write had an
+ * unknown outcome is not committed even if it otherwise succeeded: the records wait, then a repair rewrites.
  * Returns one result per entry, by batch index. `logKeys` (the group's ids) go on this function's own lines.
  *
  * @example
@@ -90,14 +93,15 @@ export async function syncCustomer(
     owner,
     state: found.state,
     dirtyUntil,
+    waitUntil: later(dirtyUntil, found.state.holdUntil),
     repair: dirtyUntil !== undefined,
     takenOver: found.takenOverFrom !== undefined,
   };
   const group = coalesceGroup(entries, found.state, { repair: lease.repair, mustRead: lease.takenOver });
   for (const entry of group.duplicates) results.set(entry.index, { kind: 'skipped', why: 'duplicate' });
-  if (dirtyUntil !== undefined && dirtyUntil > now) {
-    await release(deps, lease, { dirtyUntil }, logKeys);
-    return failAll(group.fresh, new WriteSettlingError(key, dirtyUntil), results);
+  if (lease.waitUntil !== undefined && lease.waitUntil > now) {
+    await release(deps, lease, keepMark(lease), logKeys);
+    return failAll(group.fresh, new WriteSettlingError(key, lease.waitUntil), results);
   }
   if (group.fresh.length === 0) {
     await release(deps, lease, keepMark(lease), logKeys);
@@ -108,11 +112,11 @@ export async function syncCustomer(
   let outcome: GroupOutcome;
   try {
     outcome = await syncGroup(group, lease, deps, budget, log);
-    if (outcome.kind !== 'settling') await deps.store.commit(key, owner, outcome.commit);
+    if (outcome.kind !== 'unsettled') await deps.store.commit(key, owner, outcome.commit);
   } catch (error) {
     const marks = failureMarks(lease, group, log, deps);
     await release(deps, lease, marks, logKeys);
-    const settleUntil = log.unknownOutcome ? marks.dirtyUntil : undefined;
+    const settleUntil = log.unknownOutcome || log.mayRepeat ? marks.dirtyUntil : undefined;
     // Our own deadline, not an API, ended the sync: the records wait (for a settling write, or for time).
     if (error instanceof ApiDeadlineError) {
       const wait =
@@ -129,7 +133,7 @@ export async function syncCustomer(
       });
     return results;
   }
-  if (outcome.kind === 'settling') {
+  if (outcome.kind === 'unsettled') {
     const marks = failureMarks(lease, group, log, deps);
     await release(deps, lease, marks, logKeys);
     return failAll(group.fresh, new WriteSettlingError(key, marks.dirtyUntil!), results);
@@ -207,7 +211,7 @@ async function syncGroup(
     log,
     awaitCreated: mayAwaitCreated(group, deps),
   });
-  if (log.unknownOutcome) return { kind: 'settling', croRead };
+  if (log.unknownOutcome) return { kind: 'unsettled', croRead };
   const watermark = newer(state.watermark, mapped.sourceUpdatedAt);
   return {
     kind: plan.kind === 'none' ? 'unchanged' : 'applied',
@@ -220,6 +224,8 @@ async function syncGroup(
       eventKeys,
       fieldTimes: group.fieldTimes,
       ...markSeen(lease),
+      // An attempt of unknown outcome whose call then succeeded may land again: hold the next writes until then.
+      ...(log.mayRepeat && { holdUntil: deps.now() + deps.options.icWriteSettleMs }),
     },
     croRead,
   };
@@ -243,7 +249,8 @@ function keepMark(lease: Lease): StateRelease {
  */
 function failureMarks(lease: Lease, group: CoalescedGroup, log: WriteLog, deps: SyncDeps): StateRelease {
   const now = deps.now();
-  const written = log.unknownOutcome ? now + deps.options.icWriteSettleMs : log.applied ? now : undefined;
+  const unclear = log.unknownOutcome || log.mayRepeat;
+  const written = unclear ? now + deps.options.icWriteSettleMs : log.applied ? now : undefined;
   const dirtyUntil = later(lease.dirtyUntil, written);
   const seenMs = later(later(lease.state.seenMs, group.newestMs), lease.sourceMs);
   return {

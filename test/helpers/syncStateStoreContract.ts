@@ -208,6 +208,23 @@ export function describeSyncStateStoreContract(name: string, setup: () => StoreF
       expect(clean).toEqual({ kind: 'leased', state: { ...empty, gid: 'gid-7', seenMs: 4_000 } });
     });
 
+    it('keeps a hold a commit sets until the next commit, which clears it', async () => {
+      const { store } = setup();
+      const key = freshKey();
+      await store.acquire(key, 'worker-a', 10_000, []);
+
+      await store.commit(key, 'worker-a', commitOf({ holdUntil: 7_000 }));
+      const held = await store.acquire(key, 'worker-b', 10_000, []);
+      await store.release(key, 'worker-b');
+      const stillHeld = await store.acquire(key, 'worker-c', 10_000, []);
+      await store.commit(key, 'worker-c', commitOf());
+      const free = await store.acquire(key, 'worker-d', 10_000, []);
+
+      expect(held).toEqual({ kind: 'leased', state: { ...empty, holdUntil: 7_000 } });
+      expect(stillHeld).toEqual(held);
+      expect(free).toEqual({ kind: 'leased', state: empty });
+    });
+
     it('refuses a commit when the dirty mark changed since the acquire', async () => {
       const { store, clock } = setup();
       const key = freshKey();

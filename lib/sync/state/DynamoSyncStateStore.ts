@@ -149,6 +149,12 @@ export class DynamoSyncStateStore implements SyncStateStore {
       sets.push(`${A.seen} = :seen`);
       values[':seen'] = { N: String(next.seenMs) };
     }
+    const removes = ['leaseOwner', 'leaseUntil', 'dirtyUntil', A.legacyEventIds];
+    if (next.holdUntil === undefined) removes.push('holdUntil');
+    else {
+      sets.push('holdUntil = :hold');
+      values[':hold'] = { N: String(next.holdUntil) };
+    }
     let unchangedMark = 'attribute_not_exists(dirtyUntil)';
     if (next.expectedDirtyUntil !== undefined) {
       unchangedMark = 'dirtyUntil = :dirty';
@@ -159,7 +165,7 @@ export class DynamoSyncStateStore implements SyncStateStore {
         new UpdateItemCommand({
           TableName: this.#table,
           Key: { pk: { S: statePk(key) } },
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE leaseOwner, leaseUntil, dirtyUntil, ${A.legacyEventIds}`,
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
           ConditionExpression: `leaseOwner = :owner AND ${unchangedMark}`,
           ExpressionAttributeNames: { '#ttl': 'ttl' },
           ExpressionAttributeValues: values,
@@ -297,6 +303,8 @@ function toState(item: Item): SyncState {
   state.fieldTimes = decodeTimes(item[A.fieldTimes]?.M);
   const dirtyUntil = Number(item.dirtyUntil?.N);
   if (Number.isFinite(dirtyUntil)) state.dirtyUntil = dirtyUntil;
+  const holdUntil = Number(item.holdUntil?.N);
+  if (Number.isFinite(holdUntil)) state.holdUntil = holdUntil;
   const seen = Number(item[A.seen]?.N);
   if (Number.isFinite(seen)) state.seenMs = seen;
   return state;

@@ -67,10 +67,11 @@ export class MemorySyncStateStore implements SyncStateStore {
     const item = this.#items.get(pk);
     if (item === undefined || item.leaseOwner !== owner || item.state.dirtyUntil !== next.expectedDirtyUntil)
       throw new LeaseLostError(key);
-    const { dirtyUntil: _cleared, ...kept } = item.state;
+    const { dirtyUntil: _cleared, holdUntil: _replaced, ...kept } = item.state;
     const state: SyncState = {
       ...kept,
       ...definedOnly({
+        holdUntil: next.holdUntil,
         gid: storableGid(next.gid),
         watermark: next.watermark,
         docHash: next.docHash,

@@ -47,6 +47,12 @@ export interface SyncState {
    */
   dirtyUntil?: number;
   /**
+   * Epoch ms. Present when the state describes Invisible Collector but a write attempt of unknown outcome, whose
+   * call then succeeded, may still land — repeating what was written — until this time: nothing is written for
+   * the customer before then (a newer write would be undone), and no repair is needed after.
+   */
+  holdUntil?: number;
+  /**
    * Epoch ms: the newest change time seen for the customer by a sync that did not apply it (e.g. an update that
    * waits for its customer's registration). A snapshot older than this is not trusted: CRO is read instead.
    */
@@ -83,6 +89,8 @@ export interface StateCommit {
    * if someone changed it meanwhile.
    */
   expectedDirtyUntil?: number;
+  /** Holds the customer's writes until then (see {@link SyncState.holdUntil}); absent clears a stored hold. */
+  holdUntil?: number;
 }
 
 /** What a release after a failed (or deferred) sync records. */

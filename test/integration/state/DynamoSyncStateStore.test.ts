@@ -107,6 +107,7 @@ describe('DynamoSyncStateStore', () => {
         ),
       },
       expectedDirtyUntil: time,
+      holdUntil: time,
     });
     // The largest the item gets: everything above, a lease held and a dirty mark, on the longest key.
     await store.acquire(worst, owner, Number.MAX_SAFE_INTEGER - time, []);
@@ -120,6 +121,7 @@ describe('DynamoSyncStateStore', () => {
         'dirtyUntil',
         'docHash',
         'gid',
+        'holdUntil',
         'ids',
         'leaseOwner',
         'leaseUntil',

@@ -133,7 +133,8 @@ describe('applyWrites against the Invisible Collector simulator', () => {
 
     const gid = await applyWrites({ kind: 'register' }, doc, retrying);
 
-    expect(retrying.log).toMatchObject({ applied: true, unknownOutcome: true, gid });
+    // The 504'd attempt may land later, repeating the registration: the call succeeded, its outcome is known.
+    expect(retrying.log).toMatchObject({ applied: true, mayRepeat: true, unknownOutcome: false, gid });
     expect(sim.calls.map((c) => `${c.method} ${c.route} ${c.status}`)).toEqual([
       'POST /customers 504',
       'POST /customers 201',
@@ -154,7 +155,23 @@ describe('applyWrites against the Invisible Collector simulator', () => {
         context,
       ),
     ).rejects.toMatchObject({ reason: 'ic-validation' });
-    expect(context.log).toMatchObject({ applied: false, unknownOutcome: false });
+    expect(context.log).toMatchObject({ applied: false, mayRepeat: false, unknownOutcome: false });
+  });
+
+  it('logs an unknown outcome when a write fails after an attempt that got no clear answer', async () => {
+    const [existing] = sim.seed([
+      { name: 'Old', vatNumber: 'PT500000018', country: 'PT', externalId: 'cro-42-18' },
+    ]);
+    sim.failNext(1, { status: 502, body: { code: 502, message: 'Bad gateway' } }, '/customers/:id');
+
+    await expect(
+      applyWrites(
+        { kind: 'update', gid: existing!.gid, document: true, attributes: false },
+        mapped(),
+        context,
+      ),
+    ).rejects.toMatchObject({ reason: 'ic-unavailable' });
+    expect(context.log).toMatchObject({ applied: false, mayRepeat: false, unknownOutcome: true });
   });
 
   it('refuses to adopt when several customers share the VAT number', async () => {
