@@ -32,9 +32,8 @@ describe('the soak with IC writes applied after IC answered 504', () => {
     result = await runSoak({ ...common, changes: 160, customers: 30, lateWriteRate: 0.05 });
   }, 58_000);
 
-  it('really applied writes late', () => {
+  it('really applied writes late (after the final sync of their customer, had nothing held it)', () => {
     expect(result.lateWrites).toBeGreaterThan(0);
-    expect(result.deferredRecords).toBeGreaterThan(0);
   });
 
   it('ends with every IC customer at its latest CRM state, nothing lost, nothing redriven', () => {
