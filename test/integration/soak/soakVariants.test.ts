@@ -32,7 +32,7 @@ describe('the soak with IC writes applied after IC answered 504', () => {
     result = await runSoak({ ...common, changes: 160, customers: 30, lateWriteRate: 0.05 });
   }, 58_000);
 
-  it('really applied writes late (after the final sync of their customer, had nothing held it)', () => {
+  it('really had Invisible Collector apply writes after answering 504', () => {
     expect(result.lateWrites).toBeGreaterThan(0);
   });
 
