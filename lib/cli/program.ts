@@ -57,6 +57,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       .option('--customer <id>', 'only this CRO customer id')
       .option('--type <type>', 'only this event type, e.g. crm.customer.updated')
       .option('--reason <reason>', "only this failure-reason ('redriven': retries exhausted)")
+      .option(
+        '--event-id <id>',
+        'only the event with this CloudEvent id (as npm start and the logs print it)',
+      )
       .option('--json', 'machine-readable output');
 
   withTarget(
@@ -76,7 +80,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       .command('dlq')
       .description('summarise the dead-letter queue by failure reason and event type; nothing moves'),
   )
-    .addOption(new Option('--list', 'also list every message (id, type, customer, reason, age, receives)'))
+    .addOption(new Option('--list', 'also list every message (event id, customer, reason, age, detail)'))
     .action(async (options: DlqCommandOptions) => setExitCode(await dlqCommand(options, io)));
 
   return program;
