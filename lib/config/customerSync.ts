@@ -36,6 +36,7 @@ const CustomerSyncEnvSchema = z.object({
   CRM_TIMEOUT_MS: z._default(envVar.int(100, 60_000), 5_000),
   CRM_API_VERSION: z.optional(envVar.text()),
   TIME_MARGIN_MS: z._default(envVar.int(0, 60_000), 3_000),
+  RETRY_BASE_SECONDS: z._default(envVar.int(1, 900), 30),
 });
 
 /** Validated customer-sync configuration. */
@@ -65,6 +66,11 @@ export interface CustomerSyncConfig {
   crmApiVersion?: string;
   /** Time kept in reserve before the Lambda deadline: no new customer starts inside it. @default 3000 */
   timeMarginMs: number;
+  /**
+   * Visibility backoff of a transiently failed record after its first receive, seconds (doubled per receive
+   * up to 900 s, jittered). A short one suits the local stack, where an operator watches the retry. @default 30
+   */
+  retryBaseSeconds: number;
 }
 
 /**
@@ -92,5 +98,6 @@ export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConf
     crmTimeoutMs: e.CRM_TIMEOUT_MS,
     ...(e.CRM_API_VERSION !== undefined && { crmApiVersion: e.CRM_API_VERSION }),
     timeMarginMs: e.TIME_MARGIN_MS,
+    retryBaseSeconds: e.RETRY_BASE_SECONDS,
   };
 }
