@@ -19,7 +19,7 @@ try {
   console.log(
     `POST ${stack.webhookUrl} (customer ${customerIds.join(', ')}) → ${response.status} ${response.text}`,
   );
-  console.log('The sync result appears in the npm start window.');
+  console.log(`The sync result appears in the npm start window and in the console: ${stack.consoleUrl}`);
   process.exitCode = response.status === 202 ? 0 : 1;
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));

@@ -68,6 +68,7 @@ const apis = [
 ].join(', ');
 console.log(`
 crm-sync local stack ready: webhook ${stack.webhookUrl}
+  console ${stack.consoleUrl}  (the simulators' data, faults, queues, DLQ and this log, live)
   queue ${stack.queueUrl}
   DLQ   ${stack.dlqUrl}
   APIs  ${apis}
@@ -78,6 +79,10 @@ or with curl:
 ${signedCurlExample(stack.webhookUrl, secretFile, JSON.stringify(exampleEvent(stack.tenantId, 1)))}
 
 Ctrl-C stops. Processed events:`);
+// Changes made through the console or `crm-sync local` are printed among the events they cause.
+stack.log.subscribe((entry) => {
+  if (entry.kind === 'control') print(entry.text);
+});
 
 let stopping = false;
 const shutdown = async (signal: string) => {

@@ -225,14 +225,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => poller.stop());
 
     // The console is mounted once the webhook URL (its port) is known: it posts CRO edits there.
-    let serveConsole: ReturnType<typeof consoleHandler> | undefined;
+    const mounted: { console?: ReturnType<typeof consoleHandler> } = {};
     const http: HttpLambda = await startHttpLambda({
       handler: ((event, context) => webhook.invoke(event, context)) as HttpLambdaHandler,
       port: options.port ?? 3000,
       host: options.host ?? '127.0.0.1',
       functionName: 'webhook',
       timeoutMs: 10_000,
-      intercept: (req, res) => serveConsole?.(req, res) ?? false,
+      intercept: (req, res) => mounted.console?.(req, res) ?? false,
     });
     stops.push(() => http.stop());
     const webhookUrl = `${http.url}/webhook`;
@@ -248,7 +248,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.tokenRevocation !== undefined && { revocation: options.tokenRevocation }),
       log,
     });
-    serveConsole = consoleHandler(control, log);
+    mounted.console = consoleHandler(control, log);
 
     const stackFile: StackFile = {
       webhookUrl,

@@ -21,6 +21,9 @@ const PAGE_FILES: Record<string, { file: string; type: string }> = {
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
 };
 
+/** `PATCH /cro/customers/:id`: the change, and `webhook: false` to store it without announcing it. */
+const CroChangeRequestSchema = z.extend(CroChangeSchema, { webhook: z.optional(z.boolean()) });
+
 /** A control API answer. */
 interface Answer {
   status: number;
@@ -102,8 +105,10 @@ function controlRoutes(control: LocalControl): ControlRoute[] {
     {
       method: 'PATCH',
       path: /^\/cro\/customers\/(\d+)$/,
-      handle: async ([id], body) =>
-        ok(await control.changeCroCustomer(Number(id), parse(CroChangeSchema, body))),
+      handle: async ([id], body) => {
+        const { webhook, ...change } = parse(CroChangeRequestSchema, body);
+        return ok(await control.changeCroCustomer(Number(id), change, { webhook }));
+      },
     },
     {
       method: 'GET',

@@ -69,11 +69,12 @@ export interface LocalControlDeps {
   log: EventLog;
 }
 
-/** A change to a CRO customer that was stored and announced: the model, and the webhook's answer. */
+/** A change to a CRO customer that was stored (and announced, unless asked not to): the model, the event. */
 export interface CroChangeResult {
   customer: CroCustomer;
-  eventId: string;
-  webhook: { status: number; body: unknown };
+  /** The event posted to the webhook and its answer; absent when no webhook was sent. */
+  eventId?: string;
+  webhook?: { status: number; body: unknown };
 }
 
 /** The control API's "not here" answer: the simulator was not started (a real API is used instead). */
@@ -166,8 +167,14 @@ export function createLocalControl(deps: LocalControlDeps) {
      * Changes (or creates) a CRO customer in the simulator — `last_updated_on` becomes now, in CRO's format —
      * then posts a signed `crm.customer.updated` (`created` for a new one) to the local webhook, exactly as
      * a producer would. The event carries the VAT number and locale last given for the customer.
+     * `webhook: false` stores the change silently, as when CRO's webhook is lost: the way to fix data
+     * behind a dead-lettered event and then replay it.
      */
-    async changeCroCustomer(id: number, change: CroChange): Promise<CroChangeResult> {
+    async changeCroCustomer(
+      id: number,
+      change: CroChange,
+      options: { webhook?: boolean } = {},
+    ): Promise<CroChangeResult> {
       const store = cro();
       const { vatNumber, locale, ...modelChange } = change;
       const existing = store.getCustomer(id);
@@ -178,6 +185,10 @@ export function createLocalControl(deps: LocalControlDeps) {
       if (vatNumber !== undefined) known.vatNumber = vatNumber;
       if (locale !== undefined) known.locale = locale;
       producerData.set(id, known);
+      if (options.webhook === false) {
+        deps.log.control(`CRO customer ${id} ${existing ? 'changed' : 'created'}, no webhook sent`);
+        return { customer };
+      }
 
       const example = exampleEvent(deps.tenantId, id);
       const event = {
