@@ -8,6 +8,7 @@ import {
   type ReplayCommandOptions,
 } from './dlqCommands.ts';
 import { CliUsageError } from './errors.ts';
+import { registerLocalCommands } from './localCommands.ts';
 
 /**
  * Runs the `crm-sync` CLI with `argv` (without `node` and the script) and resolves its exit code:
@@ -40,7 +41,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('crm-sync')
-    .description('Operator tools for crm-sync: inspect and replay the dead-letter queue.')
+    .description(
+      'Operator tools for crm-sync: inspect and replay the dead-letter queue; steer the local stack.',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -83,6 +86,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(new Option('--list', 'also list every message (event id, customer, reason, age, detail)'))
     .action(async (options: DlqCommandOptions) => setExitCode(await dlqCommand(options, io)));
 
+  registerLocalCommands(program, io);
   return program;
 }
 

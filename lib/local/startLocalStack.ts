@@ -14,12 +14,8 @@ import {
 import { type Activity, activityOf } from './activity.ts';
 import { CONSOLE_PATH, consoleHandler } from './console/consoleServer.ts';
 import { EventLog } from './console/eventLog.ts';
-import {
-  createLocalControl,
-  type LocalControl,
-  type SimulatorName,
-  type TokenRevocation,
-} from './console/localControl.ts';
+import type { SimulatorName, TokenRevocation } from './console/faults.ts';
+import { createLocalControl, type LocalControl } from './console/localControl.ts';
 import { LambdaWorker } from './LambdaWorker.ts';
 import { type LocalDynamo, startLocalDynamo } from './localDynamo.ts';
 import { type StackFile, writeLocalSecrets, writeStackFile, removeStackFile } from './localFiles.ts';

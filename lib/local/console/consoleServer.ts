@@ -4,13 +4,8 @@ import * as z from '../../zod.ts';
 import { toIssues } from '../../zodIssues.ts';
 import { CroChangeSchema } from './croChange.ts';
 import type { EventLog, LogEntry } from './eventLog.ts';
-import {
-  FaultSettingsSchema,
-  type LocalControl,
-  NotRunningError,
-  SIMULATORS,
-  type SimulatorName,
-} from './localControl.ts';
+import { FaultSettingsSchema, SIMULATORS, type SimulatorName } from './faults.ts';
+import { type LocalControl, NotRunningError } from './localControl.ts';
 
 /** Where the console is served on the webhook's port. */
 export const CONSOLE_PATH = '/_console';

@@ -4,41 +4,22 @@ import { normaliseSourceTimestamp } from '../../mapping/sourceTimestamp.ts';
 import { describeMessage } from '../../replay/dlqMessage.ts';
 import { replayMessages } from '../../replay/replayMessages.ts';
 import type { DlqMessage, ReplaySummary } from '../../replay/types.ts';
-import * as z from '../../zod.ts';
 import { exampleEvent, postSigned } from '../exampleEvent.ts';
 import type { LocalSqs } from '../localSqs.ts';
 import { croCustomer } from '../simulators/croCustomer.ts';
 import type { CroSimulator, IcSimulator, IcSimCustomer, SimulatorControls } from '../simulators/index.ts';
 import { applyCroChange, type CroChange } from './croChange.ts';
+import {
+  describeFaults,
+  type FaultSettings,
+  NO_FAULTS,
+  refuseTokens,
+  SIMULATOR_LABELS,
+  SIMULATORS,
+  type SimulatorName,
+  type TokenRevocation,
+} from './faults.ts';
 import type { EventLog } from './eventLog.ts';
-
-/** The simulators the console can steer. */
-export const SIMULATORS = ['ic', 'cro'] as const;
-export type SimulatorName = (typeof SIMULATORS)[number];
-
-/** The faults a simulator is running with. */
-export const FaultSettingsSchema = z.object({
-  /** Share of requests answered 503 (0–1). */
-  serverErrorRate: z.number().check(z.gte(0), z.lte(1)),
-  /** Share of requests answered 429 with `Retry-After: 1` (0–1). */
-  rateLimitRate: z.number().check(z.gte(0), z.lte(1)),
-  /** Added to every answer, ms. */
-  latencyMs: z.number().check(z.int(), z.gte(0), z.lte(60_000)),
-  /** The token crm-sync holds is refused (401) until restored. */
-  tokenRevoked: z.boolean(),
-});
-export type FaultSettings = z.infer<typeof FaultSettingsSchema>;
-
-const NO_FAULTS: FaultSettings = { serverErrorRate: 0, rateLimitRate: 0, latencyMs: 0, tokenRevoked: false };
-
-/**
- * How the "revoked token" fault is made. By default the simulator refuses every token (401 `Unauthorized`)
- * until restored; a simulator with an OAuth grant can revoke the grant instead.
- */
-export interface TokenRevocation {
-  revoke(): void;
-  restore(): void;
-}
 
 /** A simulator the console steers: its controls and how its token is revoked. */
 export interface SteeredSimulator {
@@ -229,7 +210,7 @@ export function createLocalControl(deps: LocalControlDeps) {
         else revocation.restore();
       }
       faults[name] = next;
-      deps.log.control(`${name === 'ic' ? 'Invisible Collector' : 'CRO'} faults: ${describeFaults(next)}`);
+      deps.log.control(`${SIMULATOR_LABELS[name]} faults: ${describeFaults(next)}`);
       return { ...next };
     },
 
@@ -255,32 +236,6 @@ export function createLocalControl(deps: LocalControlDeps) {
 }
 
 export type LocalControl = ReturnType<typeof createLocalControl>;
-
-/** `503 25%, 429 0%, latency 0 ms, token ok`. */
-export function describeFaults(faults: FaultSettings): string {
-  const percent = (rate: number) => `${Math.round(rate * 100)}%`;
-  return [
-    `503 ${percent(faults.serverErrorRate)}`,
-    `429 ${percent(faults.rateLimitRate)}`,
-    `latency ${faults.latencyMs} ms`,
-    faults.tokenRevoked ? 'token revoked' : 'token ok',
-  ].join(', ');
-}
-
-// The default "revoked token": the simulator accepts no token at all until restored.
-function refuseTokens(controls: SimulatorControls): TokenRevocation {
-  let accepted: string[] | undefined;
-  return {
-    revoke() {
-      accepted ??= controls.acceptedTokens();
-      controls.setTokens([]);
-    },
-    restore() {
-      if (accepted !== undefined) controls.setTokens(accepted);
-      accepted = undefined;
-    },
-  };
-}
 
 function parseOrText(text: string): unknown {
   try {
