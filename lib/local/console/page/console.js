@@ -92,11 +92,9 @@ function renderIc(customers) {
         c.country ?? '',
         c.email ?? '',
         el(
-          'span',
+          'div',
           { class: 'attributes' },
-          Object.entries(c.attributes)
-            .map(([k, v]) => `${k}=${v}`)
-            .join('  '),
+          ...Object.entries(c.attributes).map(([k, v]) => el('div', {}, `${k}=${v}`)),
         ),
       ],
     })),
