@@ -36,9 +36,11 @@ describe('local console: page, control API, event stream', () => {
     });
 
   it('serves the page, its script and stylesheet under /_console/', async () => {
-    const [page, script, style] = await Promise.all(
-      ['', 'console.js', 'console.css'].map((file) => fetch(`${stack.consoleUrl}${file}`)),
-    );
+    const [page, script, style] = await Promise.all([
+      fetch(stack.consoleUrl),
+      fetch(`${stack.consoleUrl}console.js`),
+      fetch(`${stack.consoleUrl}console.css`),
+    ]);
 
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain('<script type="module" src="console.js">');

@@ -2,7 +2,7 @@
 // the same control API, with the effects observed in the simulators and the event log.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CliIo } from '../../../lib/cli/dlqCommands.ts';
@@ -29,6 +29,7 @@ describe('crm-sync local (against a running local stack)', () => {
   afterAll(async () => {
     await stack?.stop();
     await rm(cwd, { recursive: true, force: true });
+    await rm(resolve('.local/test-local-commands'), { recursive: true, force: true });
   });
 
   /** Runs the CLI in the stack's folder; its exit code and output. */
