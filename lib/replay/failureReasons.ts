@@ -2,7 +2,7 @@ import { REDRIVEN_REASON } from './dlqMessage.ts';
 
 /**
  * Every `failure-reason` a DLQ message can carry, with what it means: the permanent failures of the sync
- * (CONTRACT.md §5), each raised by one error class, plus `redriven` (retries exhausted, no attribute).
+ * (docs/events.md#failures), each raised by one error class, plus `redriven` (retries exhausted, no attribute).
  * `ic-*` reasons come from Invisible Collector's answers, `crm-*` ones from CRO's. The operator tools list
  * them when a `--reason` matches none; a test keeps the list in step with the error classes.
  */
