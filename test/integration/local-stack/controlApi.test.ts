@@ -5,10 +5,10 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { Webhook as SvixWebhook } from 'svix';
 import type { LogEntry } from '../../../lib/local/console/eventLog.ts';
 import { exampleEvent } from '../../../lib/local/exampleEvent.ts';
 import { type LocalStack, startLocalStack } from '../../../lib/local/startLocalStack.ts';
+import { svixSignWebhook } from '../../helpers/signWebhook.ts';
 import { buildBundles } from './buildBundles.ts';
 import { lastSeq, waitForLog } from './waitForLog.ts';
 
@@ -175,15 +175,11 @@ describe('local console: page, control API, event stream', () => {
     const { data, ...attributes } = event;
     const message = HTTP.binary(new CloudEvent({ ...attributes, data }));
     const body = String(message.body);
-    const id = `msg_${event.id}`;
-    const now = new Date();
     return fetch(stack.webhookUrl, {
       method: 'POST',
       headers: {
         ...(message.headers as Record<string, string>),
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'webhook-signature': new SvixWebhook(stack.webhookSecret).sign(id, now, body),
+        ...svixSignWebhook(body, stack.webhookSecret),
       },
       body,
     });

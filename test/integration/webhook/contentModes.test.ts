@@ -4,20 +4,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { Webhook as SvixWebhook } from 'svix';
-import { signWebhook } from '../../helpers/signWebhook.ts';
+import { signWebhook, svixSignWebhook as svixSign } from '../../helpers/signWebhook.ts';
 import { TENANT, webhookEvent } from '../../unit/lib/webhook/events.ts';
 import { startWebhookBench, type WebhookBench } from './webhookBench.ts';
-
-/** Standard Webhooks headers computed by svix's own signer. */
-function svixSign(body: string, secret: string, id = `msg_${Math.random().toString(36).slice(2)}`) {
-  const now = new Date();
-  return {
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-    'webhook-signature': new SvixWebhook(secret).sign(id, now, body),
-  };
-}
 
 function sdkEvent(customerId: number, extra: Record<string, string> = {}) {
   const { data, ...attributes } = webhookEvent(customerId);

@@ -133,7 +133,6 @@ function renderStatus(status) {
   document.querySelector('#dlq-depth').textContent = status.dlq.visible + status.dlq.inFlight;
   for (const form of document.querySelectorAll('form.faults')) {
     const faults = status.faults[form.dataset.simulator];
-    form.hidden = faults === undefined;
     if (faults === undefined) continue;
     const on =
       faults.serverErrorRate > 0 || faults.rateLimitRate > 0 || faults.latencyMs > 0 || faults.tokenRevoked;
@@ -242,18 +241,30 @@ function followLog() {
   });
 }
 
+const SIMULATORS = [
+  ['ic', 'Invisible Collector'],
+  ['cro', 'CRO'],
+];
+
+/** One fault form per simulator the stack runs, from the page's template, filled with its faults. */
 async function loadFaults() {
-  for (const form of document.querySelectorAll('form.faults')) {
-    form.addEventListener('submit', (event) => void applyFaults(event));
+  const template = document.querySelector('#fault-form');
+  for (const [simulator, title] of SIMULATORS) {
+    let faults;
     try {
-      const faults = await api(`faults/${form.dataset.simulator}`);
-      form.elements.serverErrorRate.value = Math.round(faults.serverErrorRate * 100);
-      form.elements.rateLimitRate.value = Math.round(faults.rateLimitRate * 100);
-      form.elements.latencyMs.value = faults.latencyMs;
-      form.elements.tokenRevoked.checked = faults.tokenRevoked;
+      faults = await api(`faults/${simulator}`);
     } catch {
-      form.hidden = true; // that API is not simulated here
+      continue; // that API is not simulated here
     }
+    const form = template.content.firstElementChild.cloneNode(true);
+    form.dataset.simulator = simulator;
+    form.querySelector('h3').textContent = title;
+    form.elements.serverErrorRate.value = Math.round(faults.serverErrorRate * 100);
+    form.elements.rateLimitRate.value = Math.round(faults.rateLimitRate * 100);
+    form.elements.latencyMs.value = faults.latencyMs;
+    form.elements.tokenRevoked.checked = faults.tokenRevoked;
+    form.addEventListener('submit', (event) => void applyFaults(event));
+    document.querySelector('.fault-forms').append(form);
   }
 }
 
