@@ -88,8 +88,7 @@ function renderIc(customers) {
         c.externalId ?? '',
         c.name ?? '',
         c.vatNumber ?? '',
-        c.city ?? '',
-        c.country ?? '',
+        [c.city, c.country].filter(Boolean).join(', '),
         c.email ?? '',
         el(
           'div',
