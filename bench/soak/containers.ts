@@ -37,7 +37,7 @@ export const bundledContainers: ContainerFactory = (index, env) =>
  *
  * @example
  * const metrics = new CountingSyncMetrics();
- * await runSoak({ ...options, containers: sourceContainers({ backoff: { baseSeconds: 1, capSeconds: 2 } }, metrics) });
+ * await runSoak({ ...options, containers: sourceContainers({ retryBackoff: { baseSeconds: 1, capSeconds: 2 } }, metrics) });
  */
 export function sourceContainers(
   options: Partial<SyncOptions>,

@@ -117,6 +117,16 @@ export const CustomerSyncEnvSchema = z
     TIME_MARGIN_MS: z
       ._default(envVar.int(0, 60_000), CUSTOMER_SYNC_DEFAULTS.timeMarginMs)
       .check(z.describe('time kept before the Lambda deadline (ms): no customer starts inside it')),
+    RETRY_BASE_SECONDS: z
+      ._default(
+        envVar.int(1, CUSTOMER_SYNC_DEFAULTS.retryBackoff.capSeconds),
+        CUSTOMER_SYNC_DEFAULTS.retryBackoff.baseSeconds,
+      )
+      .check(
+        z.describe(
+          'visibility backoff after the first transient failure of a record (s), doubled per receive up to 900 s, jittered; `npm start` takes a short one from the environment',
+        ),
+      ),
     // SQS delays a deferred record 900 s at most: the window must fit in one delay.
     IC_WRITE_SETTLE_MS: z
       ._default(envVar.int(100, 900_000), CUSTOMER_SYNC_DEFAULTS.icWriteSettleMs)
@@ -165,7 +175,10 @@ export interface CustomerSyncConfig {
    * @default 30000
    */
   icWriteSettleMs: number;
-  /** Visibility backoff of transient failures. @default { baseSeconds: 30, capSeconds: 900 } */
+  /**
+   * Visibility backoff of transient failures: `RETRY_BASE_SECONDS` (a short one suits the local stack, where an
+   * operator watches the retry), capped at 900 s. @default { baseSeconds: 30, capSeconds: 900 }
+   */
   retryBackoff: VisibilityBackoff;
   /** Delay of records deferred while another invocation holds the customer. @default { baseSeconds: 10, capSeconds: 60 } */
   busyBackoff: VisibilityBackoff;
@@ -199,7 +212,7 @@ export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConf
     ...(e.CRM_API_VERSION !== undefined && { crmApiVersion: e.CRM_API_VERSION }),
     timeMarginMs: e.TIME_MARGIN_MS,
     icWriteSettleMs: settleWindow(e.IC_WRITE_SETTLE_MS, e.IC_TIMEOUT_MS),
-    retryBackoff: { ...CUSTOMER_SYNC_DEFAULTS.retryBackoff },
+    retryBackoff: { ...CUSTOMER_SYNC_DEFAULTS.retryBackoff, baseSeconds: e.RETRY_BASE_SECONDS },
     busyBackoff: { ...CUSTOMER_SYNC_DEFAULTS.busyBackoff },
     missingVatReceives: CUSTOMER_SYNC_DEFAULTS.missingVatReceives,
   };

@@ -15,6 +15,8 @@ const SYNC_OUTCOMES: Record<string, 'applied' | 'skipped' | 'dead-lettered' | 'r
   skipped: 'skipped',
   'dead-lettered': 'dead-lettered',
   'will be retried': 'retrying',
+  // A record that waits (customer busy, a write settling) comes back as a new message: a retry to the watcher.
+  deferred: 'retrying',
 };
 
 /**

@@ -54,6 +54,7 @@ describe('loadCustomerSyncConfig', () => {
       CRM_API_VERSION: '2019/02/08',
       TIME_MARGIN_MS: '500',
       IC_WRITE_SETTLE_MS: '10000',
+      RETRY_BASE_SECONDS: '2',
     });
 
     expect(config).toMatchObject({
@@ -68,6 +69,7 @@ describe('loadCustomerSyncConfig', () => {
       crmApiVersion: '2019/02/08',
       timeMarginMs: 500,
       icWriteSettleMs: 10_000,
+      retryBackoff: { baseSeconds: 2, capSeconds: 900 },
     });
   });
 
