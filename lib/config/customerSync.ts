@@ -1,6 +1,7 @@
 import * as z from '../zod.ts';
 import { IC_LOCALES, type IcLocale } from '../invisible-collector/schemas.ts';
 import { normaliseLocale } from '../mapping/normaliseLocale.ts';
+import { ConfigError } from './errors.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
 /** What to do when registering a customer hits a 409 because another IC customer has the VAT number. */
@@ -36,6 +37,8 @@ const CustomerSyncEnvSchema = z.object({
   CRM_TIMEOUT_MS: z._default(envVar.int(100, 60_000), 5_000),
   CRM_API_VERSION: z.optional(envVar.text()),
   TIME_MARGIN_MS: z._default(envVar.int(0, 60_000), 3_000),
+  // Set by the Lambda runtime (a reserved variable): the function is deployed, not a local run.
+  AWS_LAMBDA_FUNCTION_NAME: z.optional(envVar.text()),
 });
 
 /** Validated customer-sync configuration. */
@@ -51,7 +54,10 @@ export interface CustomerSyncConfig {
   defaultCountry?: string;
   /** Mapping fallback when the event has no (supported) locale, already normalised. */
   defaultLocale?: IcLocale;
-  /** DynamoDB table for leases, watermarks and dedup; unset → in-memory store (single process only). */
+  /**
+   * DynamoDB table for leases, watermarks and dedup. Required in AWS Lambda; unset in a local run → the
+   * in-memory store (single process only).
+   */
   stateTableName?: string;
   /** Customers synced at the same time within one batch. @default 10 */
   syncConcurrency: number;
@@ -69,7 +75,9 @@ export interface CustomerSyncConfig {
 
 /**
  * Reads and validates the customer-sync configuration once (call it at module scope: a bad deployment
- * fails at cold start). Throws {@link ConfigError} naming every bad variable.
+ * fails at cold start). Throws {@link ConfigError} naming every bad variable; in AWS Lambda (the runtime sets
+ * `AWS_LAMBDA_FUNCTION_NAME`) `STATE_TABLE_NAME` is required, since an in-memory store would silently lose
+ * leases, watermarks and deduplication between containers.
  *
  * @example
  * const config = loadCustomerSyncConfig(); // process.env
@@ -77,6 +85,16 @@ export interface CustomerSyncConfig {
  */
 export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConfig {
   const e = parseEnv(CustomerSyncEnvSchema, env);
+  if (e.AWS_LAMBDA_FUNCTION_NAME !== undefined && e.STATE_TABLE_NAME === undefined) {
+    throw new ConfigError([
+      {
+        variable: 'STATE_TABLE_NAME',
+        message:
+          'is required in AWS Lambda (the in-memory state store would not share leases, watermarks or ' +
+          'deduplication between containers)',
+      },
+    ]);
+  }
   return {
     icApiUrl: e.IC_API_URL,
     crmApiUrl: e.CRM_API_URL,

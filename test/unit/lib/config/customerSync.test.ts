@@ -73,6 +73,25 @@ describe('loadCustomerSyncConfig', () => {
     expect(error.transient).toBe(false);
   });
 
+  it('fails the cold start of a deployed function without STATE_TABLE_NAME, naming it', () => {
+    const error = configError({ ...REQUIRED, AWS_LAMBDA_FUNCTION_NAME: 'crm-sync-customer-sync' });
+
+    expect(error.variables).toEqual(['STATE_TABLE_NAME']);
+    expect(error.message).toMatch(/STATE_TABLE_NAME: is required in AWS Lambda/);
+  });
+
+  it('runs a deployed function with its state table, and a local run without one (in memory)', () => {
+    const deployed = loadCustomerSyncConfig({
+      ...REQUIRED,
+      AWS_LAMBDA_FUNCTION_NAME: 'crm-sync-customer-sync',
+      STATE_TABLE_NAME: 'crm-sync-state',
+    });
+    const local = loadCustomerSyncConfig(REQUIRED);
+
+    expect(deployed.stateTableName).toBe('crm-sync-state');
+    expect(local.stateTableName).toBeUndefined();
+  });
+
   it('treats an empty variable as unset', () => {
     const error = configError({ ...REQUIRED, DLQ_URL: '  ' });
 
