@@ -169,6 +169,21 @@ describe('webhook → SQS (fauxqs)', () => {
     });
   });
 
+  it('enqueues two CRO-native deliveries without a delivery id as two events, even with identical bodies', async () => {
+    const body = JSON.stringify({ customer_id: 78 });
+    const headers = { 'x-cro-signature': croSign(body, bench.secret) };
+
+    const first = await bench.post(body, headers);
+    const later = await bench.post(body, headers);
+
+    expect([first.status, later.status]).toEqual([202, 202]);
+    expect(later.body.accepted).not.toEqual(first.body.accepted);
+    const ids = (await bench.receiveAll()).map((m) => (JSON.parse(m.Body!) as { id: string }).id);
+    expect(ids.sort()).toEqual(
+      [...(first.body.accepted as string[]), ...(later.body.accepted as string[])].sort(),
+    );
+  });
+
   it('logs the webhook id and never the body', async () => {
     bench.logs.length = 0;
     const event = webhookEvent(3, {
