@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Message, MessageAttributeValue, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import type { Message, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { type MessageAttributes, withAttributes } from '../queue/messageAttributes.ts';
 import { isFailureAttribute, REPLAY_COUNT_ATTRIBUTE, replayCountOf } from './attributes.ts';
 
 /** Message group used when a message bound for a FIFO queue has none (it came from a standard DLQ). */
@@ -8,7 +9,9 @@ export const FALLBACK_GROUP_ID = 'crm-sync';
 /**
  * The `SendMessageBatch` entry that puts a DLQ message back on the event queue: the same body, the same
  * message attributes minus the failure ones (`failure-*`, `failed-at`, `source-message-id`), plus
- * `replay-count` incremented. For a FIFO queue: the message's own group (its customer's order is kept) and a
+ * `replay-count` incremented — within SQS's 10 attributes: a message that already carries 10 (it reached the
+ * DLQ through the redrive policy) leaves out the producer's attribute last in name order, and stays
+ * replayable. For a FIFO queue: the message's own group (its customer's order is kept) and a
  * new deduplication id `<original>-r<count>`, so SQS does not drop it as a duplicate of the first delivery.
  *
  * @example
@@ -18,16 +21,18 @@ export const FALLBACK_GROUP_ID = 'crm-sync';
  */
 export function replayEntry(message: Message, id: string, fifo: boolean): SendMessageBatchRequestEntry {
   const count = replayCountOf(message) + 1;
-  const attributes: Record<string, MessageAttributeValue> = {};
+  const carried: MessageAttributes = {};
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    if (isFailureAttribute(name) || name === REPLAY_COUNT_ATTRIBUTE) continue;
-    attributes[name] = {
+    if (isFailureAttribute(name)) continue;
+    carried[name] = {
       DataType: value.DataType,
       ...(value.StringValue !== undefined && { StringValue: value.StringValue }),
       ...(value.BinaryValue !== undefined && { BinaryValue: value.BinaryValue }),
     };
   }
-  attributes[REPLAY_COUNT_ATTRIBUTE] = { DataType: 'Number', StringValue: String(count) };
+  const { attributes } = withAttributes(carried, {
+    [REPLAY_COUNT_ATTRIBUTE]: { DataType: 'Number', StringValue: String(count) },
+  });
   const entry: SendMessageBatchRequestEntry = {
     Id: id,
     MessageBody: message.Body ?? '',
