@@ -1,6 +1,8 @@
 import * as z from '../zod.ts';
 import { IC_LOCALES, type IcLocale } from '../invisible-collector/schemas.ts';
 import { normaliseLocale } from '../mapping/normaliseLocale.ts';
+import type { AwsCallLimits } from '../aws/boundedCalls.ts';
+import { awsLimitsEnv, awsLimitsOf } from './awsLimits.ts';
 import { ConfigError } from './errors.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
@@ -37,6 +39,7 @@ const CustomerSyncEnvSchema = z.object({
   CRM_TIMEOUT_MS: z._default(envVar.int(100, 60_000), 5_000),
   CRM_API_VERSION: z.optional(envVar.text()),
   TIME_MARGIN_MS: z._default(envVar.int(0, 60_000), 3_000),
+  ...awsLimitsEnv(),
   // Set by the Lambda runtime (a reserved variable): the function is deployed, not a local run.
   AWS_LAMBDA_FUNCTION_NAME: z.optional(envVar.text()),
 });
@@ -71,7 +74,17 @@ export interface CustomerSyncConfig {
   crmApiVersion?: string;
   /** Time kept in reserve before the Lambda deadline: no new customer starts inside it. @default 3000 */
   timeMarginMs: number;
+  /**
+   * Bounds of every DynamoDB, SQS and Secrets Manager call (`AWS_CONNECT_TIMEOUT_MS`, `AWS_CALL_TIMEOUT_MS`,
+   * `AWS_MAX_ATTEMPTS`). @default { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 3 }
+   */
+  awsLimits: AwsCallLimits;
+  /** AWS calls end this long before the invocation would time out, so the batch response still goes out. */
+  awsDeadlineReserveMs: number;
 }
+
+/** Time an invocation keeps after its last AWS call to return the partial batch response. */
+const AWS_DEADLINE_RESERVE_MS = 1_000;
 
 /**
  * Reads and validates the customer-sync configuration once (call it at module scope: a bad deployment
@@ -110,5 +123,7 @@ export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConf
     crmTimeoutMs: e.CRM_TIMEOUT_MS,
     ...(e.CRM_API_VERSION !== undefined && { crmApiVersion: e.CRM_API_VERSION }),
     timeMarginMs: e.TIME_MARGIN_MS,
+    awsLimits: awsLimitsOf(e),
+    awsDeadlineReserveMs: AWS_DEADLINE_RESERVE_MS,
   };
 }

@@ -1,4 +1,6 @@
+import type { AwsCallLimits } from '../aws/boundedCalls.ts';
 import * as z from '../zod.ts';
+import { awsLimitsEnv, awsLimitsOf } from '../config/awsLimits.ts';
 import { envVar, parseEnv, type Env } from '../config/parseEnv.ts';
 
 // Not `envVar.url()`: emulator queue URLs (`http://sqs.us-east-1.127.0.0.1:4566/...`) are not WHATWG URLs,
@@ -11,6 +13,8 @@ const ReplayEnvSchema = z.object({
   QUEUE_URL: queueUrl(),
   /** Stop sending when less than this much of the invocation is left, so the run ends cleanly. */
   REPLAY_SAFETY_MARGIN_MS: z._default(envVar.int(1_000, 600_000), 30_000),
+  // An attempt may be a long poll (SQS waits up to 20 s): room for it, and two attempts fit the margin.
+  ...awsLimitsEnv({ requestTimeoutMs: 22_000, maxAttempts: 2 }),
 });
 
 /** The replay Lambda's configuration. */
@@ -21,6 +25,8 @@ export interface ReplayConfig {
   queueUrl: string;
   /** Time kept in reserve at the end of an invocation. @default 30000 */
   safetyMarginMs: number;
+  /** Bounds of the SQS calls. @default { connectionTimeoutMs: 1000, requestTimeoutMs: 22000, maxAttempts: 2 } */
+  awsLimits: AwsCallLimits;
 }
 
 /**
@@ -32,5 +38,10 @@ export interface ReplayConfig {
  */
 export function loadReplayConfig(env: Env = process.env): ReplayConfig {
   const e = parseEnv(ReplayEnvSchema, env);
-  return { dlqUrl: e.DLQ_URL, queueUrl: e.QUEUE_URL, safetyMarginMs: e.REPLAY_SAFETY_MARGIN_MS };
+  return {
+    dlqUrl: e.DLQ_URL,
+    queueUrl: e.QUEUE_URL,
+    safetyMarginMs: e.REPLAY_SAFETY_MARGIN_MS,
+    awsLimits: awsLimitsOf(e),
+  };
 }

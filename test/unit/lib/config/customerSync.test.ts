@@ -33,6 +33,8 @@ describe('loadCustomerSyncConfig', () => {
       icTimeoutMs: 5000,
       crmTimeoutMs: 5000,
       timeMarginMs: 3000,
+      awsLimits: { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 3 },
+      awsDeadlineReserveMs: 1000,
     });
   });
 
@@ -49,6 +51,9 @@ describe('loadCustomerSyncConfig', () => {
       CRM_TIMEOUT_MS: '1500',
       CRM_API_VERSION: '2019/02/08',
       TIME_MARGIN_MS: '500',
+      AWS_CONNECT_TIMEOUT_MS: '700',
+      AWS_CALL_TIMEOUT_MS: '2000',
+      AWS_MAX_ATTEMPTS: '2',
     });
 
     expect(config).toMatchObject({
@@ -62,6 +67,7 @@ describe('loadCustomerSyncConfig', () => {
       crmTimeoutMs: 1500,
       crmApiVersion: '2019/02/08',
       timeMarginMs: 500,
+      awsLimits: { connectionTimeoutMs: 700, requestTimeoutMs: 2000, maxAttempts: 2 },
     });
   });
 
