@@ -1,3 +1,4 @@
+import { COUNTRY_CODE_PROBLEM, isIsoCountryCode } from '../countries.ts';
 import * as z from '../zod.ts';
 import { IC_LOCALES, type IcLocale } from '../invisible-collector/schemas.ts';
 import { normaliseLocale } from '../mapping/normaliseLocale.ts';
@@ -18,7 +19,7 @@ const CustomerSyncEnvSchema = z.object({
   CREDENTIALS_SECRET_ID: envVar.text(),
   DLQ_URL: envVar.url(),
   DEFAULT_COUNTRY: z.optional(
-    z.string().check(z.toUpperCase(), z.regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })),
+    z.string().check(z.toUpperCase(), z.refine(isIsoCountryCode, { error: COUNTRY_CODE_PROBLEM })),
   ),
   DEFAULT_LOCALE: z.optional(
     z.pipe(

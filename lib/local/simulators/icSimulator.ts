@@ -1,3 +1,4 @@
+import { isIsoCountryCode } from '../../countries.ts';
 import { IcStore, pickFields, type SimIcCustomer, type SimIcCustomerInput } from './icStore.ts';
 import {
   type SimRequest,
@@ -177,7 +178,8 @@ function validateCustomer(req: SimRequest, required: string[]): SimResponse | un
   }
   const missing = required.filter((key) => typeof fields[key] !== 'string' || fields[key].trim() === '');
   if (missing.length > 0) return icError(422, `Missing mandatory fields: ${missing.join(', ')}`);
-  if (typeof fields.country === 'string' && !/^[A-Z]{2}$/.test(fields.country)) {
+  // The documents ask for "the customer's ISO 3166-1 country code": an assigned one, not any two letters.
+  if (typeof fields.country === 'string' && !isIsoCountryCode(fields.country)) {
     return icError(422, 'Invalid country code');
   }
   if (typeof fields.locale === 'string' && !LOCALES.has(fields.locale)) {

@@ -132,6 +132,16 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
     expect(ic.calls).toHaveLength(0);
   });
 
+  it('refuses a well-formed but unassigned country code (UK, XX) locally, with a clear error', async () => {
+    const uk = client().registerCustomer({ ...acme, country: 'UK' });
+    const xx = client().updateCustomer('cro-42-1', { country: 'XX' });
+
+    await expect(uk).rejects.toThrow(RequestValidationError);
+    await expect(uk).rejects.toThrow(/country: must be an officially assigned ISO 3166-1 alpha-2 code/);
+    await expect(xx).rejects.toMatchObject({ reason: 'ic-invalid-request', transient: false });
+    expect(ic.calls).toHaveLength(0);
+  });
+
   it('surfaces a 409 VAT conflict with the existing gid, and without one when IC omits it', async () => {
     const [existing] = ic.seed([{ ...acme, vatNumber: 'PT409', externalId: 'cro-42-other' }]);
     const clash = { ...acme, vatNumber: 'PT409', externalId: 'cro-42-new' };

@@ -112,6 +112,7 @@ describe('loadCustomerSyncConfig', () => {
     ['SYNC_CONCURRENCY', '0'],
     ['VAT_CONFLICT_POLICY', 'merge'],
     ['DEFAULT_COUNTRY', 'Portugal'],
+    ['DEFAULT_COUNTRY', 'XX'],
     ['DEFAULT_LOCALE', 'klingon'],
     ['IC_TIMEOUT_MS', '-1'],
   ])('rejects %s=%j naming the variable but not the value', (variable, value) => {
@@ -120,6 +121,13 @@ describe('loadCustomerSyncConfig', () => {
     expect(error.variables).toEqual([variable]);
     expect(error.message).toMatch(new RegExp(`^invalid configuration: ${variable}: `));
     expect(error.message).not.toContain(value);
+  });
+
+  it('refuses a DEFAULT_COUNTRY that is only reserved (UK), pointing to the assigned code', () => {
+    const error = configError({ ...REQUIRED, DEFAULT_COUNTRY: 'uk' });
+
+    expect(error.variables).toEqual(['DEFAULT_COUNTRY']);
+    expect(error.message).toContain('GB, not UK');
   });
 
   it('lists every bad variable at once', () => {

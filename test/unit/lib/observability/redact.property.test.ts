@@ -1,7 +1,7 @@
 // Personal data as vendors echo it back in errors, generated: names, phones in national and spaced formats,
 // IBANs, VAT/NIF variants and street addresses never survive `redactText` (what failure-detail and every
 // log line go through), while ids, times and our own messages stay readable.
-import { describe, expect } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { fc, test } from '@fast-check/jest';
 import { redact, redactText } from '../../../../lib/observability/redact.ts';
 
