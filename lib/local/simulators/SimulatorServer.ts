@@ -21,6 +21,8 @@ export interface SimRequest {
 /** A simulator's answer. */
 export interface SimResponse {
   status: number;
+  /** The status line's reason phrase; Node's standard one when absent. */
+  statusText?: string;
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -259,6 +261,7 @@ function send(res: ServerResponse, response: SimResponse): void {
     headers['content-type'] = isText ? 'text/plain; charset=utf-8' : 'application/json';
   }
   headers['content-length'] = String(Buffer.byteLength(payload));
-  res.writeHead(response.status, headers);
+  if (response.statusText === undefined) res.writeHead(response.status, headers);
+  else res.writeHead(response.status, response.statusText, headers);
   res.end(payload);
 }
