@@ -22,6 +22,11 @@ export interface IcSimulatorOptions {
   port?: number;
   /** Put the existing customer's `gid` in 409 bodies (the docs say so; the SDK fixtures show a 409 without). @default true */
   conflictWithGid?: boolean;
+  /**
+   * The answer to a `PUT` for an unknown id. The documents list only 401 and 422 for `PUT`; 404 is what the
+   * vendor SDK's fixture (`not_found.json`) shows. 422 is the other plausible answer. @default 404
+   */
+  putUnknownStatus?: 404 | 422;
 }
 
 /** A running Invisible Collector simulator; see `startIcSimulator`. */
@@ -35,6 +40,8 @@ export interface IcSimulator extends SimulatorControls {
   seed(customers: Array<SimIcCustomerInput & { attributes?: Record<string, string> }>): SimIcCustomer[];
   /** Whether 409 bodies carry the existing customer's gid. */
   setConflictGid(include: boolean): void;
+  /** How a `PUT` for an unknown id is answered (see {@link IcSimulatorOptions.putUnknownStatus}). */
+  setPutUnknownStatus(status: 404 | 422): void;
 }
 
 /**
@@ -53,6 +60,7 @@ export interface IcSimulator extends SimulatorControls {
 export async function startIcSimulator(options: IcSimulatorOptions = {}): Promise<IcSimulator> {
   const store = new IcStore();
   let conflictWithGid = options.conflictWithGid ?? true;
+  let putUnknownStatus = options.putUnknownStatus ?? 404;
 
   const notFound = () => icError(404, 'Customer not found');
   const withCustomer = (req: SimRequest, then: (customer: SimIcCustomer) => SimResponse): SimResponse => {
@@ -101,13 +109,15 @@ export async function startIcSimulator(options: IcSimulatorOptions = {}): Promis
       {
         method: 'PUT',
         route: '/customers/:id',
-        handle: (req) =>
-          withCustomer(req, (customer) => {
-            const invalid = validateCustomer(req, ['country']);
-            if (invalid) return invalid;
-            const fields = pickFields(req.body as Record<string, unknown>);
-            return { status: 200, body: store.update(customer.gid, fields) };
-          }),
+        handle: (req) => {
+          const customer = store.find(req.params.id ?? '');
+          // Undocumented for PUT (the docs list 401 and 422): the SDK fixture's 404, or a 422.
+          if (!customer) return putUnknownStatus === 404 ? notFound() : icError(422, 'Customer not found');
+          const invalid = validateCustomer(req, ['country']);
+          if (invalid) return invalid;
+          const fields = pickFields(req.body as Record<string, unknown>);
+          return { status: 200, body: store.update(customer.gid, fields) };
+        },
       },
       {
         method: 'GET',
@@ -148,6 +158,9 @@ export async function startIcSimulator(options: IcSimulatorOptions = {}): Promis
       }),
     setConflictGid: (include) => {
       conflictWithGid = include;
+    },
+    setPutUnknownStatus: (status) => {
+      putUnknownStatus = status;
     },
   };
 }

@@ -48,6 +48,7 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
     ic.setLatency(0);
     ic.setTokens([DEFAULT_IC_TOKEN]);
     ic.setConflictGid(true);
+    ic.setPutUnknownStatus(404);
     calls = [];
     tokenProvider = jest.fn(async () => DEFAULT_IC_TOKEN);
   });
@@ -111,11 +112,37 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
     expect(ic.calls[0]!.body).toEqual({ country: 'PT', city: 'Porto' });
   });
 
-  it('throws ApiNotFoundError when PUT targets an unknown customer', async () => {
+  it("throws ApiNotFoundError when PUT targets an unknown customer (the SDK fixture's 404)", async () => {
     await expect(client().updateCustomer('cro-42-missing', { country: 'PT' })).rejects.toBeInstanceOf(
       ApiNotFoundError,
     );
     expect(ic.calls).toHaveLength(1);
+  });
+
+  it('throws ApiNotFoundError too when IC refuses the unknown id with a 422, after a GET confirms it', async () => {
+    ic.setPutUnknownStatus(422);
+
+    const error = await client()
+      .updateCustomer('cro-42-missing', { country: 'PT' })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiNotFoundError);
+    expect(error).toMatchObject({ reason: 'ic-not-found', transient: false, status: 422 });
+    expect(ic.calls.map((c) => `${c.method} ${c.status}`)).toEqual(['PUT 422', 'GET 404']);
+  });
+
+  it('keeps a 422 for a customer that exists a permanent ApiValidationError', async () => {
+    const [customer] = ic.seed([
+      { name: 'Acme', vatNumber: 'PT501234500', country: 'PT', externalId: 'cro-42-422' },
+    ]);
+    ic.failNext(1, { status: 422, body: { code: 422, message: 'phone is invalid' } }, '/customers/:id');
+
+    const error = await client()
+      .updateCustomer(customer!.gid, { country: 'PT', phone: '1' })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiValidationError);
+    expect(ic.calls.map((c) => `${c.method} ${c.status}`)).toEqual(['PUT 422', 'GET 200']);
   });
 
   it('rejects a bad locale or a missing country locally, with zero HTTP calls and a precise path', async () => {
