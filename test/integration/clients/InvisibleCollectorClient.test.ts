@@ -323,7 +323,8 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
   });
 
   it('times out a slow answer per attempt and retries it', async () => {
-    ic.failNext(1, { status: 200, body: {}, delayMs: 2_000 });
+    // The first answer would take a minute: only the client's per-attempt timeout can end that attempt.
+    ic.failNext(1, { status: 200, body: {}, delayMs: 60_000 });
 
     const found = await client({ timeoutMs: 100 }).findCustomer('cro-42-nobody');
 
@@ -332,7 +333,7 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
   });
 
   it('throws ApiTimeoutError when every attempt is too slow', async () => {
-    ic.setLatency(1_000);
+    ic.setLatency(60_000);
 
     const error = await client({ timeoutMs: 50, maxAttempts: 2 })
       .findCustomer('x')
@@ -379,9 +380,9 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
   });
 
   it('stops when the caller aborts', async () => {
-    ic.setLatency(1_000);
+    ic.setLatency(60_000);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    void ic.nextCall().then(() => controller.abort());
 
     const error = await client()
       .findCustomer('x', { signal: controller.signal })
