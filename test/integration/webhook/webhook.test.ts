@@ -79,6 +79,19 @@ describe('webhook → SQS (fauxqs)', () => {
     expect(response.headers.allow).toBe('POST');
   });
 
+  it('accepts a signed event of about 250 KiB, just under the limit, and enqueues it whole', async () => {
+    const event = webhookEvent(2, { data: { attributes: { notes: 'x'.repeat(250 * 1024) } } });
+    const body = JSON.stringify(event);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(250 * 1024);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(256 * 1024);
+
+    const response = await bench.post(body, signWebhook(body, bench.secret));
+
+    expect(response).toMatchObject({ status: 202, body: { accepted: [event.id] } });
+    const [message] = await bench.receiveAll();
+    expect(message!.Body).toBe(body);
+  });
+
   it('answers 413 to a body over 256 KiB, before looking at the signature', async () => {
     const body = JSON.stringify({ ...webhookEvent(1), padding: 'x'.repeat(256 * 1024) });
 
