@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `crm-sync` command (package.json "bin"). Plain JavaScript so it can refuse an old Node with a clear
-// message; then it imports the TypeScript entry, which Node ≥ 22.18 runs directly (type stripping).
+// message; then it imports the TypeScript program, which Node ≥ 22.18 runs directly (type stripping).
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
@@ -9,4 +9,9 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(2);
 }
-await import('../lib/cli/main.ts');
+const { runCli } = await import('../lib/cli/program.ts');
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: process.cwd(),
+});

@@ -8,8 +8,8 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { awsClientConfig } from '../../lib/aws/boundedCalls.ts';
 import { createLogger, SERVICE_NAMES } from '../../lib/observability/index.ts';
-import { loadReplayConfig } from '../../lib/replay/config.ts';
-import { handleReplayRequest } from '../../lib/replay/handleReplayRequest.ts';
+import { loadReplayConfig } from '../../lib/replay/replayLambda.ts';
+import { handleReplayRequest } from '../../lib/replay/replayLambda.ts';
 import type { ReplaySummary } from '../../lib/replay/types.ts';
 
 const config = loadReplayConfig();

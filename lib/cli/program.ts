@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ReplayError } from '../replay/errors.ts';
 import {
   type CliIo,
@@ -6,9 +6,8 @@ import {
   type DlqCommandOptions,
   replayCommand,
   type ReplayCommandOptions,
-} from './commands.ts';
+} from './dlqCommands.ts';
 import { CliUsageError } from './errors.ts';
-import { positiveInteger, positiveRate } from './parseArgs.ts';
 
 /**
  * Runs the `crm-sync` CLI with `argv` (without `node` and the script) and resolves its exit code:
@@ -81,4 +80,22 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .action(async (options: DlqCommandOptions) => setExitCode(await dlqCommand(options, io)));
 
   return program;
+}
+
+/** Commander parser for `--max`: a positive integer. */
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError('must be a positive integer');
+  }
+  return n;
+}
+
+/** Commander parser for `--rate`: a positive number of messages per second (fractions allowed). */
+export function positiveRate(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError('must be a positive number of messages per second');
+  }
+  return n;
 }

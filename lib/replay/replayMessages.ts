@@ -6,12 +6,12 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { chunkEntries, isFifoQueueUrl } from '../queue/enqueueEvents.ts';
-import { describeMessage } from './describeMessage.ts';
+import { describeMessage } from './dlqMessage.ts';
 import { ReplayOptionsError } from './errors.ts';
-import { matchesFilter } from './matchesFilter.ts';
-import { replayEntry } from './replayEntry.ts';
-import { scanDlq, type ScanDlqOptions } from './scanDlq.ts';
-import { TokenBucket } from './TokenBucket.ts';
+import { matchesFilter } from './dlqMessage.ts';
+import { replayEntry } from './dlqMessage.ts';
+import { scanDlq, type ScanDlqOptions } from './inspectDlq.ts';
+import { TokenBucket } from '../queue/TokenBucket.ts';
 import type { DlqMessage, ReplayFailure, ReplayFilter, ReplaySummary, StopReason } from './types.ts';
 
 /** Options of a replay run (CONTRACT.md §7). */

@@ -1,5 +1,7 @@
-import type { DlqSummary } from '../replay/summariseDlq.ts';
+import type { DlqSummary } from '../replay/inspectDlq.ts';
 import type { DlqMessage, ReplaySummary } from '../replay/types.ts';
+import { Presets, SingleBar } from 'cli-progress';
+import type { ReplayProgress } from '../replay/replayMessages.ts';
 
 /**
  * A duration as an operator reads it: `45s`, `12m`, `3h 5m`, `2d 4h`.
@@ -91,3 +93,46 @@ const STOP_TEXT: Record<ReplaySummary['stoppedBy'], string> = {
   failures: 'stopped after repeated send failures',
   deadline: 'stopped before the time limit: run again for the rest',
 };
+
+/** A progress reporter: `tick` per message looked at, `stop` at the end. */
+export interface Progress {
+  tick(progress: ReplayProgress): void;
+  stop(): void;
+}
+
+const silent: Progress = { tick: () => undefined, stop: () => undefined };
+
+/**
+ * A cli-progress bar on `stream` when it is a terminal (never when output is piped or `--json`), counting
+ * the messages looked at against the DLQ's approximate size.
+ *
+ * @example
+ * const progress = createProgress(process.stderr, 120);
+ * await replayMessages({ ...options, onProgress: progress.tick });
+ * progress.stop();
+ */
+export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, total: number): Progress {
+  if (!stream.isTTY || total <= 0) return silent;
+  const bar = new SingleBar(
+    {
+      stream,
+      format: ' {bar} {value}/{total} messages | replayed {replayed} | skipped {skipped} | failed {failed}',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    Presets.shades_classic,
+  );
+  const counts = { replayed: 0, skipped: 0, failed: 0 };
+  let value = 0;
+  bar.start(total, 0, counts);
+  return {
+    tick({ outcome }) {
+      if (outcome === 'replayed' || outcome === 'skipped' || outcome === 'failed') counts[outcome] += 1;
+      value += 1;
+      // The queue may hold more than its approximate count said.
+      if (value > total) bar.setTotal(value);
+      bar.update(value, counts);
+    },
+    stop: () => bar.stop(),
+  };
+}

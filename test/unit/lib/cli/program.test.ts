@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidArgumentError } from 'commander';
-import { positiveInteger, positiveRate } from '../../../../lib/cli/parseArgs.ts';
+import { positiveInteger, positiveRate } from '../../../../lib/cli/program.ts';
 
 describe('positiveInteger', () => {
   it('accepts a positive integer', () => {

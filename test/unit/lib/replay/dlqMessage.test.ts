@@ -1,7 +1,101 @@
 import { describe, expect, it } from '@jest/globals';
-import { fc, test } from '@fast-check/jest';
 import type { Message } from '@aws-sdk/client-sqs';
-import { replayDeduplicationId, replayEntry } from '../../../../lib/replay/index.ts';
+import {
+  describeMessage,
+  matchesFilter,
+  replayDeduplicationId,
+  replayEntry,
+} from '../../../../lib/replay/index.ts';
+import { fc, test } from '@fast-check/jest';
+
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+
+function dlqMessage(overrides: Partial<Message> = {}): Message {
+  return {
+    MessageId: 'm-1',
+    ReceiptHandle: 'rh-1',
+    Body: JSON.stringify({
+      specversion: '1.0',
+      id: 'evt-1',
+      type: 'crm.customer.updated',
+      data: { tenantId: 42, customerId: 7, vatNumber: 'PT543219876' },
+    }),
+    Attributes: { SentTimestamp: String(NOW - 90 * 60_000), ApproximateReceiveCount: '3' },
+    MessageAttributes: {
+      'failure-reason': { DataType: 'String', StringValue: 'vat-conflict' },
+      'failure-detail': { DataType: 'String', StringValue: 'VAT number already registered' },
+      'source-message-id': { DataType: 'String', StringValue: 'q-1' },
+    },
+    ...overrides,
+  };
+}
+
+describe('describeMessage', () => {
+  it('reads type, event id, customer, reason, age and receive count of a dead-lettered event', () => {
+    expect(describeMessage(dlqMessage(), NOW)).toEqual({
+      messageId: 'm-1',
+      eventType: 'crm.customer.updated',
+      eventId: 'evt-1',
+      customerId: '7',
+      reason: 'vat-conflict',
+      detail: 'VAT number already registered',
+      ageMs: 90 * 60_000,
+      receiveCount: 3,
+      replayCount: 0,
+      sourceMessageId: 'q-1',
+    });
+  });
+
+  it('never exposes the body itself (no VAT number, no personal data)', () => {
+    expect(JSON.stringify(describeMessage(dlqMessage(), NOW))).not.toContain('PT543219876');
+  });
+
+  it('calls a message without failure-reason redriven (retries exhausted)', () => {
+    expect(describeMessage(dlqMessage({ MessageAttributes: {} }), NOW).reason).toBe('redriven');
+  });
+
+  it('finds the event inside an SNS envelope', () => {
+    const inner = JSON.stringify({ id: 'e', type: 'crm.customer.created', data: { customerId: 3 } });
+    const body = JSON.stringify({ Type: 'Notification', Message: inner });
+    expect(describeMessage(dlqMessage({ Body: body }), NOW)).toMatchObject({
+      eventType: 'crm.customer.created',
+      customerId: '3',
+    });
+  });
+
+  it('still describes a body that is not JSON, taking the customer from the FIFO group', () => {
+    const row = describeMessage(
+      dlqMessage({ Body: 'not json', Attributes: { MessageGroupId: '42-9', SentTimestamp: String(NOW) } }),
+      NOW,
+    );
+    expect(row).toMatchObject({ customerId: '9', groupId: '42-9', reason: 'vat-conflict', ageMs: 0 });
+    expect(row.eventType).toBeUndefined();
+  });
+
+  it('reads the replay-count of a message replayed before', () => {
+    const message = dlqMessage({
+      MessageAttributes: { 'replay-count': { DataType: 'Number', StringValue: '2' } },
+    });
+    expect(describeMessage(message, NOW).replayCount).toBe(2);
+  });
+});
+
+describe('matchesFilter', () => {
+  const row = describeMessage(dlqMessage(), NOW);
+
+  it('matches everything with an empty filter', () => {
+    expect(matchesFilter(row, {})).toBe(true);
+  });
+
+  it('needs every given criterion to match', () => {
+    expect(matchesFilter(row, { customer: '7', type: 'crm.customer.updated', reason: 'vat-conflict' })).toBe(
+      true,
+    );
+    expect(matchesFilter(row, { customer: '7', reason: 'ic-validation' })).toBe(false);
+    expect(matchesFilter(row, { customer: '8' })).toBe(false);
+    expect(matchesFilter(row, { type: 'crm.customer.created' })).toBe(false);
+  });
+});
 
 const message: Message = {
   MessageId: 'm-1',

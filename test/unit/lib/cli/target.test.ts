@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliUsageError } from '../../../../lib/cli/errors.ts';
-import { resolveTarget } from '../../../../lib/cli/resolveTarget.ts';
+import { resolveTarget } from '../../../../lib/cli/target.ts';
 
 let cwd: string;
 const stack = {

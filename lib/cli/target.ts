@@ -1,10 +1,9 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { join } from 'node:path';
 import { LocalStackFileError } from '../local/errors.ts';
 import { readStackFile, type StackFile } from '../local/localFiles.ts';
 import { CliUsageError } from './errors.ts';
-import { readStackQueues } from './stackOutputs.ts';
 
 // The emulator accepts any credentials (lib/local/localSqs.ts uses the same): not imported from there, as
 // that module loads the emulator itself.
@@ -95,4 +94,39 @@ async function readLocalStack(cwd: string): Promise<StackFile> {
     if (error instanceof LocalStackFileError) throw new CliUsageError(error.message, { cause: error });
     throw error;
   }
+}
+
+/** The deployed stack's queue URLs (its `QueueUrl` and `DlqUrl` outputs). */
+export interface StackQueues {
+  queueUrl: string;
+  dlqUrl: string;
+}
+
+/**
+ * Reads the `QueueUrl` and `DlqUrl` outputs of a deployed crm-sync stack (CloudFormation `DescribeStacks`).
+ *
+ * @example
+ * const { queueUrl, dlqUrl } = await readStackQueues(new CloudFormationClient({}), 'CrmSync');
+ */
+export async function readStackQueues(
+  cloudFormation: CloudFormationClient,
+  stackName: string,
+): Promise<StackQueues> {
+  let outputs: Record<string, string>;
+  try {
+    const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    outputs = Object.fromEntries(
+      (Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
+    );
+  } catch (cause) {
+    const name = cause instanceof Error ? cause.name : 'error';
+    throw new CliUsageError(`cannot read the outputs of stack ${stackName} (${name})`, { cause });
+  }
+  const missing = ['QueueUrl', 'DlqUrl'].filter((key) => !outputs[key]);
+  if (missing.length > 0) {
+    throw new CliUsageError(
+      `stack ${stackName} has no ${missing.join(' / ')} output: is it a crm-sync stack?`,
+    );
+  }
+  return { queueUrl: outputs['QueueUrl']!, dlqUrl: outputs['DlqUrl']! };
 }

@@ -1,12 +1,12 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { inspectDlq } from '../replay/inspectDlq.ts';
 import { replayMessages } from '../replay/replayMessages.ts';
-import { summariseDlq } from '../replay/summariseDlq.ts';
+import { summariseDlq } from '../replay/inspectDlq.ts';
 import type { ReplayFilter } from '../replay/types.ts';
 import { CliUsageError } from './errors.ts';
-import { renderDlqSummary, renderMessages, renderReplaySummary } from './format.ts';
-import { createProgress } from './progress.ts';
-import { createSqsClient, resolveTarget, type ResolveDeps, type TargetOptions } from './resolveTarget.ts';
+import { renderDlqSummary, renderMessages, renderReplaySummary } from './output.ts';
+import { createProgress } from './output.ts';
+import { createSqsClient, resolveTarget, type ResolveDeps, type TargetOptions } from './target.ts';
 
 /** Streams and environment of one CLI run (injectable for tests). */
 export interface CliIo extends ResolveDeps {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { type Clock, TokenBucket } from '../../../../lib/replay/index.ts';
+import { type Clock, TokenBucket } from '../../../../lib/queue/TokenBucket.ts';
 
 /** A clock that only moves when the bucket sleeps, recording each wait. */
 function fakeClock(): Clock & { waits: number[] } {
