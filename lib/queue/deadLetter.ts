@@ -9,14 +9,21 @@ import type { SQSRecord } from 'aws-lambda';
 import { CrmSyncError } from '../errors.ts';
 import { redactText } from '../observability/redact.ts';
 import {
-  FAILURE_ATTRIBUTES,
   isFailureAttribute,
   MAX_MESSAGE_ATTRIBUTES,
+  MESSAGE_ATTRIBUTES,
   recordAttributes,
+  REQUEUE_ATTRIBUTES,
   withAttributes,
 } from './messageAttributes.ts';
 
-export { FAILURE_ATTRIBUTES } from './messageAttributes.ts';
+/** Message attributes a dead-lettered message carries (CONTRACT.md §5); all names in `messageAttributes.ts`. */
+export const FAILURE_ATTRIBUTES = {
+  reason: MESSAGE_ATTRIBUTES.failureReason,
+  detail: MESSAGE_ATTRIBUTES.failureDetail,
+  failedAt: MESSAGE_ATTRIBUTES.failedAt,
+  sourceMessageId: MESSAGE_ATTRIBUTES.sourceMessageId,
+} as const;
 
 /** failure-detail is for humans; long vendor messages are cut. */
 const MAX_DETAIL_LENGTH = 1_000;
@@ -62,8 +69,10 @@ export function deadLetterMessage(
   record: SQSRecord,
   failure: DeadLetterFailure,
 ): SendMessageCommandInput {
-  const carried = Object.fromEntries(
-    Object.entries(recordAttributes(record)).filter(([name]) => !isFailureAttribute(name)),
+  // Not carried: an earlier failure's attributes, and a deferral's (they describe a path, not the event).
+  const carried = recordAttributes(
+    record,
+    (name) => isFailureAttribute(name) || REQUEUE_ATTRIBUTES.has(name),
   );
   const { attributes, dropped } = withAttributes(carried, {
     [FAILURE_ATTRIBUTES.reason]: text(failure.reason),

@@ -1,6 +1,6 @@
 import type { Message, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { FAILURE_ATTRIBUTES } from '../queue/deadLetter.ts';
 import {
-  FAILURE_ATTRIBUTES,
   isFailureAttribute,
   type MessageAttributes,
   REPLAY_COUNT_ATTRIBUTE,
