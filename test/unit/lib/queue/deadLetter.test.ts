@@ -82,6 +82,23 @@ describe('deadLetterMessage', () => {
     );
   });
 
+  it('carries a binary attribute as its bytes (Lambda delivers it base64-encoded)', () => {
+    const record = sqsRecord('{}');
+    record.messageAttributes.trace = {
+      dataType: 'Binary',
+      binaryValue: Buffer.from([0xde, 0xad, 0xbe, 0xef]).toString('base64'),
+      stringListValues: [],
+      binaryListValues: [],
+    };
+
+    const input = deadLetterMessage('https://q/dlq', record, { reason: 'invalid-event', detail: 'x' });
+
+    expect(input.MessageAttributes!.trace).toEqual({
+      DataType: 'Binary',
+      BinaryValue: Buffer.from([0xde, 0xad, 0xbe, 0xef]),
+    });
+  });
+
   it('masks personal data and cuts a long detail', () => {
     const input = deadLetterMessage('https://q/dlq', sqsRecord('{}'), {
       reason: 'ic-validation',

@@ -32,6 +32,16 @@ describe('withAttributes', () => {
     expect(dropped).toEqual(['z']);
   });
 
+  it('gives a set attribute the place of its carried value, so a message with 10 loses none', () => {
+    const carried = named(['replay-count', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9']);
+
+    const { attributes, dropped } = withAttributes(carried, { 'replay-count': value('2') });
+
+    expect(dropped).toEqual([]);
+    expect(Object.keys(attributes)).toHaveLength(10);
+    expect(attributes['replay-count']).toEqual(value('2'));
+  });
+
   it('refuses to set more attributes than SQS accepts', () => {
     const eleven = named(Array.from({ length: 11 }, (_, i) => `a${i}`));
 
