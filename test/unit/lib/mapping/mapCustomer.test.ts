@@ -238,6 +238,7 @@ describe('mapCustomer', () => {
       ['zh', {}, 'zh-CN'],
       ['de_AT', {}, 'de'],
       ['it', { defaultLocale: 'es' }, 'es'],
+      ['es-ES', { defaultLocale: 'en' }, 'es'],
       [undefined, { defaultLocale: 'en-US' }, 'en'],
       [undefined, {}, 'pt'],
       ['it', { defaultLocale: 'klingon' }, 'pt'],

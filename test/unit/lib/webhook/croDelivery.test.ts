@@ -62,6 +62,12 @@ describe('croDeliveryToEvent', () => {
     expect(event.time).toBe('2026-11-22T10:05:00.000000Z');
   });
 
+  it('takes customer_id over a top-level id (the id of the notification itself)', () => {
+    const { event } = croDeliveryToEvent(body({ id: 991, customer_id: 7 }), { requestId: 'r-1' }, TENANT);
+
+    expect(event.data.customerId).toBe(7);
+  });
+
   it('rejects a payload without a customer id, and one for another tenant', () => {
     expect(() =>
       croDeliveryToEvent(body({ name: 'Acme' }), { deliveryId: 'd', requestId: 'r' }, TENANT),
