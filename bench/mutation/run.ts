@@ -161,8 +161,9 @@ function runTests(
     ...(keepOutput ? [] : ['--silent']),
     '--bail',
     '--maxWorkers=1',
-    ...ignore.flatMap((pattern) => ['--testPathIgnorePatterns', pattern]),
     ...paths,
+    // Last: the option takes every argument after it.
+    ...(ignore.length > 0 ? ['--testPathIgnorePatterns', ...ignore] : []),
   ];
   const begun = Date.now();
   return new Promise((done) => {
