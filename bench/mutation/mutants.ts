@@ -605,10 +605,11 @@ export const MUTANTS: readonly Mutant[] = [
   ...group('observability', 'observability', [
     {
       id: 'observability-error-dropped',
-      file: 'lib/observability/createLogger.ts',
+      // Logged errors reach the formatter as attributes, where redact() turns them into {name, message}.
+      file: 'lib/observability/redact.ts',
       description: "the logger drops every error's content (issue 19)",
-      find: 'return { ...(redact(formatted) as LogAttributes), name: formatted.name };',
-      replace: 'return { name: formatted.name };',
+      find: 'return { name: value.name, message: redactText(value.message) };',
+      replace: 'return { name: value.name };',
     },
   ]),
 ];
