@@ -11,9 +11,19 @@ import { envVar } from './parseEnv.ts';
  */
 export function awsLimitsEnv(defaults: Partial<AwsCallLimits> = {}) {
   return {
-    AWS_CONNECT_TIMEOUT_MS: z._default(envVar.int(100, 60_000), defaults.connectionTimeoutMs ?? 1_000),
-    AWS_CALL_TIMEOUT_MS: z._default(envVar.int(100, 300_000), defaults.requestTimeoutMs ?? 3_000),
-    AWS_MAX_ATTEMPTS: z._default(envVar.int(1, 10), defaults.maxAttempts ?? 3),
+    AWS_CONNECT_TIMEOUT_MS: z
+      ._default(envVar.int(100, 60_000), defaults.connectionTimeoutMs ?? 1_000)
+      .check(z.describe('time to open a connection to DynamoDB, SQS or Secrets Manager (ms)')),
+    AWS_CALL_TIMEOUT_MS: z
+      ._default(envVar.int(100, 300_000), defaults.requestTimeoutMs ?? 3_000)
+      .check(
+        z.describe(
+          'time for one attempt of a DynamoDB, SQS or Secrets Manager call (ms); a stalled socket fails then',
+        ),
+      ),
+    AWS_MAX_ATTEMPTS: z
+      ._default(envVar.int(1, 10), defaults.maxAttempts ?? 3)
+      .check(z.describe("attempts per AWS call, the first included (the SDK's own variable)")),
   };
 }
 

@@ -17,7 +17,7 @@ import {
   withAttributes,
 } from './messageAttributes.ts';
 
-/** Message attributes a dead-lettered message carries (CONTRACT.md §5); all names in `messageAttributes.ts`. */
+/** Message attributes a dead-lettered message carries (docs/events.md#failures); all names in `messageAttributes.ts`. */
 export const FAILURE_ATTRIBUTES = {
   reason: MESSAGE_ATTRIBUTES.failureReason,
   detail: MESSAGE_ATTRIBUTES.failureDetail,

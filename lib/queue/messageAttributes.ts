@@ -4,7 +4,7 @@ import type { SQSRecord } from 'aws-lambda';
 /**
  * Every message attribute crm-sync itself puts on a message, in one place (SQS allows 10 per message, the
  * producer's own included):
- * - on a dead-lettered message (CONTRACT.md §5): `failure-reason`, `failure-detail`, `failed-at`, `source-message-id`;
+ * - on a dead-lettered message (docs/events.md#failures): `failure-reason`, `failure-detail`, `failed-at`, `source-message-id`;
  * - on a replayed message: `replay-count`;
  * - on a deferred record sent again to the event queue: `requeue-count` and `requeued-from` (the message it
  *   continues, so a trace — or the soak's ledger — can follow a record across its deferrals).
