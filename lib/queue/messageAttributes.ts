@@ -62,3 +62,55 @@ export function requeueCountOf(record: Pick<SQSRecord, 'messageAttributes'>): nu
   const count = Number(record.messageAttributes?.[MESSAGE_ATTRIBUTES.requeueCount]?.stringValue);
   return Number.isInteger(count) && count > 0 ? count : 0;
 }
+
+/** Every message attribute name crm-sync itself sets: a send keeps these before any of the producer's. */
+export const CRM_SYNC_ATTRIBUTE_NAMES: readonly string[] = Object.values(MESSAGE_ATTRIBUTES);
+
+/** How often an event was replayed from the DLQ (a `Number`); it travels with the event through later failures. */
+export const REPLAY_COUNT_ATTRIBUTE = MESSAGE_ATTRIBUTES.replayCount;
+
+/** Message attributes in the SDK's shape. */
+export type MessageAttributes = Record<string, MessageAttributeValue>;
+
+/**
+ * True for the attributes that describe a dead-lettering (`failure-*`, `failed-at`, `source-message-id`): a
+ * message put back on the event queue does not carry them.
+ */
+export function isFailureAttribute(name: string): boolean {
+  return (
+    name.startsWith('failure-') ||
+    name === MESSAGE_ATTRIBUTES.failedAt ||
+    name === MESSAGE_ATTRIBUTES.sourceMessageId
+  );
+}
+
+/**
+ * The attributes of a message crm-sync sends on (to the DLQ, back to the event queue): all of `set`, then as
+ * many of the message's `carried` attributes as SQS's 10 allow (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html;
+ * the emulator does not check it) — crm-sync's own names first (`replay-count`), then the producer's in name
+ * order. A name in `set` replaces the carried value. `dropped` names the carried attributes that did not fit,
+ * for the caller to report; without this, a message that already carries 10 could never be sent on, and
+ * would stay in the DLQ forever.
+ *
+ * @example
+ * const { attributes, dropped } = withAttributes(message.MessageAttributes ?? {}, {
+ *   'replay-count': { DataType: 'Number', StringValue: '2' },
+ * });
+ */
+export function withAttributes(
+  carried: MessageAttributes,
+  set: MessageAttributes,
+): { attributes: MessageAttributes; dropped: string[] } {
+  const setNames = Object.keys(set);
+  if (setNames.length > MAX_MESSAGE_ATTRIBUTES) {
+    throw new RangeError(`${setNames.length} attributes to set: SQS allows ${MAX_MESSAGE_ATTRIBUTES}`);
+  }
+  const ours = (name: string) => CRM_SYNC_ATTRIBUTE_NAMES.includes(name);
+  const candidates = Object.keys(carried)
+    .filter((name) => !(name in set))
+    .sort((a, b) => Number(ours(b)) - Number(ours(a)) || (a < b ? -1 : a > b ? 1 : 0));
+  const room = MAX_MESSAGE_ATTRIBUTES - setNames.length;
+  const attributes: MessageAttributes = {};
+  for (const name of candidates.slice(0, room)) attributes[name] = carried[name]!;
+  return { attributes: { ...attributes, ...set }, dropped: candidates.slice(room) };
+}

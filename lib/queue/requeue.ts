@@ -1,16 +1,15 @@
 import {
-  type MessageAttributeValue,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import {
-  MAX_MESSAGE_ATTRIBUTES,
   MESSAGE_ATTRIBUTES,
   recordAttributes,
   REQUEUE_ATTRIBUTES,
   requeueCountOf,
+  withAttributes,
 } from './messageAttributes.ts';
 
 /** SQS's longest per-message delay. */
@@ -26,7 +25,8 @@ export interface RequeueEntry {
 /**
  * The `SendMessageBatch` entry that puts `record` back on its (standard) queue as a new message: the same body
  * and message attributes, `requeue-count` incremented, `requeued-from` its message id, `DelaySeconds` (0–900).
- * `undefined` when the attributes would exceed SQS's 10 (the record is then retried the ordinary way).
+ * `undefined` when the attributes would exceed SQS's 10 (`withAttributes`; the record is then retried the
+ * ordinary way).
  *
  * @example
  * requeueEntry(record, '0', 8); // { Id: '0', MessageBody, DelaySeconds: 8, MessageAttributes: { 'requeue-count': ... } }
@@ -36,15 +36,16 @@ export function requeueEntry(
   id: string,
   delaySeconds: number,
 ): SendMessageBatchRequestEntry | undefined {
-  const attributes: Record<string, MessageAttributeValue> = {
-    ...recordAttributes(record, (name) => REQUEUE_ATTRIBUTES.has(name)),
+  const carried = recordAttributes(record, (name) => REQUEUE_ATTRIBUTES.has(name));
+  const { attributes, dropped } = withAttributes(carried, {
     [MESSAGE_ATTRIBUTES.requeueCount]: {
       DataType: 'Number',
       StringValue: String(requeueCountOf(record) + 1),
     },
     [MESSAGE_ATTRIBUTES.requeuedFrom]: { DataType: 'String', StringValue: record.messageId },
-  };
-  if (Object.keys(attributes).length > MAX_MESSAGE_ATTRIBUTES) return undefined;
+  });
+  // A wait never drops one of the producer's attributes: such a record is retried the ordinary way instead.
+  if (dropped.length > 0) return undefined;
   return {
     Id: id,
     MessageBody: record.body,

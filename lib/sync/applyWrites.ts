@@ -31,6 +31,8 @@ export class WriteLog {
   async track<T>(options: CallOptions, send: (options: CallOptions) => Promise<T>): Promise<T> {
     let unclear = false;
     const onAttempt = (info: CallInfo): void => {
+      // A write may read (the client confirms an unclear PUT refusal with a GET): reads change nothing.
+      if (info.method === 'GET') return;
       if (info.status >= 200 && info.status < 300) this.applied = true;
       else if (info.status === 0 || info.status >= 500) unclear = true;
     };
