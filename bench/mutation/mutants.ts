@@ -53,6 +53,13 @@ const group = (folder: Mutant['folder'], tests: TestSet, entries: Entry[]): Muta
 export const MUTANTS: readonly Mutant[] = [
   ...group('queue', 'queue', [
     {
+      id: 'queue-requeue-count',
+      file: 'lib/queue/requeue.ts',
+      description: 'a deferred record does not count its deferrals',
+      find: 'String(requeueCountOf(record) + 1)',
+      replace: 'String(requeueCountOf(record))',
+    },
+    {
       id: 'queue-attribute-limit',
       file: 'lib/queue/messageAttributes.ts',
       description: "SQS's 10 message attributes become 11",
@@ -490,6 +497,55 @@ export const MUTANTS: readonly Mutant[] = [
       description: 'a CRO read older than the watermark is applied (issue 19)',
       find: 'state.watermark !== undefined && isOlder(customer.last_updated_on, state.watermark)',
       replace: 'false',
+    },
+    {
+      id: 'sync-field-time',
+      file: 'lib/sync/coalesceGroup.ts',
+      description: "an older event's value replaces a newer one (issue 12 item 1)",
+      find: 'return at !== undefined && at >= last;',
+      replace: 'return true;',
+    },
+    {
+      id: 'sync-seen-change',
+      file: 'lib/sync/coalesceGroup.ts',
+      description: 'a snapshot older than a change already seen is trusted (issue 12 item 3)',
+      find: 'if (state.seenMs !== undefined && (timeMs(newest.last_updated_on) ?? 0) < state.seenMs)',
+      replace: 'if (false)',
+    },
+    {
+      id: 'sync-settle-window',
+      file: 'lib/sync/syncCustomer.ts',
+      description: 'a customer is written while a write of unknown outcome may still land (issue 12 item 2)',
+      find: 'if (lease.waitUntil !== undefined && lease.waitUntil > now) {',
+      replace: 'if (false) {',
+    },
+    {
+      id: 'sync-hold',
+      file: 'lib/sync/syncCustomer.ts',
+      description: 'a write that succeeded after a 504 sets no hold (issue 12 item 2)',
+      find: '...(log.mayRepeat && { holdUntil: deps.now() + deps.options.icWriteSettleMs }),',
+      replace: '',
+    },
+    {
+      id: 'sync-repair-registers',
+      file: 'lib/sync/planWrites.ts',
+      description: 'a repair registers a created customer without looking it up by externalId (issue 12 item 5)',
+      find: "return created && !repair ? { kind: 'register' } : { kind: 'update-by-external-id' };",
+      replace: "return created ? { kind: 'register' } : { kind: 'update-by-external-id' };",
+    },
+    {
+      id: 'sync-waits-counted',
+      file: 'lib/sync/processBatch.ts',
+      description: 'a busy customer uses up receives instead of deferring the record (issue 12 item 4)',
+      find: 'if (error instanceof WaitError && !fifo) waits.push({ n, failure: { ...failure, error } });',
+      replace: 'if (false) waits.push({ n, failure: { ...failure, error } });',
+    },
+    {
+      id: 'sync-missing-vat-at-once',
+      file: 'lib/sync/applyWrites.ts',
+      description: 'an update without VAT is dead-lettered before its created event could come (issue 12 item 3)',
+      find: 'throw this.context.awaitCreated',
+      replace: 'throw false',
     },
     {
       id: 'sync-budget-margin',
