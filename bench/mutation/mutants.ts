@@ -529,7 +529,8 @@ export const MUTANTS: readonly Mutant[] = [
     {
       id: 'sync-repair-registers',
       file: 'lib/sync/planWrites.ts',
-      description: 'a repair registers a created customer without looking it up by externalId (issue 12 item 5)',
+      description:
+        'a repair registers a created customer without looking it up by externalId (issue 12 item 5)',
       find: "return created && !repair ? { kind: 'register' } : { kind: 'update-by-external-id' };",
       replace: "return created ? { kind: 'register' } : { kind: 'update-by-external-id' };",
     },
@@ -543,7 +544,8 @@ export const MUTANTS: readonly Mutant[] = [
     {
       id: 'sync-missing-vat-at-once',
       file: 'lib/sync/applyWrites.ts',
-      description: 'an update without VAT is dead-lettered before its created event could come (issue 12 item 3)',
+      description:
+        'an update without VAT is dead-lettered before its created event could come (issue 12 item 3)',
       find: 'throw this.context.awaitCreated',
       replace: 'throw false',
     },
