@@ -1,6 +1,7 @@
 import * as z from '../zod.ts';
 import { IC_LOCALES, type IcLocale } from '../invisible-collector/schemas.ts';
 import { normaliseLocale } from '../mapping/normaliseLocale.ts';
+import { CRM_OAUTH_ENV, crmOAuthConfig, type CrmOAuthConfig } from './crmOAuth.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
 /** What to do when registering a customer hits a 409 because another IC customer has the VAT number. */
@@ -13,6 +14,7 @@ const CustomerSyncEnvSchema = z.object({
   CRM_API_URL: envVar.url(),
   CRM_TENANT_ID: envVar.int(1, Number.MAX_SAFE_INTEGER),
   CREDENTIALS_SECRET_ID: envVar.text(),
+  ...CRM_OAUTH_ENV,
   DLQ_URL: envVar.url(),
   DEFAULT_COUNTRY: z.optional(
     z.string().check(z.toUpperCase(), z.regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })),
@@ -46,6 +48,8 @@ export interface CustomerSyncConfig {
   /** The CRO tenant this deployment serves; events for another tenant are dead-lettered (`wrong-tenant`). */
   crmTenantId: number;
   credentialsSecretId: string;
+  /** CRO's OAuth token endpoint and client authentication (for a secret with the `crm` object). */
+  crmOAuth: CrmOAuthConfig;
   dlqUrl: string;
   /** Mapping fallback when the address has no country (upper case). */
   defaultCountry?: string;
@@ -82,6 +86,7 @@ export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConf
     crmApiUrl: e.CRM_API_URL,
     crmTenantId: e.CRM_TENANT_ID,
     credentialsSecretId: e.CREDENTIALS_SECRET_ID,
+    crmOAuth: crmOAuthConfig(e),
     dlqUrl: e.DLQ_URL,
     ...(e.DEFAULT_COUNTRY !== undefined && { defaultCountry: e.DEFAULT_COUNTRY }),
     ...(e.DEFAULT_LOCALE !== undefined && { defaultLocale: e.DEFAULT_LOCALE }),

@@ -108,7 +108,11 @@ export class HttpClient {
       }
       attempt += 1;
       transientAttempts += 1;
-      const token = await this.#options.tokenProvider(forceRefresh ? { forceRefresh: true } : undefined);
+      const token = await this.#options.tokenProvider(
+        forceRefresh || deadline !== undefined
+          ? { ...(forceRefresh && { forceRefresh: true }), ...(deadline !== undefined && { deadline }) }
+          : undefined,
+      );
       const timeoutMs = Math.min(this.#options.timeoutMs ?? 5_000, remaining);
       const outcome = await this.#attempt(request, token, timeoutMs, attempt, refreshed);
       if (outcome.ok) return outcome.value;

@@ -4,10 +4,14 @@ export {
   type SecretReader,
   type SecretReaderOptions,
 } from './createSecretReader.ts';
+export { createSecretWriter, type SecretWriter } from './createSecretWriter.ts';
 export {
   credentialsProvider,
   CredentialsSecretSchema,
+  secretCredentialStore,
   type CredentialsProvider,
+  type CredentialsProviderOptions,
+  type CrmOAuthSettings,
 } from './credentialsProvider.ts';
 export { SecretError } from './errors.ts';
 export {

@@ -1,10 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { CustomerSyncConfig } from '../config/customerSync.ts';
+import { croCredentialsProvider, type CroCredentialsParts } from '../crm/croCredentials.ts';
 import { CroClient } from '../crm/CroClient.ts';
 import type { CallInfo } from '../http/HttpClient.ts';
 import { InvisibleCollectorClient } from '../invisible-collector/InvisibleCollectorClient.ts';
-import { credentialsProvider, type CredentialsProvider } from '../secrets/credentialsProvider.ts';
+import type { CredentialsProvider } from '../secrets/credentialsProvider.ts';
 import { createSyncStateStore } from './state/createSyncStateStore.ts';
 import type { SyncStateStore } from './state/types.ts';
 import type { SyncMetrics } from './syncMetrics.ts';
@@ -14,8 +15,10 @@ import type { SyncDeps, SyncOptions } from './types.ts';
 export interface CustomerSyncParts {
   logger: Logger;
   metrics: SyncMetrics;
-  /** @default credentialsProvider(config.credentialsSecretId) (Secrets Manager, cached with a TTL) */
+  /** @default croCredentialsProvider(config, credentialParts) (Secrets Manager, cached; CRO OAuth) */
   credentials?: CredentialsProvider;
+  /** Hooks and overrides of the default credentials (the OAuth metrics, short timings in tests). */
+  credentialParts?: CroCredentialsParts;
   /** @default a client following the SDK's standard variables (`AWS_ENDPOINT_URL_SQS`, ...) */
   sqs?: SQSClient;
   /** @default DynamoDB when `STATE_TABLE_NAME` is set, else in memory */
@@ -34,7 +37,8 @@ export interface CustomerSyncParts {
  * await processBatch(event.Records, deps, context);
  */
 export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: CustomerSyncParts): SyncDeps {
-  const credentials = parts.credentials ?? credentialsProvider(config.credentialsSecretId);
+  const credentials =
+    parts.credentials ?? croCredentialsProvider(config, { logger: parts.logger, ...parts.credentialParts });
   const onCall = (info: CallInfo) => parts.metrics.apiCall(info.api, info.durationMs);
   return {
     tenantId: config.crmTenantId,
