@@ -31,7 +31,10 @@ export interface CrmOAuthConfig {
  * const e = parseEnv(z.object({ ...CRM_OAUTH_ENV }), process.env);
  * crmOAuthConfig(e); // { tokenUrl: 'https://auth.cro.example/token', clientAuth: 'client_secret_basic' }
  */
-export function crmOAuthConfig(e: { CRM_TOKEN_URL?: string; CRM_TOKEN_AUTH: ClientAuthMethod }): CrmOAuthConfig {
+export function crmOAuthConfig(e: {
+  CRM_TOKEN_URL?: string;
+  CRM_TOKEN_AUTH: ClientAuthMethod;
+}): CrmOAuthConfig {
   return {
     ...(e.CRM_TOKEN_URL !== undefined && { tokenUrl: e.CRM_TOKEN_URL }),
     clientAuth: e.CRM_TOKEN_AUTH,

@@ -165,7 +165,9 @@ export class SharedTokenProvider {
         throw lost.error;
       }
       this.#lost = undefined;
-      this.#o.logger?.info('a new authorization is in the credentials; refreshing with it', { api: this.#o.api });
+      this.#o.logger?.info('a new authorization is in the credentials; refreshing with it', {
+        api: this.#o.api,
+      });
     }
     if (this.#acceptable(creds, rejected)) return this.#adoptStored(creds);
 
@@ -215,9 +217,12 @@ export class SharedTokenProvider {
           throw new TokenUnavailableError(this.#o.api, 'the newest refresh token is not in the store yet');
         }
         // Its successor was issued to a process that never stored it: this token is all there is.
-        this.#o.logger?.warn('the stored refresh token was rotated by a refresh whose result was never stored; trying it', {
-          api: this.#o.api,
-        });
+        this.#o.logger?.warn(
+          'the stored refresh token was rotated by a refresh whose result was never stored; trying it',
+          {
+            api: this.#o.api,
+          },
+        );
       }
       if (record.lostDigest === digest) throw this.#markLost(digest, this.#lostError('another process'));
       const timeoutMs = this.#o.endpoint.timeoutMs ?? 10_000;
@@ -323,7 +328,12 @@ export class SharedTokenProvider {
     if (token === undefined || token.token === rejected) return undefined;
     const now = this.#o.now();
     if (token.expiresAt - now <= Math.min(1_000, this.#lifetimeMs * 0.05)) return undefined;
-    return { token: token.token, expiresAt: token.expiresAt, refreshAt: now, adoptedAt: token.adoptedAt ?? now };
+    return {
+      token: token.token,
+      expiresAt: token.expiresAt,
+      refreshAt: now,
+      adoptedAt: token.adoptedAt ?? now,
+    };
   }
 
   #adoptStored(creds: OAuthCredentials): string {
@@ -334,7 +344,12 @@ export class SharedTokenProvider {
   #adopt(token: string, expiresAt: number): string {
     const now = this.#o.now();
     this.#lifetimeMs = Math.max(this.#lifetimeMs, expiresAt - now);
-    this.#cache = { token, expiresAt, refreshAt: expiresAt - this.#marginMs(this.#o.random()), adoptedAt: now };
+    this.#cache = {
+      token,
+      expiresAt,
+      refreshAt: expiresAt - this.#marginMs(this.#o.random()),
+      adoptedAt: now,
+    };
     return token;
   }
 

@@ -164,7 +164,10 @@ export class DynamoRefreshLease implements RefreshLease {
           new UpdateItemCommand({
             TableName: this.#table,
             Key: { pk: { S: this.#key } },
-            UpdateExpression: [expression.set, expression.remove.length > 0 ? `REMOVE ${expression.remove.join(', ')}` : '']
+            UpdateExpression: [
+              expression.set,
+              expression.remove.length > 0 ? `REMOVE ${expression.remove.join(', ')}` : '',
+            ]
               .join(' ')
               .trim(),
             ExpressionAttributeNames: names,
@@ -197,7 +200,8 @@ export class DynamoRefreshLease implements RefreshLease {
 export function applyUpdate(record: LeaseRecord, update: LeaseUpdate): LeaseRecord {
   const next: LeaseRecord = { ...record, retiredDigests: [...record.retiredDigests] };
   if (update.currentDigest !== undefined) next.currentDigest = update.currentDigest;
-  if (update.retiredDigests !== undefined) next.retiredDigests = update.retiredDigests.slice(-MAX_RETIRED_DIGESTS);
+  if (update.retiredDigests !== undefined)
+    next.retiredDigests = update.retiredDigests.slice(-MAX_RETIRED_DIGESTS);
   if (update.refreshedAt !== undefined) next.refreshedAt = update.refreshedAt;
   if (update.lostDigest === null) delete next.lostDigest;
   else if (update.lostDigest !== undefined) next.lostDigest = update.lostDigest;

@@ -1,4 +1,10 @@
-import { ApiNetworkError, type ApiError, type ApiName, ApiServerError, ApiTimeoutError } from '../http/errors.ts';
+import {
+  ApiNetworkError,
+  type ApiError,
+  type ApiName,
+  ApiServerError,
+  ApiTimeoutError,
+} from '../http/errors.ts';
 import { fromResponse, MAX_DETAIL_LENGTH } from '../http/fromResponse.ts';
 import { send, type TransportResponse } from '../http/transport.ts';
 import { redactText } from '../observability/redact.ts';
@@ -86,7 +92,8 @@ export async function requestToken(
       throw new ApiTimeoutError({ ...context, detail: `token endpoint: no answer within ${timeoutMs} ms` });
     }
     const code = (cause as { code?: unknown } | undefined)?.code;
-    const detail = typeof code === 'string' ? `token endpoint: network error ${code}` : 'token endpoint: network error';
+    const detail =
+      typeof code === 'string' ? `token endpoint: network error ${code}` : 'token endpoint: network error';
     throw new ApiNetworkError({ ...context, detail }, { cause });
   }
   const receivedAt = now();
@@ -143,7 +150,11 @@ function parseTokenAnswer(
   const parsed = TokenAnswerSchema.safeParse(json);
   // A 2xx we cannot use is the server's fault (and may be a proxy's page): transient.
   if (!parsed.success) {
-    throw new ApiServerError({ ...context, status: 200, detail: 'token endpoint answered without an access_token' });
+    throw new ApiServerError({
+      ...context,
+      status: 200,
+      detail: 'token endpoint answered without an access_token',
+    });
   }
   const answer = parsed.data;
   if (answer.token_type !== undefined && answer.token_type.toLowerCase() !== 'bearer') {
@@ -197,5 +208,7 @@ function clean(text: string, secrets: readonly string[]): string {
     .filter((s) => s.length > 0)
     .reduce((out, secret) => out.split(secret).join('[redacted]'), text);
   const redacted = redactText(scrubbed);
-  return redacted.length <= MAX_DETAIL_LENGTH / 2 ? redacted : `${redacted.slice(0, MAX_DETAIL_LENGTH / 2 - 1)}…`;
+  return redacted.length <= MAX_DETAIL_LENGTH / 2
+    ? redacted
+    : `${redacted.slice(0, MAX_DETAIL_LENGTH / 2 - 1)}…`;
 }

@@ -30,7 +30,11 @@ export function createSecretWriter(options: { client?: SecretsManagerClient } = 
     try {
       await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
     } catch (error) {
-      throw new SecretError(secretId, `cannot be written (${error instanceof Error ? error.name : 'unknown error'})`, error);
+      throw new SecretError(
+        secretId,
+        `cannot be written (${error instanceof Error ? error.name : 'unknown error'})`,
+        error,
+      );
     }
   };
 }

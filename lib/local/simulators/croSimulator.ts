@@ -26,6 +26,8 @@ export interface CroSimulatorOptions {
   latencyMs?: number;
   faults?: FaultOptions;
   port?: number;
+  /** Accepts further bearer tokens, e.g. the access tokens a `startCroOAuthSimulator` issued and still honours. */
+  acceptToken?: (token: string) => boolean;
 }
 
 /** A running CRO Software simulator; see `startCroSimulator`. */
@@ -72,7 +74,7 @@ export async function startCroSimulator(options: CroSimulatorOptions = {}): Prom
     latencyMs: options.latencyMs,
     faults: options.faults,
     port: options.port,
-    vendor: croVendor(tenantId),
+    vendor: croVendor(tenantId, options.acceptToken),
     routes: [
       {
         method: 'GET',
@@ -123,11 +125,11 @@ export async function startCroSimulator(options: CroSimulatorOptions = {}): Prom
   };
 }
 
-function croVendor(tenantId: number): VendorShape {
+function croVendor(tenantId: number, acceptToken?: (token: string) => boolean): VendorShape {
   return {
     authorise(req, tokens) {
       const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-      if (!match || !tokens.has(match[1]!)) {
+      if (!match || !(tokens.has(match[1]!) || acceptToken?.(match[1]!) === true)) {
         return croError(401, 'Unauthorized', 'A valid bearer access token is required.');
       }
       const tenant = req.headers['x-tenant-id'];
