@@ -50,9 +50,15 @@ class MemoryStore implements CredentialStore {
 
 class Logs {
   lines: Array<{ level: string; message: string; attributes?: unknown }> = [];
-  info = (message: string, attributes?: unknown) => this.lines.push({ level: 'info', message, attributes });
-  warn = (message: string, attributes?: unknown) => this.lines.push({ level: 'warn', message, attributes });
-  error = (message: string, attributes?: unknown) => this.lines.push({ level: 'error', message, attributes });
+  info = (message: string, ...attributes: unknown[]): void => {
+    this.lines.push({ level: 'info', message, attributes });
+  };
+  warn = (message: string, ...attributes: unknown[]): void => {
+    this.lines.push({ level: 'warn', message, attributes });
+  };
+  error = (message: string, ...attributes: unknown[]): void => {
+    this.lines.push({ level: 'error', message, attributes });
+  };
 }
 
 describe('SharedTokenProvider', () => {

@@ -142,7 +142,9 @@ describe('Secrets Manager write-back (SDK mock: no emulator)', () => {
     oauth = await startCroOAuthSimulator();
   });
   afterAll(() => oauth.stop());
-  beforeEach(() => secretsManager.reset());
+  beforeEach(() => {
+    secretsManager.reset();
+  });
 
   it('puts the new secret version (other keys kept) before the access token is handed out', async () => {
     const { refreshToken } = oauth.seedGrant();
