@@ -1,6 +1,7 @@
 import type { Node } from 'constructs';
 import * as z from '../lib/zod.ts';
 import { VAT_CONFLICT_POLICIES } from '../lib/config/customerSync.ts';
+import { CLIENT_AUTH_METHODS } from '../lib/oauth/types.ts';
 import type { CrmSyncStackProps } from './CrmSyncStackProps.ts';
 import { InvalidContextError } from './errors.ts';
 
@@ -21,6 +22,8 @@ export const CONTEXT_SCHEMA = z.object({
   crmTenantId: int(1, Number.MAX_SAFE_INTEGER),
   credentialsSecretName: text,
   webhookSecretName: text,
+  crmTokenUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  crmTokenAuth: z.optional(z.enum(CLIENT_AUTH_METHODS)),
   secretsKmsKeyArn: z.optional(z.string().check(z.startsWith('arn:'))),
   icApiUrl: z.optional(z.url({ protocol: /^https?$/ })),
   defaultCountry: z.optional(
