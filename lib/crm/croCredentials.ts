@@ -39,7 +39,14 @@ export interface CroCredentialsParts {
   /** Timings of the shared token provider (tests use short ones). */
   timings?: Pick<
     SharedTokenProviderOptions,
-    'leaseMs' | 'maxMarginMs' | 'waitMs' | 'pollMs' | 'lostRecheckMs' | 'minForcedIntervalMs'
+    | 'leaseMs'
+    | 'maxMarginMs'
+    | 'waitMs'
+    | 'pollMs'
+    | 'lostRecheckMs'
+    | 'minForcedIntervalMs'
+    | 'operatorRetryMs'
+    | 'owner'
   >;
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ApiError, ApiName } from '../http/errors.ts';
 import type { TokenProvider } from '../http/types.ts';
-import { AuthorizationLostError, needsOperator, TokenUnavailableError } from './errors.ts';
+import { AuthorizationLostError, needsOperator, OPERATOR_RETRY_MS, TokenUnavailableError } from './errors.ts';
 import type { LeaseRecord, LeaseUpdate, RefreshLease } from './refreshLease.ts';
 import { requestToken } from './tokenEndpoint.ts';
 import type { CredentialStore, OAuthCredentials, TokenEndpoint, TokenLogger } from './types.ts';
@@ -29,6 +29,8 @@ export interface SharedTokenProviderOptions {
   lostRecheckMs?: number;
   /** A forced refresh (after a 401) of a token obtained less than this long ago reuses it. @default 2000 */
   minForcedIntervalMs?: number;
+  /** The least wait before records refused for lack of authorization are retried. @default OPERATOR_RETRY_MS (5 min) */
+  operatorRetryMs?: number;
   /** The operator's command, for the authorization-lost log line. @default 'npx crm-sync auth' */
   reauthorizeCommand?: string;
   logger?: TokenLogger;
@@ -40,6 +42,9 @@ export interface SharedTokenProviderOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
+
+/** A refresh is not started with less time than this before the caller's deadline. */
+const MIN_REFRESH_MS = 2_000;
 
 interface Cached {
   token: string;
@@ -93,6 +98,7 @@ export class SharedTokenProvider {
       pollMs: 200,
       lostRecheckMs: 30_000,
       minForcedIntervalMs: 2_000,
+      operatorRetryMs: OPERATOR_RETRY_MS,
       reauthorizeCommand: 'npx crm-sync auth',
       now: Date.now,
       random: Math.random,
@@ -225,18 +231,24 @@ export class SharedTokenProvider {
         );
       }
       if (record.lostDigest === digest) throw this.#markLost(digest, this.#lostError('another process'));
-      const timeoutMs = this.#o.endpoint.timeoutMs ?? 10_000;
-      if (deadline !== undefined && deadline - this.#o.now() < timeoutMs + 1_000) {
+      // The caller's deadline keeps a margin before the invocation ends (TIME_MARGIN_MS): the request may
+      // use the time up to it, the margin is left for storing its answer.
+      const remaining = deadline === undefined ? Infinity : deadline - this.#o.now();
+      if (remaining < MIN_REFRESH_MS) {
         throw new TokenUnavailableError(this.#o.api, 'too little time left in the invocation to refresh');
       }
+      const endpoint = {
+        ...this.#o.endpoint,
+        timeoutMs: Math.min(this.#o.endpoint.timeoutMs ?? 10_000, remaining),
+      };
 
       let tokens;
       try {
         tokens = await requestToken(
-          this.#o.endpoint,
+          endpoint,
           creds,
           { type: 'refresh_token', refreshToken: creds.refreshToken },
-          { api: this.#o.api, now: this.#o.now },
+          { api: this.#o.api, now: this.#o.now, operatorRetryMs: this.#o.operatorRetryMs },
         );
       } catch (error) {
         if (error instanceof AuthorizationLostError) {
@@ -359,14 +371,17 @@ export class SharedTokenProvider {
   }
 
   #lostError(who: string): AuthorizationLostError {
-    return new AuthorizationLostError({
-      api: this.#o.api,
-      method: 'POST',
-      path: safePath(this.#o.endpoint.url),
-      status: 400,
-      code: 'invalid_grant',
-      detail: `token endpoint refused the stored refresh token (invalid_grant, seen by ${who})`,
-    });
+    return new AuthorizationLostError(
+      {
+        api: this.#o.api,
+        method: 'POST',
+        path: safePath(this.#o.endpoint.url),
+        status: 400,
+        code: 'invalid_grant',
+        detail: `token endpoint refused the stored refresh token (invalid_grant, seen by ${who})`,
+      },
+      { retryAfterMs: this.#o.operatorRetryMs },
+    );
   }
 
   #markLost(digest: string, error: ApiError): ApiError {

@@ -25,11 +25,11 @@ export interface TokenErrorContext extends ApiErrorContext {
  * if (error instanceof AuthorizationLostError) logger.error('run npx crm-sync auth');
  */
 export class AuthorizationLostError extends ApiError {
-  constructor(context: TokenErrorContext, options: { cause?: unknown } = {}) {
+  constructor(context: TokenErrorContext, options: { cause?: unknown; retryAfterMs?: number } = {}) {
     super(
-      { ...context, retryAfterMs: OPERATOR_RETRY_MS },
+      { ...context, retryAfterMs: options.retryAfterMs ?? OPERATOR_RETRY_MS },
       { transient: true, reason: `${REASON_PREFIX[context.api]}-authorization-lost` },
-      options,
+      { cause: options.cause },
     );
     this.name = 'AuthorizationLostError';
   }
@@ -43,11 +43,11 @@ export class AuthorizationLostError extends ApiError {
  * the problem). Reason `crm-token-refused`.
  */
 export class TokenRequestRefusedError extends ApiError {
-  constructor(context: TokenErrorContext, options: { cause?: unknown } = {}) {
+  constructor(context: TokenErrorContext, options: { cause?: unknown; retryAfterMs?: number } = {}) {
     super(
-      { ...context, retryAfterMs: OPERATOR_RETRY_MS },
+      { ...context, retryAfterMs: options.retryAfterMs ?? OPERATOR_RETRY_MS },
       { transient: true, reason: `${REASON_PREFIX[context.api]}-token-refused` },
-      options,
+      { cause: options.cause },
     );
     this.name = 'TokenRequestRefusedError';
   }

@@ -25,6 +25,8 @@ export interface TokenRequestOptions {
   signal?: AbortSignal;
   /** @default Date.now */
   now?: () => number;
+  /** The least wait before a record refused for lack of authorization is retried. @default OPERATOR_RETRY_MS */
+  operatorRetryMs?: number;
 }
 
 // RFC 6749 §5.1, read leniently: `expires_in` as a number or a numeric string (both are seen in the wild).
@@ -100,7 +102,7 @@ export async function requestToken(
   if (response.status >= 200 && response.status <= 299) {
     return parseTokenAnswer(response.body, receivedAt, context, options.defaultExpiresInSeconds ?? 3600);
   }
-  throw errorFromAnswer(response, { ...context, status: response.status }, secrets);
+  throw errorFromAnswer(response, { ...context, status: response.status }, secrets, options.operatorRetryMs);
 }
 
 /**
@@ -178,6 +180,7 @@ function errorFromAnswer(
   response: TransportResponse,
   context: { api: ApiName; method: string; path: string; status: number },
   secrets: readonly string[],
+  retryAfterMs: number | undefined,
 ): ApiError {
   const { status } = response;
   let json: unknown;
@@ -198,9 +201,10 @@ function errorFromAnswer(
     code,
     detail: `token endpoint refused the request: ${code}${description ? ` (${clean(description, secrets)})` : ''}`,
   };
+  const options = retryAfterMs === undefined ? {} : { retryAfterMs };
   return code === 'invalid_grant'
-    ? new AuthorizationLostError(tokenContext)
-    : new TokenRequestRefusedError(tokenContext);
+    ? new AuthorizationLostError(tokenContext, options)
+    : new TokenRequestRefusedError(tokenContext, options);
 }
 
 function clean(text: string, secrets: readonly string[]): string {

@@ -219,7 +219,7 @@ describe('SharedTokenProvider', () => {
 
   it('does not start a refresh with too little time left before the caller’s deadline', async () => {
     const error = await provider()
-      .getToken({ deadline: clock + 3_000 })
+      .getToken({ deadline: clock + 1_500 })
       .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(TokenUnavailableError);
