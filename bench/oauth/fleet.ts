@@ -46,6 +46,8 @@ export interface FleetOptions {
 /** One worker process. */
 export interface FleetWorker {
   pid: number;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
   stats(): Promise<WorkerStats>;
   /** SIGKILL: the process dies at once, whatever it is doing. */
   kill(): void;
@@ -243,6 +245,7 @@ async function forkWorker(env: Record<string, string>, settings: WorkerSettings)
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     pid: child.pid!,
+    exited,
     stats: () =>
       new Promise<WorkerStats>((resolve) => {
         sequence += 1;
