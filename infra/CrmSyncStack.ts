@@ -14,6 +14,7 @@ import { SyncFunction } from './constructs/SyncFunction.ts';
 import { WebhookApi } from './constructs/WebhookApi.ts';
 import type { CrmSyncStackProps } from './CrmSyncStackProps.ts';
 import { InfraConfigError } from './errors.ts';
+import { CONTEXT_DEFAULTS } from './stackPropsFromContext.ts';
 import { resolveEventSourceSettings } from '../lib/settings/eventSourceSettings.ts';
 import { maxReceiveCount } from '../lib/settings/maxReceiveCount.ts';
 import { queueVisibilityTimeout } from '../lib/settings/queueVisibilityTimeout.ts';
@@ -39,9 +40,9 @@ export class CrmSyncStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CrmSyncStackProps) {
     super(scope, id, props);
-    const fifo = props.fifo ?? false;
-    const logRetention = toRetentionDays(props.logRetentionDays ?? 30);
-    const syncTimeout = props.syncTimeoutSeconds ?? 60;
+    const fifo = props.fifo ?? CONTEXT_DEFAULTS.fifo;
+    const logRetention = toRetentionDays(props.logRetentionDays ?? CONTEXT_DEFAULTS.logRetentionDays);
+    const syncTimeout = props.syncTimeoutSeconds ?? CONTEXT_DEFAULTS.syncTimeoutSeconds;
     const batching = resolveEventSourceSettings({
       fifo,
       ...(props.batchSize !== undefined && { batchSize: props.batchSize }),
@@ -53,12 +54,14 @@ export class CrmSyncStack extends Stack {
 
     this.queues = new EventQueues(this, 'Events', {
       fifo,
-      encryption: props.queueEncryption ?? 'sqs-managed',
+      encryption: props.queueEncryption ?? CONTEXT_DEFAULTS.queueEncryption,
       visibilityTimeout: Duration.seconds(
         queueVisibilityTimeout(syncTimeout, batching.maxBatchingWindowSeconds),
       ),
-      maxReceiveCount: maxReceiveCount((props.retryHorizonMinutes ?? 120) * 60),
-      retentionPeriod: Duration.days(props.queueRetentionDays ?? 4),
+      maxReceiveCount: maxReceiveCount(
+        (props.retryHorizonMinutes ?? CONTEXT_DEFAULTS.retryHorizonMinutes) * 60,
+      ),
+      retentionPeriod: Duration.days(props.queueRetentionDays ?? CONTEXT_DEFAULTS.queueRetentionDays),
     });
     const { queue, deadLetterQueue } = this.queues;
 
@@ -85,18 +88,20 @@ export class CrmSyncStack extends Stack {
       serviceName: SERVICE_NAMES.customerSync,
       description: 'Applies CRM customer change events to Invisible Collector',
       timeout: Duration.seconds(syncTimeout),
-      memorySize: props.syncMemorySize ?? 256,
+      memorySize: props.syncMemorySize ?? CONTEXT_DEFAULTS.syncMemorySize,
       logRetention,
       environment: {
-        IC_API_URL: props.icApiUrl ?? 'https://api.invisiblecollector.com',
+        IC_API_URL: props.icApiUrl ?? CONTEXT_DEFAULTS.icApiUrl,
         CRM_API_URL: props.crmApiUrl,
         CRM_TENANT_ID: tenant,
-        SYNC_CONCURRENCY: String(props.syncConcurrency ?? 10),
-        VAT_CONFLICT_POLICY: props.vatConflictPolicy ?? 'dead-letter',
+        SYNC_CONCURRENCY: String(props.syncConcurrency ?? CONTEXT_DEFAULTS.syncConcurrency),
+        VAT_CONFLICT_POLICY: props.vatConflictPolicy ?? CONTEXT_DEFAULTS.vatConflictPolicy,
         ...(props.defaultCountry !== undefined && { DEFAULT_COUNTRY: props.defaultCountry.toUpperCase() }),
         ...(props.defaultLocale !== undefined && { DEFAULT_LOCALE: props.defaultLocale }),
-        ...(props.crmTokenUrl !== undefined && { CRM_TOKEN_URL: props.crmTokenUrl }),
-        ...(props.crmTokenAuth !== undefined && { CRM_TOKEN_AUTH: props.crmTokenAuth }),
+        ...(props.crmTokenUrl !== undefined && {
+          CRM_TOKEN_URL: props.crmTokenUrl,
+          CRM_TOKEN_AUTH: props.crmTokenAuth ?? CONTEXT_DEFAULTS.crmTokenAuth,
+        }),
       },
     })
       // With CRO OAuth, rotated refresh tokens are written back to the same secret (and to no other).
@@ -122,7 +127,7 @@ export class CrmSyncStack extends Stack {
       serviceName: SERVICE_NAMES.webhook,
       description: 'Verifies signed CRM webhooks and enqueues their CloudEvents',
       timeout: Duration.seconds(10),
-      memorySize: props.webhookMemorySize ?? 256,
+      memorySize: props.webhookMemorySize ?? CONTEXT_DEFAULTS.webhookMemorySize,
       logRetention,
       environment: { CRM_TENANT_ID: tenant },
     })
@@ -130,8 +135,8 @@ export class CrmSyncStack extends Stack {
       .bindSecret('WEBHOOK_SECRET_ID', webhookSecret, secretsKey);
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
       handler: this.webhookFunction,
-      rateLimit: props.webhookRateLimit ?? 50,
-      burstLimit: props.webhookBurstLimit ?? 100,
+      rateLimit: props.webhookRateLimit ?? CONTEXT_DEFAULTS.webhookRateLimit,
+      burstLimit: props.webhookBurstLimit ?? CONTEXT_DEFAULTS.webhookBurstLimit,
       logRetention,
     });
 
@@ -199,9 +204,12 @@ export class CrmSyncStack extends Stack {
         statistic: 'Maximum',
       }),
       threshold: 0,
-      description: 'Events are in the DLQ: read their failure-reason, fix, then replay (README runbook).',
+      description:
+        'Events are in the DLQ: read their failure-reason, fix, then replay (docs/operations.md#runbook).',
     });
-    const maxAge = Duration.minutes(props.oldestMessageAgeAlarmMinutes ?? 30);
+    const maxAge = Duration.minutes(
+      props.oldestMessageAgeAlarmMinutes ?? CONTEXT_DEFAULTS.oldestMessageAgeAlarmMinutes,
+    );
     alarms.alarm('QueueOldestMessageAge', {
       metric: queue.metricApproximateAgeOfOldestMessage({ period: oneMinute, statistic: 'Maximum' }),
       threshold: maxAge.toSeconds(),

@@ -16,38 +16,111 @@ const bool = z.union([
 ]);
 const text = z.string().check(z.trim(), z.minLength(1));
 
-/** The context keys and their types (the names of {@link CrmSyncStackProps}). */
+/**
+ * The context keys, their types and descriptions (`npm run gen-docs` writes docs/configuration.md from them, with
+ * {@link CONTEXT_DEFAULTS}): a key added here is documented there.
+ */
 export const CONTEXT_SCHEMA = z.object({
-  crmApiUrl: z.url({ protocol: /^https?$/ }),
-  crmTenantId: int(1, Number.MAX_SAFE_INTEGER),
-  credentialsSecretName: text,
-  webhookSecretName: text,
-  crmTokenUrl: z.optional(z.url({ protocol: /^https?$/ })),
-  crmTokenAuth: z.optional(z.enum(CLIENT_AUTH_METHODS)),
-  secretsKmsKeyArn: z.optional(z.string().check(z.startsWith('arn:'))),
-  icApiUrl: z.optional(z.url({ protocol: /^https?$/ })),
-  defaultCountry: z.optional(
-    z.string().check(z.regex(/^[A-Za-z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })),
+  crmApiUrl: z.url({ protocol: /^https?$/ }).check(z.describe('CRO Software API base URL (`CRM_API_URL`)')),
+  crmTenantId: int(1, Number.MAX_SAFE_INTEGER).check(
+    z.describe("the CRO tenant served (`CRM_TENANT_ID`); other tenants' events are dead-lettered"),
   ),
-  defaultLocale: z.optional(text),
-  fifo: z.optional(bool),
-  queueEncryption: z.optional(z.enum(['sqs-managed', 'kms'])),
-  queueRetentionDays: z.optional(int(1, 14)),
-  retryHorizonMinutes: z.optional(int(0, 7 * 24 * 60)),
-  syncTimeoutSeconds: z.optional(int(5, 900)),
-  syncMemorySize: z.optional(int(128, 10_240)),
-  batchSize: z.optional(int(1, 100)),
-  maxBatchingWindowSeconds: z.optional(int(0, 300)),
-  maxConcurrency: z.optional(int(2, 1000)),
-  syncConcurrency: z.optional(int(1, 100)),
-  vatConflictPolicy: z.optional(z.enum(VAT_CONFLICT_POLICIES)),
-  webhookRateLimit: z.optional(int(1, 10_000)),
-  webhookBurstLimit: z.optional(int(1, 5_000)),
-  webhookMemorySize: z.optional(int(128, 10_240)),
-  logRetentionDays: z.optional(int(1, 3653)),
-  oldestMessageAgeAlarmMinutes: z.optional(int(1, 20_160)),
-  alarmEmail: z.optional(z.email()),
+  credentialsSecretName: text.check(
+    z.describe('name or complete ARN of the `{"invisibleCollectorToken","crmToken"}` (or `"crm": {...}`) secret'),
+  ),
+  webhookSecretName: text.check(z.describe('name or complete ARN of the `whsec_...` secret')),
+  crmTokenUrl: z
+    .optional(z.url({ protocol: /^https?$/ }))
+    .check(
+      z.describe(
+        "CRO's OAuth token endpoint (`CRM_TOKEN_URL`): the credentials secret holds the `crm` OAuth object, which customer-sync may write back (`PutSecretValue`, docs/cro-oauth.md)",
+      ),
+    ),
+  crmTokenAuth: z
+    .optional(z.enum(CLIENT_AUTH_METHODS))
+    .check(z.describe('token endpoint client authentication (`CRM_TOKEN_AUTH`)')),
+  secretsKmsKeyArn: z
+    .optional(z.string().check(z.startsWith('arn:')))
+    .check(
+      z.describe(
+        'customer-managed KMS key of the two secrets (adds `kms:Decrypt` via Secrets Manager only); unset → the AWS managed key',
+      ),
+    ),
+  icApiUrl: z.optional(z.url({ protocol: /^https?$/ })).check(z.describe('Invisible Collector base URL')),
+  defaultCountry: z
+    .optional(z.string().check(z.regex(/^[A-Za-z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })))
+    .check(z.describe('mapping fallback (`DEFAULT_COUNTRY`)')),
+  defaultLocale: z.optional(text).check(z.describe('mapping fallback (`DEFAULT_LOCALE`)')),
+  fifo: z
+    .optional(bool)
+    .check(
+      z.describe('FIFO queue and DLQ (per-customer message groups; producers set the deduplication id)'),
+    ),
+  queueEncryption: z
+    .optional(z.enum(['sqs-managed', 'kms']))
+    .check(z.describe('`sqs-managed` (SSE-SQS) or `kms` (a rotated customer-managed key)')),
+  queueRetentionDays: z
+    .optional(int(1, 14))
+    .check(z.describe('main queue retention in days (the DLQ always keeps 14 days)')),
+  retryHorizonMinutes: z
+    .optional(int(0, 7 * 24 * 60))
+    .check(z.describe('how long transient failures are retried before dead-lettering → `maxReceiveCount`')),
+  syncTimeoutSeconds: z
+    .optional(int(5, 900))
+    .check(z.describe("customer-sync timeout → the queue's visibility timeout")),
+  syncMemorySize: z.optional(int(128, 10_240)).check(z.describe('customer-sync memory (MB)')),
+  batchSize: z.optional(int(1, 100)).check(z.describe('records per invocation (≤ 100 standard, ≤ 10 FIFO)')),
+  maxBatchingWindowSeconds: z
+    .optional(int(0, 300))
+    .check(z.describe('wait to fill a batch (≥ 1 when `batchSize` > 10; FIFO: 0)')),
+  maxConcurrency: z
+    .optional(int(2, 1000))
+    .check(
+      z.describe('concurrent customer-sync invocations at most: the load ceiling on Invisible Collector'),
+    ),
+  syncConcurrency: z
+    .optional(int(1, 100))
+    .check(z.describe('customers synced in parallel inside one invocation (`SYNC_CONCURRENCY`)')),
+  vatConflictPolicy: z
+    .optional(z.enum(VAT_CONFLICT_POLICIES))
+    .check(z.describe('what a VAT conflict does (`VAT_CONFLICT_POLICY`)')),
+  webhookRateLimit: z.optional(int(1, 10_000)).check(z.describe('HTTP API throttling: steady requests/s')),
+  webhookBurstLimit: z.optional(int(1, 5_000)).check(z.describe('HTTP API throttling: burst')),
+  webhookMemorySize: z.optional(int(128, 10_240)).check(z.describe('webhook memory (MB)')),
+  logRetentionDays: z
+    .optional(int(1, 3653))
+    .check(
+      z.describe('retention of every log group, a CloudWatch Logs value: 1, 3, 5, 7, 14, 30, 60, 90, ...'),
+    ),
+  oldestMessageAgeAlarmMinutes: z
+    .optional(int(1, 20_160))
+    .check(z.describe('alarm when the oldest queued event is older than this')),
+  alarmEmail: z
+    .optional(z.email())
+    .check(z.describe('e-mail subscribed to the alarm topic (confirm the subscription mail)')),
 });
+
+/**
+ * What the stack uses for an optional context key left unset. The event source's defaults depend on the queue
+ * type and come from `resolveEventSourceSettings` (lib/settings).
+ */
+export const CONTEXT_DEFAULTS = {
+  icApiUrl: 'https://api.invisiblecollector.com',
+  crmTokenAuth: 'client_secret_basic',
+  fifo: false,
+  queueEncryption: 'sqs-managed',
+  queueRetentionDays: 4,
+  retryHorizonMinutes: 120,
+  syncTimeoutSeconds: 60,
+  syncMemorySize: 256,
+  syncConcurrency: 10,
+  vatConflictPolicy: 'dead-letter',
+  webhookRateLimit: 50,
+  webhookBurstLimit: 100,
+  webhookMemorySize: 256,
+  logRetentionDays: 30,
+  oldestMessageAgeAlarmMinutes: 30,
+} as const satisfies Partial<CrmSyncStackProps>;
 
 /** The context keys read by {@link stackPropsFromContext}. */
 export const CONTEXT_KEYS = Object.keys(CONTEXT_SCHEMA.shape) as Array<keyof typeof CONTEXT_SCHEMA.shape>;

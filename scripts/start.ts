@@ -1,4 +1,4 @@
-// `npm start`: the whole integration on this machine (CONTRACT.md §8) — see README "Run it locally".
+// `npm start`: the whole integration on this machine — see README "Run it locally".
 // Environment: PORT (3000), CRM_TENANT_ID (42), IC_API_URL + IC_API_TOKEN and/or CRM_API_URL + CRM_API_TOKEN
 // (real APIs instead of the simulators; or CRM_API_URL + CRM_TOKEN_URL [+ CRM_AUTHORIZE_URL] for CRO OAuth with
 // the `crm` object `npx crm-sync auth --local` writes), CRM_AUTH=static (the CRO simulator with a static token

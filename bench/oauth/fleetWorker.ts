@@ -1,7 +1,7 @@
 // One "Lambda container" of the OAuth fleet, in its own process (forked by fleet.ts): the customer-sync from
 // its sources with the handler's wiring (`createCustomerSyncDeps`: the CRO OAuth credentials on the shared
 // `file:` secret, the refresh lease in the shared state table), driven by an SQS poller on the shared queue.
-// Configured by its environment (CONTRACT §3) and argv[2] (timings, JSON); reports its counts over IPC.
+// Configured by its environment (docs/configuration.md) and argv[2] (timings, JSON); reports its counts over IPC.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadCustomerSyncConfig } from '../../lib/config/customerSync.ts';

@@ -45,7 +45,7 @@ export interface AuthIo extends CliIo {
 }
 
 /**
- * `crm-sync auth`: obtains CRO's first refresh token (CONTRACT §9) — OAuth 2.0 Authorization Code with PKCE
+ * `crm-sync auth`: obtains CRO's first refresh token (docs/cro-oauth.md) — OAuth 2.0 Authorization Code with PKCE
  * (S256, RFC 7636) and a random `state`, the code caught by a one-shot callback server on 127.0.0.1 (or,
  * with `--manual`, pasted: the code or the whole redirect URL) — then writes the `crm` object into the
  * credentials secret (`--secret-id`, `--stack`, or `--local`'s `file:` secret), keeping its other keys.

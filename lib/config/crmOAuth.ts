@@ -3,17 +3,27 @@ import * as z from '../zod.ts';
 import { envVar } from './parseEnv.ts';
 
 /**
- * The variables of every function that reads CRO with the credentials secret (CONTRACT.md §3, §9): spread
+ * The variables of every function that reads CRO with the credentials secret (docs/cro-oauth.md): spread
  * into its environment schema.
  */
 export const CRM_OAUTH_ENV = {
-  /** CRO's OAuth 2.0 token endpoint; required when the secret holds the `crm` OAuth object. */
-  CRM_TOKEN_URL: z.optional(envVar.url()),
-  /** How crm-sync authenticates at the token endpoint (RFC 6749 §2.3.1). */
-  CRM_TOKEN_AUTH: z._default(
-    z.enum(CLIENT_AUTH_METHODS, { error: `must be one of ${CLIENT_AUTH_METHODS.join(', ')}` }),
-    'client_secret_basic',
-  ),
+  CRM_TOKEN_URL: z
+    .optional(envVar.url())
+    .check(
+      z.describe(
+        "CRO's OAuth 2.0 token endpoint; required when the credentials secret holds the `crm` OAuth object (docs/cro-oauth.md)",
+      ),
+    ),
+  CRM_TOKEN_AUTH: z
+    ._default(
+      z.enum(CLIENT_AUTH_METHODS, { error: `must be one of ${CLIENT_AUTH_METHODS.join(', ')}` }),
+      'client_secret_basic',
+    )
+    .check(
+      z.describe(
+        'client authentication at the token endpoint (RFC 6749 §2.3.1): HTTP Basic (`client_secret_basic`) or `client_id`/`client_secret` in the body (`client_secret_post`)',
+      ),
+    ),
 };
 
 /** CRO OAuth settings from the environment. */

@@ -9,7 +9,7 @@ import { SecretError } from './errors.ts';
 const nonEmpty = z.string().check(z.minLength(1));
 
 /**
- * `SecretString` of `CREDENTIALS_SECRET_ID` (CONTRACT.md §3, §9): the Invisible Collector token, and for
+ * `SecretString` of `CREDENTIALS_SECRET_ID` (docs/configuration.md#customer-sync, docs/cro-oauth.md): the Invisible Collector token, and for
  * CRO either a static `crmToken` or the OAuth 2.0 `crm` object (which wins when both are present).
  */
 export const CredentialsSecretSchema = z

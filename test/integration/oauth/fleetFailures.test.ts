@@ -70,7 +70,7 @@ const lostLines = (totals: WorkerStats) =>
 
 describe('the OAuth fleet when things go wrong', () => {
   it('a process killed between the refresh and storing it: the grant is lost, records wait, re-authorizing recovers with nothing lost', async () => {
-    let victim: FleetWorker | undefined;
+    const victim: { worker?: FleetWorker } = {};
     let armed = false;
     fleet = await startFleet({
       accessTokenTtlSeconds: 3,
@@ -80,15 +80,15 @@ describe('the OAuth fleet when things go wrong', () => {
       onTokensIssued: (grant) => {
         if (armed && grant === 'refresh_token') {
           armed = false;
-          victim!.kill();
+          victim.worker!.kill();
         }
       },
     });
-    victim = await fleet.startWorker();
+    victim.worker = await fleet.startWorker();
     const sentToken = fleet.storedCredentials().refreshToken;
     armed = true;
     await fleet.change(1);
-    await victim.exited;
+    await victim.worker.exited;
 
     expect(fleet.oauth.stats().refreshes).toBe(1);
     expect(fleet.storedCredentials().refreshToken).toBe(sentToken);
