@@ -26,7 +26,9 @@ export const CONTEXT_SCHEMA = z.object({
     z.describe("the CRO tenant served (`CRM_TENANT_ID`); other tenants' events are dead-lettered"),
   ),
   credentialsSecretName: text.check(
-    z.describe('name or complete ARN of the `{"invisibleCollectorToken","crmToken"}` (or `"crm": {...}`) secret'),
+    z.describe(
+      'name or complete ARN of the `{"invisibleCollectorToken","crmToken"}` (or `"crm": {...}`) secret',
+    ),
   ),
   webhookSecretName: text.check(z.describe('name or complete ARN of the `whsec_...` secret')),
   crmTokenUrl: z
