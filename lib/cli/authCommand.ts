@@ -12,6 +12,7 @@ import { requestToken } from '../oauth/tokenEndpoint.ts';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type OAuthCredentials } from '../oauth/types.ts';
 import { createSecretReader } from '../secrets/createSecretReader.ts';
 import { createSecretWriter } from '../secrets/createSecretWriter.ts';
+import { parseSecretJson } from '../secrets/credentialsProvider.ts';
 import type { CliIo } from './dlqCommands.ts';
 import { CliUsageError } from './errors.ts';
 import { readStackOutputs } from './target.ts';
@@ -65,7 +66,7 @@ export async function authCommand(options: AuthCommandOptions, io: AuthIo): Prom
   const read = createSecretReader({ client: sm, ttlMs: 0, minRefreshIntervalMs: 0 });
   const write = createSecretWriter({ client: sm });
   const loadSecret = async () =>
-    parseSecret(target.secretId, await read(target.secretId, { forceRefresh: true }));
+    parseSecretJson(target.secretId, await read(target.secretId, { forceRefresh: true }));
   try {
     const existing = (await loadSecret()).crm as Partial<OAuthCredentials> | undefined;
     const clientId = options.clientId ?? env.CRM_CLIENT_ID ?? existing?.clientId;
@@ -277,21 +278,6 @@ export class AuthorizationDeniedError extends Error {
     this.name = 'AuthorizationDeniedError';
     this.code = code;
   }
-}
-
-function parseSecret(secretId: string, text: string): Record<string, unknown> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new CliUsageError(
-      `secret ${secretId} is not a JSON object: create it with the invisibleCollectorToken first`,
-    );
-  }
-  return json as Record<string, unknown>;
 }
 
 function clientAuthFrom(value: string | undefined): ClientAuthMethod {

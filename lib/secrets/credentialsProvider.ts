@@ -110,7 +110,7 @@ export function secretCredentialStore(
   key: string,
   io: { reader: SecretReader; writer: SecretWriter },
 ): CredentialStore {
-  const readJson = async () => parseJson(secretId, await io.reader(secretId, { forceRefresh: true }));
+  const readJson = async () => parseSecretJson(secretId, await io.reader(secretId, { forceRefresh: true }));
   const parse = (json: Record<string, unknown>): OAuthCredentials => {
     const parsed = OAuthCredentialsSchema.safeParse(json[key]);
     if (!parsed.success) {
@@ -130,7 +130,13 @@ export function secretCredentialStore(
   };
 }
 
-function parseJson(secretId: string, text: string): Record<string, unknown> {
+/**
+ * A secret's value as a JSON object; otherwise a {@link SecretError} saying what is expected (never the value).
+ *
+ * @example
+ * const json = parseSecretJson('crm-sync/credentials', await read('crm-sync/credentials'));
+ */
+export function parseSecretJson(secretId: string, text: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -147,7 +153,7 @@ function parseJson(secretId: string, text: string): Record<string, unknown> {
 }
 
 function parseCredentials(secretId: string, text: string): z.infer<typeof CredentialsSecretSchema> {
-  const parsed = CredentialsSecretSchema.safeParse(parseJson(secretId, text));
+  const parsed = CredentialsSecretSchema.safeParse(parseSecretJson(secretId, text));
   if (!parsed.success) {
     const keys = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
     throw new SecretError(secretId, `is missing or has empty keys: ${keys}`);

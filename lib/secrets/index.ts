@@ -8,6 +8,7 @@ export { createSecretWriter, type SecretWriter } from './createSecretWriter.ts';
 export {
   credentialsProvider,
   CredentialsSecretSchema,
+  parseSecretJson,
   secretCredentialStore,
   type CredentialsProvider,
   type CredentialsProviderOptions,

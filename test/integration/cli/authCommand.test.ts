@@ -25,6 +25,11 @@ import { startCloudFormationStub } from '../replay/cloudFormationStub.ts';
 
 const CLIENT = { clientId: DEFAULT_CRO_CLIENT.clientId, clientSecret: DEFAULT_CRO_CLIENT.clientSecret };
 
+/** A secret already holding a grant: `crm-sync auth` replaces its refresh token and keeps the rest. */
+const AUTHORIZED = { invisibleCollectorToken: 'ic', crm: { ...CLIENT, refreshToken: 'rt_old' } };
+const storedRefreshToken = async (file: string): Promise<string> =>
+  (JSON.parse(await readFile(file, 'utf8')) as { crm: { refreshToken: string } }).crm.refreshToken;
+
 let oauth: CroOAuthSimulator;
 let cwd: string;
 
@@ -85,10 +90,7 @@ async function localStackFiles(secret: object) {
 
 describe('crm-sync auth (callback on 127.0.0.1)', () => {
   it('--local: PKCE S256 and state in the authorize URL, the callback catches the code, the crm object lands in the file with the other keys kept', async () => {
-    const file = await localStackFiles({
-      invisibleCollectorToken: 'ic',
-      crm: { ...CLIENT, refreshToken: 'rt_old' },
-    });
+    const file = await localStackFiles(AUTHORIZED);
     const t = terminal();
 
     const exit = runCli(['auth', '--local'], t.io);
@@ -118,7 +120,7 @@ describe('crm-sync auth (callback on 127.0.0.1)', () => {
   });
 
   it('refuses a callback whose state does not match, and keeps waiting for the real one', async () => {
-    await localStackFiles({ invisibleCollectorToken: 'ic', crm: { ...CLIENT, refreshToken: 'rt_old' } });
+    await localStackFiles(AUTHORIZED);
     const t = terminal();
 
     const exit = runCli(['auth', '--local'], t.io);
@@ -138,10 +140,7 @@ describe('crm-sync auth (callback on 127.0.0.1)', () => {
 
   it('reports a refusal on the authorize page (access_denied) and writes nothing', async () => {
     const denying = await startCroOAuthSimulator({ consent: 'deny' });
-    const file = await localStackFiles({
-      invisibleCollectorToken: 'ic',
-      crm: { ...CLIENT, refreshToken: 'rt_old' },
-    });
+    const file = await localStackFiles(AUTHORIZED);
     const t = terminal({ env: { CRM_AUTHORIZE_URL: denying.authorizeUrl } });
     try {
       const exit = runCli(['auth', '--local', '--authorize-url', denying.authorizeUrl], t.io);
@@ -149,7 +148,7 @@ describe('crm-sync auth (callback on 127.0.0.1)', () => {
 
       expect(await exit).toBe(1);
       expect(t.err()).toContain('access_denied');
-      expect(JSON.parse(await readFile(file, 'utf8')).crm.refreshToken).toBe('rt_old');
+      expect(await storedRefreshToken(file)).toBe('rt_old');
     } finally {
       await denying.stop();
     }
@@ -166,10 +165,7 @@ describe('crm-sync auth (callback on 127.0.0.1)', () => {
 
 describe('crm-sync auth --manual', () => {
   it('reads the whole redirect URL from stdin, checks its state and exchanges the code', async () => {
-    const file = await localStackFiles({
-      invisibleCollectorToken: 'ic',
-      crm: { ...CLIENT, refreshToken: 'rt_old' },
-    });
+    const file = await localStackFiles(AUTHORIZED);
     const t = terminal();
 
     const exit = runCli(['auth', '--local', '--manual'], t.io);
@@ -179,14 +175,11 @@ describe('crm-sync auth --manual', () => {
 
     expect(await exit).toBe(0);
     expect(new URL(landing).origin + new URL(landing).pathname).toBe('http://127.0.0.1/callback');
-    expect(JSON.parse(await readFile(file, 'utf8')).crm.refreshToken).not.toBe('rt_old');
+    expect(await storedRefreshToken(file)).not.toBe('rt_old');
   });
 
   it('accepts the bare code too', async () => {
-    const file = await localStackFiles({
-      invisibleCollectorToken: 'ic',
-      crm: { ...CLIENT, refreshToken: 'rt_old' },
-    });
+    const file = await localStackFiles(AUTHORIZED);
     const t = terminal();
 
     const exit = runCli(['auth', '--local', '--manual'], t.io);
@@ -194,11 +187,11 @@ describe('crm-sync auth --manual', () => {
     t.stdin.end(`\n${new URL(page.headers.get('location')!).searchParams.get('code')}\n`);
 
     expect(await exit).toBe(0);
-    expect(JSON.parse(await readFile(file, 'utf8')).crm.refreshToken).not.toBe('rt_old');
+    expect(await storedRefreshToken(file)).not.toBe('rt_old');
   });
 
   it('refuses a pasted redirect URL of another authorization (state mismatch)', async () => {
-    await localStackFiles({ invisibleCollectorToken: 'ic', crm: { ...CLIENT, refreshToken: 'rt_old' } });
+    await localStackFiles(AUTHORIZED);
     const t = terminal();
 
     const exit = runCli(['auth', '--local', '--manual'], t.io);
