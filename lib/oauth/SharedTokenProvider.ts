@@ -45,6 +45,8 @@ export interface SharedTokenProviderOptions {
 
 /** A refresh is not started with less time than this before the caller's deadline. */
 const MIN_REFRESH_MS = 2_000;
+/** Lease periods after which an unstored refresh is presumed lost (its process gone): 5 minutes by default. */
+const STALE_GRACE_LEASES = 10;
 
 interface Cached {
   token: string;
@@ -218,8 +220,10 @@ export class SharedTokenProvider {
       if (this.#acceptable(creds, rejected)) return this.#adoptStored(creds);
       const digest = tokenDigest(creds.refreshToken);
       if (record.retiredDigests.includes(digest)) {
+        // The refresher could not store its tokens and retries on its next call: sending the old token now
+        // would revoke the grant under it. Only once it has had ample time is it presumed gone.
         const sinceRefresh = this.#o.now() - (record.refreshedAt ?? 0);
-        if (sinceRefresh < this.#o.leaseMs) {
+        if (sinceRefresh < this.#o.leaseMs * STALE_GRACE_LEASES) {
           throw new TokenUnavailableError(this.#o.api, 'the newest refresh token is not in the store yet');
         }
         // Its successor was issued to a process that never stored it: this token is all there is.

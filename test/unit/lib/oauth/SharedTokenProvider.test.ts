@@ -320,4 +320,26 @@ describe('SharedTokenProvider', () => {
 
     expect(store.value).toEqual({ ...client, refreshToken: replacement });
   });
+
+  it('waits 10 lease periods for a refresh that was never stored before trying the older stored token', async () => {
+    await provider({ owner: 'a' }).getToken();
+    const rotatedAway = { ...client, refreshToken: 'unused' };
+    const before = oauth.callsFor('/oauth/token').length;
+    // The refresher's write never landed: the store still holds the token it rotated away.
+    const [first] = oauth.callsFor('/oauth/token');
+    rotatedAway.refreshToken = new URLSearchParams(first!.body as string).get('refresh_token')!;
+    store.value = rotatedAway;
+    const logs = new Logs();
+    const other = provider({ owner: 'b', logger: logs });
+
+    const early = await other.getToken().catch((e: unknown) => e);
+    expect(early).toBeInstanceOf(TokenUnavailableError);
+    expect(oauth.callsFor('/oauth/token')).toHaveLength(before);
+
+    clock += 300_001;
+    const late = await other.getToken().catch((e: unknown) => e);
+    expect(oauth.callsFor('/oauth/token')).toHaveLength(before + 1);
+    expect(late).toBeInstanceOf(AuthorizationLostError);
+    expect(logs.lines.some((l) => l.level === 'warn' && l.message.includes('never stored'))).toBe(true);
+  });
 });
