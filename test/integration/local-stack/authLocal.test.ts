@@ -13,6 +13,8 @@ import { type LocalStack, startLocalStack } from '../../../lib/local/startLocalS
 import { signWebhook } from '../../helpers/signWebhook.ts';
 import { buildBundles } from './buildBundles.ts';
 
+const BUNDLES = 'test-auth-local';
+
 describe('npx crm-sync auth --local against a running local stack', () => {
   let cwd: string;
   let stack: LocalStack;
@@ -23,13 +25,14 @@ describe('npx crm-sync auth --local against a running local stack', () => {
     stack = await startLocalStack({
       port: 0,
       localDir: join(cwd, '.local'),
-      distDir: await buildBundles('test-auth-local'),
+      distDir: await buildBundles(BUNDLES),
       onActivity: (activity) => activities.push(activity),
     });
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
     await rm(cwd, { recursive: true, force: true });
+    await rm(resolve('.local', BUNDLES), { recursive: true, force: true });
   });
 
   const credentials = async () =>
