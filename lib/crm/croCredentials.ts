@@ -39,14 +39,7 @@ export interface CroCredentialsParts {
   /** Timings of the shared token provider (tests use short ones). */
   timings?: Pick<
     SharedTokenProviderOptions,
-    | 'leaseMs'
-    | 'maxMarginMs'
-    | 'waitMs'
-    | 'pollMs'
-    | 'lostRecheckMs'
-    | 'minForcedIntervalMs'
-    | 'operatorRetryMs'
-    | 'owner'
+    'leaseMs' | 'maxMarginMs' | 'waitMs' | 'pollMs' | 'lostRecheckMs' | 'operatorRetryMs' | 'owner'
   >;
 }
 

@@ -98,6 +98,7 @@ export class HttpClient {
     let transientAttempts = 0;
     let refreshed = false;
     let forceRefresh = false;
+    let usedToken: string | undefined;
     let lastError: ApiError | undefined;
 
     for (;;) {
@@ -110,9 +111,13 @@ export class HttpClient {
       transientAttempts += 1;
       const token = await this.#options.tokenProvider(
         forceRefresh || deadline !== undefined
-          ? { ...(forceRefresh && { forceRefresh: true }), ...(deadline !== undefined && { deadline }) }
+          ? {
+              ...(forceRefresh && { forceRefresh: true, rejectedToken: usedToken }),
+              ...(deadline !== undefined && { deadline }),
+            }
           : undefined,
       );
+      usedToken = token;
       const timeoutMs = Math.min(this.#options.timeoutMs ?? 5_000, remaining);
       const outcome = await this.#attempt(request, token, timeoutMs, attempt, refreshed);
       if (outcome.ok) return outcome.value;

@@ -7,7 +7,12 @@ export interface CallOptions {
 }
 
 /**
- * Returns the bearer token; with `forceRefresh` it must bypass any cache (called once after a 401).
+ * Returns the bearer token; with `forceRefresh` it must bypass any cache (called once after a 401, with the
+ * `rejectedToken` the 401 answered: a provider that has replaced it since may answer with the newer one).
  * `deadline` is the calling request's (epoch ms): a provider that may wait or refresh stays within it.
  */
-export type TokenProvider = (options?: { forceRefresh?: boolean; deadline?: number }) => Promise<string>;
+export type TokenProvider = (options?: {
+  forceRefresh?: boolean;
+  rejectedToken?: string;
+  deadline?: number;
+}) => Promise<string>;

@@ -27,8 +27,6 @@ export interface SharedTokenProviderOptions {
   pollMs?: number;
   /** Once the grant is lost, how often the store is looked at again for a new authorization. @default 30000 */
   lostRecheckMs?: number;
-  /** A forced refresh (after a 401) of a token obtained less than this long ago reuses it. @default 2000 */
-  minForcedIntervalMs?: number;
   /** The least wait before records refused for lack of authorization are retried. @default OPERATOR_RETRY_MS (5 min) */
   operatorRetryMs?: number;
   /** The operator's command, for the authorization-lost log line. @default 'npx crm-sync auth' */
@@ -99,7 +97,6 @@ export class SharedTokenProvider {
       waitMs: 10_000,
       pollMs: 200,
       lostRecheckMs: 30_000,
-      minForcedIntervalMs: 2_000,
       operatorRetryMs: OPERATOR_RETRY_MS,
       reauthorizeCommand: 'npx crm-sync auth',
       now: Date.now,
@@ -110,17 +107,22 @@ export class SharedTokenProvider {
     this.tokenProvider = (o) => this.getToken(o);
   }
 
-  /** The access token to send; `forceRefresh` after a 401 (that token is never handed out again). */
-  async getToken(options: { forceRefresh?: boolean; deadline?: number } = {}): Promise<string> {
+  /**
+   * The access token to send. `forceRefresh` after a 401: the `rejectedToken` (else the cached one) is never
+   * handed out again; when the cache already holds a newer token, that one is the answer.
+   */
+  async getToken(
+    options: { forceRefresh?: boolean; rejectedToken?: string; deadline?: number } = {},
+  ): Promise<string> {
     const now = this.#o.now();
     const cached = this.#cache;
     const forced = options.forceRefresh === true;
     if (cached !== undefined && !forced && now < cached.refreshAt) return cached.token;
-    // A 401 right after a new token arrived most likely answered a request sent with the previous one.
-    if (cached !== undefined && forced && now - cached.adoptedAt < this.#o.minForcedIntervalMs) {
+    const rejected = forced ? (options.rejectedToken ?? cached?.token) : undefined;
+    // The 401 answered a request sent with a token this process has replaced since.
+    if (cached !== undefined && forced && rejected !== cached.token && this.#usable(cached, rejected)) {
       return cached.token;
     }
-    const rejected = forced ? cached?.token : undefined;
     const joined = this.#inflight;
     if (joined !== undefined) {
       if (rejected === undefined || joined.rejected === rejected) return joined.promise;

@@ -51,6 +51,8 @@ export interface HarnessOptions {
   options?: SyncOptions;
   /** A silent logger unless given. */
   logger?: Logger;
+  /** Further bearer tokens the CRO simulator accepts (e.g. an OAuth simulator's access tokens). */
+  croAcceptToken?: (token: string) => boolean;
 }
 
 export interface Harness {
@@ -94,7 +96,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 1,
       })
     : local;
-  const [ic, cro] = await Promise.all([startIcSimulator(), startCroSimulator({ tenantId: TENANT })]);
+  const [ic, cro] = await Promise.all([
+    startIcSimulator(),
+    startCroSimulator({
+      tenantId: TENANT,
+      ...(options.croAcceptToken !== undefined && { acceptToken: options.croAcceptToken }),
+    }),
+  ]);
   const stopAll = () => Promise.all([ic.stop(), cro.stop(), local.stop()]).then(() => undefined);
   let config;
   try {
