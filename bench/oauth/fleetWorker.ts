@@ -10,6 +10,7 @@ import { SqsLambdaPoller } from '../../lib/local/SqsLambdaPoller.ts';
 import { CountingSyncMetrics } from '../../lib/sync/CountingSyncMetrics.ts';
 import { createCustomerSyncDeps } from '../../lib/sync/createCustomerSyncDeps.ts';
 import { processBatch } from '../../lib/sync/processBatch.ts';
+import type { TokenLogger } from '../../lib/oauth/types.ts';
 import type { WorkerReply, WorkerRequest, WorkerSettings } from './protocol.ts';
 
 const settings = JSON.parse(process.argv[2] ?? '{}') as WorkerSettings;
@@ -37,7 +38,8 @@ const deps = createCustomerSyncDeps(config, {
   metrics,
   sqs,
   credentialParts: {
-    logger: { info: line('info'), warn: line('warn'), error: line('error') } as never,
+    // Only the message matters here; Powertools' overloaded signatures do not fit a plain recorder.
+    logger: { info: line('info'), warn: line('warn'), error: line('error') } as unknown as TokenLogger,
     onRefresh: () => (refreshes += 1),
     onAuthorizationLost: () => (authorizationLost += 1),
     timings: settings.timings,

@@ -320,10 +320,17 @@ export function registerAuthCommand(program: Command, io: AuthIo, setExitCode: (
       '--redirect-uri <uri>',
       'with --manual: the registered landing URL (default http://127.0.0.1/callback)',
     )
-    .option('--timeout <seconds>', 'how long to wait for the browser (default 300)', Number)
+    .option('--timeout <seconds>', 'how long to wait for the browser (default 300)', positiveSeconds)
     .option('--region <region>', 'AWS region (default: AWS_REGION / your profile)')
     .option('--endpoint-url <url>', 'Secrets Manager endpoint')
     .action(async (options: AuthCommandOptions) => setExitCode(await authCommand(options, io)));
+}
+
+function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1)
+    throw new InvalidArgumentError('must be a whole number of seconds');
+  return n;
 }
 
 function nonNegativePort(value: string): number {
