@@ -4,7 +4,7 @@
 // the `crm` object `npx crm-sync auth --local` writes), CRM_AUTH=static (the CRO simulator with a static token
 // instead of OAuth), CRM_ACCESS_TOKEN_TTL (seconds, the simulator's access tokens: 300),
 // STATE_STORE=dynalite, FIFO=true, LOG_LEVEL=debug (every log line),
-// DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY (passed to customer-sync), LOCAL_DIR (.local),
+// DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY / RETRY_BASE_SECONDS (passed to customer-sync), LOCAL_DIR (.local),
 // DIST_DIR (dist/functions: the bundles `npm run build` wrote).
 import { relative } from 'node:path';
 import { formatActivity } from '../lib/local/activity.ts';
@@ -38,7 +38,7 @@ if (env.CRM_ACCESS_TOKEN_TTL && !/^[1-9]\d*$/.test(env.CRM_ACCESS_TOKEN_TTL)) {
   process.exit(2);
 }
 const syncEnv = Object.fromEntries(
-  ['DEFAULT_COUNTRY', 'DEFAULT_LOCALE', 'VAT_CONFLICT_POLICY', 'CRM_API_VERSION']
+  ['DEFAULT_COUNTRY', 'DEFAULT_LOCALE', 'VAT_CONFLICT_POLICY', 'CRM_API_VERSION', 'RETRY_BASE_SECONDS']
     .filter((name) => env[name] !== undefined && env[name] !== '')
     .map((name) => [name, env[name]!]),
 );
@@ -85,6 +85,7 @@ const apis = [
 ].join(', ');
 console.log(`
 crm-sync local stack ready: webhook ${stack.webhookUrl}
+  console ${stack.consoleUrl}  (the simulators' data, faults, queues, DLQ and this log, live)
   queue ${stack.queueUrl}
   DLQ   ${stack.dlqUrl}
   APIs  ${apis}
@@ -95,6 +96,10 @@ or with curl:
 ${signedCurlExample(stack.webhookUrl, secretFile, JSON.stringify(exampleEvent(stack.tenantId, 1)))}
 
 Ctrl-C stops. Processed events:`);
+// Changes made through the console or `crm-sync local` are printed among the events they cause.
+stack.log.subscribe((entry) => {
+  if (entry.kind === 'control') print(entry.text);
+});
 
 let stopping = false;
 const shutdown = async (signal: string) => {

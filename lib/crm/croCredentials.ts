@@ -19,7 +19,15 @@ export interface CroCredentialsConfig {
   crmOAuth: CrmOAuthConfig;
   /** The state table, which also holds the refresh lease; unset → a lease in this process only. */
   stateTableName?: string;
+  /**
+   * The queue's retry base (`RETRY_BASE_SECONDS`): records refused for lack of authorization wait at least
+   * 10 times as long (5 minutes with the default 30 s). Unset → 5 minutes.
+   */
+  retryBaseSeconds?: number;
 }
+
+/** Records refused for lack of authorization wait at least this many retry bases. */
+const OPERATOR_RETRY_BASES = 10;
 
 /** Parts built elsewhere or replaced in tests. */
 export interface CroCredentialsParts {
@@ -84,6 +92,9 @@ export function croCredentialsProvider(
           ...(parts.onAuthorizationLost !== undefined && { onAuthorizationLost: parts.onAuthorizationLost }),
           ...(parts.oauthReader !== undefined && { reader: parts.oauthReader }),
           ...(parts.writer !== undefined && { writer: parts.writer }),
+          ...(config.retryBaseSeconds !== undefined && {
+            operatorRetryMs: config.retryBaseSeconds * OPERATOR_RETRY_BASES * 1000,
+          }),
           ...parts.timings,
         });
   return credentialsProvider(secretId, {

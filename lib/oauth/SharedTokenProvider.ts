@@ -25,7 +25,7 @@ export interface SharedTokenProviderOptions {
   waitMs?: number;
   /** Pause between looks at the store and the lease while waiting. @default 200 */
   pollMs?: number;
-  /** Once the grant is lost, how often the store is looked at again for a new authorization. @default 30000 */
+  /** Once the grant is lost, how often the store is looked at again for a new authorization. @default 5000 */
   lostRecheckMs?: number;
   /** The least wait before records refused for lack of authorization are retried. @default OPERATOR_RETRY_MS (5 min) */
   operatorRetryMs?: number;
@@ -96,7 +96,7 @@ export class SharedTokenProvider {
       maxMarginMs: 300_000,
       waitMs: 10_000,
       pollMs: 200,
-      lostRecheckMs: 30_000,
+      lostRecheckMs: 5_000,
       operatorRetryMs: OPERATOR_RETRY_MS,
       reauthorizeCommand: 'npx crm-sync auth',
       now: Date.now,

@@ -34,6 +34,7 @@ describe('loadCustomerSyncConfig', () => {
       icTimeoutMs: 5000,
       crmTimeoutMs: 5000,
       timeMarginMs: 3000,
+      retryBaseSeconds: 30,
     });
   });
 
@@ -52,6 +53,7 @@ describe('loadCustomerSyncConfig', () => {
       TIME_MARGIN_MS: '500',
       CRM_TOKEN_URL: 'https://auth.cro.example/oauth/token',
       CRM_TOKEN_AUTH: 'client_secret_post',
+      RETRY_BASE_SECONDS: '2',
     });
 
     expect(config).toMatchObject({
@@ -66,6 +68,7 @@ describe('loadCustomerSyncConfig', () => {
       crmTimeoutMs: 1500,
       crmApiVersion: '2019/02/08',
       timeMarginMs: 500,
+      retryBaseSeconds: 2,
     });
   });
 
