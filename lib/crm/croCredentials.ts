@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { CrmOAuthConfig } from '../config/crmOAuth.ts';
 import type { ApiError } from '../http/errors.ts';
 import { DynamoRefreshLease, MemoryRefreshLease, type RefreshLease } from '../oauth/refreshLease.ts';
@@ -9,8 +10,8 @@ import {
   type CredentialsProvider,
   type CrmOAuthSettings,
 } from '../secrets/credentialsProvider.ts';
-import { FILE_SCHEME, type SecretReader } from '../secrets/createSecretReader.ts';
-import type { SecretWriter } from '../secrets/createSecretWriter.ts';
+import { createSecretReader, FILE_SCHEME, type SecretReader } from '../secrets/createSecretReader.ts';
+import { createSecretWriter, type SecretWriter } from '../secrets/createSecretWriter.ts';
 
 /** What every function reading CRO with the credentials secret has in its configuration. */
 export interface CroCredentialsConfig {
@@ -36,6 +37,11 @@ export interface CroCredentialsParts {
   onAuthorizationLost?: (error: ApiError) => void;
   /** Count it: this process refreshed the access token. */
   onRefresh?: () => void;
+  /**
+   * Options of the AWS clients built here (Secrets Manager, DynamoDB for the lease), e.g. timeouts bound to
+   * the invocation (`awsClientConfig`). @default the SDK's
+   */
+  awsClientConfig?: DynamoDBClientConfig & SecretsManagerClientConfig;
   /** @default a client following the SDK's standard variables, built on first use */
   dynamo?: DynamoDBClient;
   lease?: RefreshLease;
@@ -77,36 +83,44 @@ export function croCredentialsProvider(
 ): CredentialsProvider {
   const { tokenUrl, clientAuth } = config.crmOAuth;
   const secretId = config.credentialsSecretId;
+  let client: SecretsManagerClient | undefined;
+  const secretsManager = () => (client ??= new SecretsManagerClient(parts.awsClientConfig ?? {}));
   const crmOAuth =
     tokenUrl === undefined
       ? undefined
       : (): CrmOAuthSettings => ({
           api: 'cro',
           endpoint: { url: tokenUrl, clientAuth },
-          lease: parts.lease ?? createLease(config, parts.dynamo),
+          lease:
+            parts.lease ??
+            createLease(config, () => parts.dynamo ?? new DynamoDBClient(parts.awsClientConfig ?? {})),
           reauthorizeCommand: secretId.startsWith(FILE_SCHEME)
             ? 'npx crm-sync auth --local'
             : `npx crm-sync auth --secret-id ${secretId}`,
           ...(parts.logger !== undefined && { logger: parts.logger }),
           ...(parts.onRefresh !== undefined && { onRefresh: parts.onRefresh }),
           ...(parts.onAuthorizationLost !== undefined && { onAuthorizationLost: parts.onAuthorizationLost }),
-          ...(parts.oauthReader !== undefined && { reader: parts.oauthReader }),
-          ...(parts.writer !== undefined && { writer: parts.writer }),
+          // Uncached: every OAuth read must see the latest version (a cached one may hold a rotated token).
+          reader:
+            parts.oauthReader ??
+            createSecretReader({ ttlMs: 0, minRefreshIntervalMs: 0, client: secretsManager() }),
+          writer: parts.writer ?? createSecretWriter({ client: secretsManager() }),
           ...(config.retryBaseSeconds !== undefined && {
             operatorRetryMs: config.retryBaseSeconds * OPERATOR_RETRY_BASES * 1000,
           }),
           ...parts.timings,
         });
   return credentialsProvider(secretId, {
-    ...(parts.reader !== undefined && { reader: parts.reader }),
+    // `file:` credentials are cached like Secrets Manager values (a 401 forces a reread).
+    reader: parts.reader ?? createSecretReader({ cacheFiles: true, client: secretsManager() }),
     ...(crmOAuth !== undefined && { crmOAuth }),
   });
 }
 
-function createLease(config: CroCredentialsConfig, dynamo: DynamoDBClient | undefined): RefreshLease {
+function createLease(config: CroCredentialsConfig, dynamo: () => DynamoDBClient): RefreshLease {
   if (config.stateTableName === undefined) return new MemoryRefreshLease();
   return new DynamoRefreshLease({
-    client: dynamo ?? new DynamoDBClient({}),
+    client: dynamo(),
     tableName: config.stateTableName,
     key: croRefreshLeaseKey(config.crmTenantId),
   });

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientConfig, type InvocationDeadline } from '../aws/boundedCalls.ts';
 import type { CustomerSyncConfig } from '../config/customerSync.ts';
 import { croCredentialsProvider, type CroCredentialsParts } from '../crm/croCredentials.ts';
 import { CroClient } from '../crm/CroClient.ts';
@@ -15,6 +16,11 @@ import type { SyncDeps, SyncOptions } from './types.ts';
 export interface CustomerSyncParts {
   logger: Logger;
   metrics: SyncMetrics;
+  /**
+   * The invocation's end, which the handler starts from its context: every AWS call (DynamoDB, SQS, Secrets
+   * Manager) made during an invocation ends before it. Without one, only `config.awsLimits` apply.
+   */
+  deadline?: InvocationDeadline;
   /** @default croCredentialsProvider(config, credentialParts) (Secrets Manager, cached; CRO OAuth) */
   credentials?: CredentialsProvider;
   /** Hooks and overrides of the default credentials (the OAuth metrics, short timings in tests). */
@@ -30,15 +36,24 @@ export interface CustomerSyncParts {
 /**
  * Builds the customer-sync's dependencies from its configuration: both API clients (sharing the cached
  * credentials, reporting every attempt to the `ApiCalls`/`ApiLatency` metrics), the state store, and the
- * SQS client for dead-letter sends and visibility changes. Called once per container, at module scope.
+ * SQS client for dead-letter sends and visibility changes. The AWS clients are bounded (`config.awsLimits`,
+ * and `parts.deadline` during an invocation): a stalled socket is a transient failure of the records it
+ * concerns, never a timeout of the whole batch. Called once per container, at module scope.
  *
  * @example
  * const deps = createCustomerSyncDeps(loadCustomerSyncConfig(), { logger, metrics });
  * await processBatch(event.Records, deps, context);
  */
 export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: CustomerSyncParts): SyncDeps {
+  const aws = awsClientConfig(config.awsLimits, parts.deadline);
   const credentials =
-    parts.credentials ?? croCredentialsProvider(config, { logger: parts.logger, ...parts.credentialParts });
+    parts.credentials ??
+    croCredentialsProvider(config, {
+      logger: parts.logger,
+      // Secrets Manager (reads and the OAuth write-back) and the refresh lease's DynamoDB calls, bounded too.
+      awsClientConfig: aws,
+      ...parts.credentialParts,
+    });
   const onCall = (info: CallInfo) => parts.metrics.apiCall(info.api, info.durationMs);
   return {
     tenantId: config.crmTenantId,
@@ -56,9 +71,9 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
       ...(config.crmApiVersion !== undefined && { apiVersion: config.crmApiVersion }),
       onCall,
     }),
-    store: parts.store ?? createSyncStateStore({ tableName: config.stateTableName }),
+    store: parts.store ?? createSyncStateStore({ tableName: config.stateTableName, clientConfig: aws }),
     // Queue URLs are passed as parameters, so the endpoint (AWS or an emulator) comes from the SDK's settings.
-    sqs: parts.sqs ?? new SQSClient({ useQueueUrlAsEndpoint: false }),
+    sqs: parts.sqs ?? new SQSClient({ useQueueUrlAsEndpoint: false, ...aws }),
     dlqUrl: config.dlqUrl,
     logger: parts.logger,
     metrics: parts.metrics,
