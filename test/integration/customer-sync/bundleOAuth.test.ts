@@ -17,7 +17,7 @@ import {
 } from '../../../lib/local/simulators/index.ts';
 import { METRIC, METRICS_NAMESPACE } from '../../../lib/observability/names.ts';
 import { buildBundles } from '../local-stack/buildBundles.ts';
-import { customerEvent, endpointUrl, type Harness, startHarness } from './harness.ts';
+import { bundleEnv, customerEvent, type Harness, startHarness } from './harness.ts';
 
 // Built apart from dist/ (this suite never races another suite's build), with the shipped recipe.
 const BUNDLES = 'test-bundle-oauth';
@@ -45,21 +45,14 @@ describe('the bundled customer-sync handler with CRO OAuth', () => {
         crm: { clientId, clientSecret, refreshToken: oauth.seedGrant().refreshToken },
       }),
     );
-    Object.assign(process.env, {
-      IC_API_URL: h.ic.url,
-      CRM_API_URL: h.cro.url,
-      CRM_TENANT_ID: '42',
-      CREDENTIALS_SECRET_ID: `file:${secretFile}`,
-      CRM_TOKEN_URL: oauth.tokenUrl,
-      DLQ_URL: endpointUrl(h.local, h.dlq),
-      AWS_ENDPOINT_URL_SQS: h.local.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      POWERTOOLS_SERVICE_NAME: 'customer-sync',
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-    });
+    Object.assign(
+      process.env,
+      bundleEnv(h, secretFile, {
+        CRM_TOKEN_URL: oauth.tokenUrl,
+        POWERTOOLS_SERVICE_NAME: 'customer-sync',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      }),
+    );
     delete process.env.STATE_TABLE_NAME;
     delete process.env.POWERTOOLS_METRICS_DISABLED;
     ({ handler } = (await import(pathToFileURL(bundle).href)) as { handler: SqsHandler });

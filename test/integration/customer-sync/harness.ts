@@ -211,3 +211,27 @@ export function contextWith(timeoutMs: number): Context {
 export function endpointUrl(local: LocalSqs, queue: LocalQueue): string {
   return `${local.endpoint}/000000000000/${queue.name}`;
 }
+
+/**
+ * The environment a bundled customer-sync handler is given to run against the harness (as Lambda configures
+ * it): both simulators, the `file:` credentials secret, the DLQ and fauxqs, INFO logs; plus `extra`.
+ */
+export function bundleEnv(
+  h: Harness,
+  secretFile: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    IC_API_URL: h.ic.url,
+    CRM_API_URL: h.cro.url,
+    CRM_TENANT_ID: '42',
+    CREDENTIALS_SECRET_ID: `file:${secretFile}`,
+    DLQ_URL: endpointUrl(h.local, h.dlq),
+    AWS_ENDPOINT_URL_SQS: h.local.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    ...extra,
+  };
+}
