@@ -4,7 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { SERVICE_NAMES } from '../lib/observability/names.ts';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { METRIC, METRICS_NAMESPACE, SERVICE_NAMES } from '../lib/observability/names.ts';
 import { AlarmTopic } from './constructs/AlarmTopic.ts';
 import { EventQueues } from './constructs/EventQueues.ts';
 import { importSecret } from './constructs/importSecret.ts';
@@ -97,9 +98,16 @@ export class CrmSyncStack extends Stack {
         VAT_CONFLICT_POLICY: props.vatConflictPolicy ?? CONTEXT_DEFAULTS.vatConflictPolicy,
         ...(props.defaultCountry !== undefined && { DEFAULT_COUNTRY: props.defaultCountry.toUpperCase() }),
         ...(props.defaultLocale !== undefined && { DEFAULT_LOCALE: props.defaultLocale }),
+        ...(props.crmTokenUrl !== undefined && {
+          CRM_TOKEN_URL: props.crmTokenUrl,
+          CRM_TOKEN_AUTH: props.crmTokenAuth ?? CONTEXT_DEFAULTS.crmTokenAuth,
+        }),
       },
     })
-      .bindSecret('CREDENTIALS_SECRET_ID', credentials, secretsKey)
+      // With CRO OAuth, rotated refresh tokens are written back to the same secret (and to no other).
+      .bindSecret('CREDENTIALS_SECRET_ID', credentials, secretsKey, {
+        write: props.crmTokenUrl !== undefined,
+      })
       .bindQueueSender('DLQ_URL', deadLetterQueue)
       .bindStateTable('STATE_TABLE_NAME', this.stateTable);
     // The event source grants consuming the queue, ChangeMessageVisibility included (the sync's retry backoff).
@@ -169,6 +177,16 @@ export class CrmSyncStack extends Stack {
       ],
       StateTableName: [this.stateTable.tableName, 'DynamoDB table of per-customer sync state'],
       AlarmTopicArn: [this.alarms.topic.topicArn, 'SNS topic of every alarm (subscribe on-call here)'],
+      CredentialsSecretId: [
+        props.credentialsSecretName,
+        'The API credentials secret (npx crm-sync auth --stack)',
+      ],
+      ...(props.crmTokenUrl !== undefined && {
+        CrmTokenUrl: [props.crmTokenUrl, "CRO's OAuth token endpoint (npx crm-sync auth --stack)"] as [
+          string,
+          string,
+        ],
+      }),
     };
     for (const [name, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, name, { value, description });
@@ -216,6 +234,18 @@ export class CrmSyncStack extends Stack {
         description: `The ${name} function was throttled (account concurrency exhausted).`,
       });
     }
+    alarms.alarm('CrmAuthorizationLost', {
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC.crmAuthorizationLost,
+        dimensionsMap: { service: SERVICE_NAMES.customerSync },
+        period: fiveMinutes,
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      description:
+        "CRO refuses crm-sync's OAuth credentials (invalid_grant: the authorization is lost; or the client is refused). Records are retried, not dead-lettered: run `npx crm-sync auth --stack <name>` (docs/cro-oauth.md runbook).",
+    });
     alarms.alarm('Webhook5xx', {
       metric: this.webhookApi.httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),
       threshold: 0,

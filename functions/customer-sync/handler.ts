@@ -3,12 +3,13 @@
 // `processBatch` (lib/sync); partial batch failures are its own `{ batchItemFailures }` return value —
 // the one partial-batch mechanism (the event source mapping has ReportBatchItemFailures on).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { InvocationDeadline } from '../../lib/aws/boundedCalls.ts';
 import { loadCustomerSyncConfig } from '../../lib/config/customerSync.ts';
-import { createLogger, createMetrics, SERVICE_NAMES } from '../../lib/observability/index.ts';
+import { createLogger, createMetrics, METRIC, SERVICE_NAMES } from '../../lib/observability/index.ts';
 import { createCustomerSyncDeps } from '../../lib/sync/createCustomerSyncDeps.ts';
 import { processBatch } from '../../lib/sync/processBatch.ts';
 import { powertoolsSyncMetrics } from '../../lib/sync/syncMetrics.ts';
@@ -21,7 +22,16 @@ const metrics = createMetrics(SERVICE_NAMES.customerSync);
 const syncMetrics = powertoolsSyncMetrics(metrics, createMetrics(SERVICE_NAMES.customerSync));
 // Every AWS call of an invocation ends before it does (DynamoDB, SQS and Secrets Manager clients share it).
 const deadline = new InvocationDeadline();
-const deps = createCustomerSyncDeps(config, { logger, metrics: syncMetrics, deadline });
+const deps = createCustomerSyncDeps(config, {
+  logger,
+  metrics: syncMetrics,
+  deadline,
+  // CRO OAuth: an alarm watches CrmAuthorizationLost; CrmTokenRefreshes shows the fleet's refresh rate.
+  credentialParts: {
+    onAuthorizationLost: () => metrics.addMetric(METRIC.crmAuthorizationLost, MetricUnit.Count, 1),
+    onRefresh: () => metrics.addMetric(METRIC.crmTokenRefreshes, MetricUnit.Count, 1),
+  },
+});
 
 /** The handler without middlewares: one SQS batch → the partial batch response. */
 export const run = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

@@ -37,8 +37,8 @@ export function searchMetric(
 
 /**
  * The operator's view of crm-sync: events applied / skipped / dead-lettered (by reason) / retried, calls
- * to and latency of Invisible Collector and CRO (by api), queue depth and age, the DLQ, the functions and
- * the webhook. Metric names come from lib/observability/names.ts, shared with the code that emits them.
+ * to and latency of Invisible Collector and CRO (by api), queue depth and age, the DLQ, the functions,
+ * the webhook, and CRO's OAuth token refreshes and refusals. Metric names come from lib/observability/names.ts, shared with the code that emits them.
  */
 export class SyncDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -94,6 +94,10 @@ export class SyncDashboard extends Construct {
           graph('Function duration p99 (ms)', [
             props.syncFunction.metricDuration({ period, statistic: 'p99', label: 'customer-sync' }),
             props.webhookFunction.metricDuration({ period, statistic: 'p99', label: 'webhook' }),
+          ]),
+          graph('CRO OAuth (token refreshes, authorization lost)', [
+            search(METRIC.crmTokenRefreshes),
+            search(METRIC.crmAuthorizationLost),
           ]),
         ],
       ],

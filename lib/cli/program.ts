@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ReplayError } from '../replay/errors.ts';
+import { type AuthIo, registerAuthCommand } from './authCommand.ts';
 import {
-  type CliIo,
   dlqCommand,
   type DlqCommandOptions,
   replayCommand,
@@ -17,7 +17,7 @@ import { registerLocalCommands } from './localCommands.ts';
  * @example
  * process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: AuthIo): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;
@@ -39,10 +39,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+function buildProgram(io: AuthIo, setExitCode: (code: number) => void): Command {
   const program = new Command('crm-sync')
     .description(
-      'Operator tools for crm-sync: inspect and replay the dead-letter queue; steer the local stack.',
+      'Operator tools for crm-sync: inspect and replay the dead-letter queue; authorize at CRO; steer the local stack.',
     )
     .exitOverride()
     .configureOutput({
@@ -86,6 +86,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(new Option('--list', 'also list every message (event id, customer, reason, age, detail)'))
     .action(async (options: DlqCommandOptions) => setExitCode(await dlqCommand(options, io)));
 
+  registerAuthCommand(program, io, setExitCode);
   registerLocalCommands(program, io);
   return program;
 }

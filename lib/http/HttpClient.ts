@@ -88,6 +88,7 @@ export class HttpClient {
     let transientAttempts = 0;
     let refreshed = false;
     let forceRefresh = false;
+    let usedToken: string | undefined;
     let lastError: ApiError | undefined;
 
     for (;;) {
@@ -98,7 +99,15 @@ export class HttpClient {
       }
       attempt += 1;
       transientAttempts += 1;
-      const token = await this.#options.tokenProvider(forceRefresh ? { forceRefresh: true } : undefined);
+      const token = await this.#options.tokenProvider(
+        forceRefresh || deadline !== undefined
+          ? {
+              ...(forceRefresh && { forceRefresh: true, rejectedToken: usedToken }),
+              ...(deadline !== undefined && { deadline }),
+            }
+          : undefined,
+      );
+      usedToken = token;
       const perAttemptMs = this.#options.timeoutMs ?? 5_000;
       const timeoutMs = Math.min(perAttemptMs, remaining);
       const outcome = await this.#attempt(

@@ -266,6 +266,7 @@ describe('CrmSyncStack with default props', () => {
         1800,
       ],
       ['the webhook answers 5xx', '5xx', 'AWS/ApiGateway', 0],
+      ['CRO refuses the OAuth credentials (authorization lost)', 'CrmAuthorizationLost', 'CrmSync', 0],
     ])('notify the topic when %s', (_, metricName, namespace, threshold) => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metricName,
@@ -291,7 +292,7 @@ describe('CrmSyncStack with default props', () => {
     });
 
     it('go to a KMS-encrypted, TLS-only topic without subscriptions', () => {
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(stack.alarms.key) });
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: {
@@ -332,6 +333,8 @@ describe('CrmSyncStack with default props', () => {
         METRIC.deadLettered,
         METRIC.apiLatency,
         METRIC.apiCalls,
+        METRIC.crmTokenRefreshes,
+        METRIC.crmAuthorizationLost,
       ]) {
         expect(body).toContain(
           `SEARCH('Namespace=\\\\\\"${METRICS_NAMESPACE}\\\\\\" MetricName=\\\\\\"${metric}\\\\\\"'`,
@@ -346,6 +349,7 @@ describe('CrmSyncStack with default props', () => {
     expect(Object.keys(outputs).sort()).toEqual(
       [
         'AlarmTopicArn',
+        'CredentialsSecretId',
         'DashboardName',
         'DlqArn',
         'DlqUrl',
@@ -359,5 +363,6 @@ describe('CrmSyncStack with default props', () => {
     expect(outputs.QueueUrl?.Value).toEqual(refOf(stack.queues.queue));
     expect(outputs.DlqUrl?.Value).toEqual(refOf(stack.queues.deadLetterQueue));
     expect(JSON.stringify(outputs.WebhookUrl?.Value)).toContain('/webhook');
+    expect(outputs.CredentialsSecretId?.Value).toBe('crm-sync/credentials');
   });
 });
