@@ -33,9 +33,12 @@ process.stdout.write(JSON.stringify({ importMs: ready - started, processToReadyM
 export async function measureColdInit(options: {
   runs: number;
   env: Record<string, string>;
+  /** @default the customer-sync bundle */
+  bundlePath?: string;
 }): Promise<ColdInit> {
   const samples: Sample[] = [];
-  for (let run = 0; run < options.runs; run += 1) samples.push(await probe(options.env));
+  for (let run = 0; run < options.runs; run += 1)
+    samples.push(await probe(options.env, options.bundlePath ?? BUNDLE_PATH));
   return {
     runs: options.runs,
     importMs: round(median(samples.map((s) => s.importMs)), 1),
@@ -44,16 +47,17 @@ export async function measureColdInit(options: {
   };
 }
 
-interface Sample {
+export interface Sample {
   importMs: number;
   processToReadyMs: number;
   rssMb: number;
 }
 
-function probe(env: Record<string, string>): Promise<Sample> {
+/** One fresh `node` importing `bundlePath` once. */
+export function probe(env: Record<string, string>, bundlePath: string): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', PROBE], {
-      env: { ...process.env, ...env, BENCH_BUNDLE_URL: pathToFileURL(BUNDLE_PATH).href },
+      env: { ...process.env, ...env, BENCH_BUNDLE_URL: pathToFileURL(bundlePath).href },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

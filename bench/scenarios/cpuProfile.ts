@@ -27,7 +27,11 @@ interface ProfileNode {
  * @example
  * const shares = await profileCpu(() => measureCpu(driver, { batches: 50, warmup: 0 }));
  */
-export async function profileCpu(work: () => Promise<unknown>, top = 10): Promise<CpuShare[]> {
+export async function profileCpu(
+  work: () => Promise<unknown>,
+  top = 10,
+  bundlePath = BUNDLE_PATH,
+): Promise<CpuShare[]> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -40,8 +44,8 @@ export async function profileCpu(work: () => Promise<unknown>, top = 10): Promis
     ({ profile } = await session.post('Profiler.stop'));
     session.disconnect();
   }
-  const map = new SourceMap(JSON.parse(readFileSync(`${BUNDLE_PATH}.map`, 'utf8')));
-  const bundleUrl = pathToFileURL(BUNDLE_PATH).href;
+  const map = new SourceMap(JSON.parse(readFileSync(`${bundlePath}.map`, 'utf8')));
+  const bundleUrl = pathToFileURL(bundlePath).href;
   const nodes = new Map((profile.nodes as ProfileNode[]).map((node) => [node.id, node]));
   const self = new Map<number, number>();
   profile.samples?.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas?.[i] ?? 0)));

@@ -7,6 +7,12 @@ export interface CountingProxy {
   /** Requests per operation, e.g. `{ UpdateItem: 4 }`. */
   counts(): Record<string, number>;
   reset(): void;
+  /**
+   * Delays every operation by `ms` before forwarding it, each on its own timer (concurrently): dynalite
+   * handles writes one at a time in a few ms each, DynamoDB concurrently in a few ms each; with a delay that
+   * dominates, the figures approach DynamoDB's shape. 0 (the default) adds nothing.
+   */
+  setLatency(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -34,6 +40,7 @@ interface Answer {
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const upstream = new URL(target);
   let counts: Record<string, number> = {};
+  let latencyMs = 0;
   const forward = (method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) =>
     new Promise<Answer>((resolve, reject) => {
       const out = request(
@@ -95,7 +102,10 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     req.on('end', () => {
       const sent = Buffer.concat(chunks);
       const url = req.url ?? '/';
-      forward(req.method ?? 'POST', url, req.headers, sent)
+      const delayed =
+        latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, latencyMs)) : Promise.resolve();
+      delayed
+        .then(() => forward(req.method ?? 'POST', url, req.headers, sent))
         .then((answer) =>
           answer.status === 400 ? withOldItem({ url, headers: req.headers }, sent, answer) : answer,
         )
@@ -117,6 +127,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     counts: () => ({ ...counts }),
     reset: () => {
       counts = {};
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
     },
     stop: async () => {
       server.closeAllConnections();

@@ -58,6 +58,8 @@ export async function forkServices(options: { latencyMs: number }): Promise<Remo
   return {
     env,
     setLatency: call('setLatency') as RemoteServices['setLatency'],
+    setDynamoLatency: call('setDynamoLatency') as RemoteServices['setDynamoLatency'],
+    setIcRateLimit: call('setIcRateLimit') as RemoteServices['setIcRateLimit'],
     seedCro: call('seedCro') as RemoteServices['seedCro'],
     touch: call('touch') as RemoteServices['touch'],
     clearCalls: call('clearCalls') as RemoteServices['clearCalls'],

@@ -5,11 +5,17 @@ export interface CallCounts {
   ic: Record<string, number>;
   cro: Record<string, number>;
   dynamo: Record<string, number>;
+  /** Invisible Collector answers per status (0: no answer). */
+  icStatus: Record<string, number>;
 }
 
 /** What the service process can be asked to do (one method per message, answered in order). */
 export interface ServiceMethods {
   setLatency(ms: number): void;
+  /** Delay added to every DynamoDB operation (the counting proxy's), concurrently. */
+  setDynamoLatency(ms: number): void;
+  /** Limits Invisible Collector to this many requests per second (429 beyond it); `null` lifts it. */
+  setIcRateLimit(perSecond: number | null): void;
   /** Stores CRO customers as given. */
   seedCro(models: CroCustomer[]): void;
   /** Changes CRO customers (bumping `last_updated_on`); returns the stored models. */

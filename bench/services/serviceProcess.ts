@@ -8,17 +8,24 @@ import { startServices } from './startServices.ts';
 const latencyMs = Number(process.argv[2] ?? 0);
 const services = await startServices({ latencyMs });
 
-const countRoutes = (calls: readonly RecordedCall[]) => {
+const countBy = (calls: readonly RecordedCall[], key: (call: RecordedCall) => string) => {
   const counts: Record<string, number> = {};
-  for (const call of calls)
-    counts[`${call.method} ${call.route}`] = (counts[`${call.method} ${call.route}`] ?? 0) + 1;
+  for (const call of calls) counts[key(call)] = (counts[key(call)] ?? 0) + 1;
   return counts;
 };
+const countRoutes = (calls: readonly RecordedCall[]) => countBy(calls, (call) => `${call.method} ${call.route}`);
 
 const methods: ServiceMethods = {
   setLatency(ms) {
     services.ic.setLatency(ms);
     services.cro.setLatency(ms);
+  },
+  setDynamoLatency(ms) {
+    services.dynamoProxy.setLatency(ms);
+  },
+  setIcRateLimit(perSecond) {
+    if (perSecond === null) services.ic.resetFaults();
+    else services.ic.setFaults({ rateLimitPerSecond: perSecond });
   },
   seedCro(models) {
     services.cro.seedCustomers(models);
@@ -36,6 +43,7 @@ const methods: ServiceMethods = {
       ic: countRoutes(services.ic.calls),
       cro: countRoutes(services.cro.calls),
       dynamo: services.dynamoProxy.counts(),
+      icStatus: countBy(services.ic.calls, (call) => String(call.status)),
     };
   },
 };

@@ -27,10 +27,13 @@ export class BundleMissingError extends Error {
 export async function importBundledHandler(options: {
   env: Record<string, string>;
   instance?: string;
+  /** Another bundle with the same handler contract (the bench's peer, the bundle of an earlier commit). */
+  bundlePath?: string;
 }): Promise<SqsHandler> {
-  if (!existsSync(BUNDLE_PATH)) throw new BundleMissingError(BUNDLE_PATH);
+  const path = options.bundlePath ?? BUNDLE_PATH;
+  if (!existsSync(path)) throw new BundleMissingError(path);
   Object.assign(process.env, options.env);
-  const url = pathToFileURL(BUNDLE_PATH);
+  const url = pathToFileURL(path);
   if (options.instance !== undefined) url.searchParams.set('container', options.instance);
   const module = (await import(url.href)) as { handler: SqsHandler };
   return module.handler;

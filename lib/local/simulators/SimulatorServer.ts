@@ -74,6 +74,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   let latencyMs = options.latencyMs ?? 0;
   let faults: FaultOptions = options.faults ?? {};
   let random = seededRandom(faults.seed ?? 1);
+  let limit = rateLimiter(faults.rateLimitPerSecond);
   // Late writes not applied yet: their timers, and what resolves their promise (stop resolves them unapplied).
   const late = {
     applied: 0,
@@ -178,6 +179,11 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       if (script.delayMs) await sleep(script.delayMs, gone);
       return respond({ status: script.status, body: script.body, headers: script.headers });
     }
+    const admitted = limit.admit(Date.now());
+    if (admitted !== true) {
+      const limited = options.vendor.error(429, 'Too many requests');
+      return respond({ ...limited, headers: { ...limited.headers, 'retry-after': String(admitted) } });
+    }
     const fault = drawFault(faults, random, call.method !== 'GET');
     if (fault === 'timeout') await sleep(faults.timeoutMs ?? 10_000, gone);
     if (fault === 'server-error')
@@ -235,12 +241,14 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     setFaults: (next) => {
       faults = next;
       random = seededRandom(next.seed ?? 1);
+      limit = rateLimiter(next.rateLimitPerSecond);
     },
     failNext: (n, response, route) => {
       if (n > 0) scripts.push({ remaining: n, response, route });
     },
     resetFaults: () => {
       faults = {};
+      limit = rateLimiter(undefined);
       scripts.length = 0;
     },
     lateWrites: () => ({ applied: late.applied, pending: late.pending.size }),
@@ -268,6 +276,27 @@ function takeScript(scripts: Script[], route: string): ScriptedResponse | undefi
   script.remaining -= 1;
   if (script.remaining <= 0) scripts.splice(index, 1);
   return script.response;
+}
+
+/**
+ * `rateLimitPerSecond` as a token bucket of one second's capacity: `admit` answers `true`, or the whole
+ * seconds (≥ 1) until a request would be admitted (the 429's `Retry-After`).
+ */
+function rateLimiter(perSecond: number | undefined): { admit(now: number): true | number } {
+  if (perSecond === undefined || !(perSecond > 0)) return { admit: () => true };
+  let tokens = perSecond;
+  let at = Date.now();
+  return {
+    admit(now) {
+      tokens = Math.min(perSecond, tokens + ((now - at) / 1000) * perSecond);
+      at = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return true;
+      }
+      return Math.max(1, Math.ceil((1 - tokens) / perSecond));
+    },
+  };
 }
 
 function drawFault(

@@ -27,6 +27,12 @@ export interface FaultOptions {
   rateLimitRate?: number;
   /** `Retry-After` value in seconds on injected 429s. @default 1 */
   retryAfterSeconds?: number;
+  /**
+   * A request-rate limit: requests beyond this many per second (a token bucket holding one second's worth)
+   * get the same `429` as `rateLimitRate`, with `Retry-After` the whole seconds until a request is admitted
+   * again (at least 1). Neither vendor documents its limit; this is the shape of the injected 429s.
+   */
+  rateLimitPerSecond?: number;
   /** Probability (0–1) of a response delayed by `timeoutMs` (for client timeouts). */
   timeoutRate?: number;
   /** Delay of a "timeout" response. @default 10000 */
