@@ -66,8 +66,8 @@ export interface ApplyContext {
  *
  * - `update`: PUT by gid and POST attributes in parallel; a 404 (customer deleted in IC) falls back to
  *   the externalId path.
- * - `update-by-external-id`: PUT by externalId and POST attributes by externalId in parallel; a 404 means
- *   the customer is new: register (needs the VAT number), then attributes by the new gid.
+ * - `update-by-external-id`: PUT by externalId, then the attributes by the gid it answers; a 404 means the
+ *   customer is new: register (needs the VAT number), then attributes by the new gid (three calls).
  * - `register`: POST first; a 409 is either our own earlier registration (PUT by externalId succeeds) or
  *   a VAT conflict, resolved by `vatConflictPolicy` (`dead-letter` → {@link VatConflictError}; `adopt` →
  *   PUT by the existing gid, found by VAT search when the 409 gives none).
@@ -125,23 +125,21 @@ class Writer {
     throw error;
   }
 
+  // PUT by externalId first, the attributes once its answer says where they go: a customer IC does not know
+  // costs PUT (404) → POST → attributes, three calls; attributes sent by externalId alongside the PUT would be
+  // a fourth (their 404) whenever the customer is new, the common case on this path (the state has no gid).
   async upsertByExternalId(): Promise<string> {
-    const { externalId, document, attributes } = this.mapped;
-    const [put, attrs] = await Promise.allSettled([
-      this.write((ic, call) => ic.updateCustomer(externalId, document, call)),
-      this.write((ic, call) => ic.setAttributes(externalId, attributes, call)),
-    ]);
-    if (put.status === 'fulfilled') {
-      const gid = this.learned(put.value.gid);
-      if (attrs.status === 'rejected') {
-        // Registered by someone else between the two calls: set the attributes by gid.
-        if (!(attrs.reason instanceof ApiNotFoundError)) throw attrs.reason;
-        await this.attributesOfNew(gid);
-      }
-      return gid;
+    const { externalId, document } = this.mapped;
+    let gid: string;
+    try {
+      gid = (await this.write((ic, call) => ic.updateCustomer(externalId, document, call))).gid;
+    } catch (error) {
+      if (!(error instanceof ApiNotFoundError)) throw error;
+      return this.register({ ownCheckDone: true });
     }
-    if (!(put.reason instanceof ApiNotFoundError)) throw put.reason;
-    return this.register({ ownCheckDone: true });
+    this.learned(gid);
+    await this.attributesOfNew(gid);
+    return gid;
   }
 
   registerFirst(): Promise<string> {

@@ -108,10 +108,43 @@ describe('applyWrites against the Invisible Collector simulator', () => {
     await expect(
       applyWrites({ kind: 'update-by-external-id' }, doc, { ...context, awaitCreated: true }),
     ).rejects.toMatchObject({ reason: 'awaiting-created', transient: true });
-    expect(sim.calls.map((c) => `${c.method} ${c.route} ${c.status}`).sort()).toEqual([
-      'POST /customers/:id/attributes 404',
-      'PUT /customers/:id 404',
+    expect(sim.calls.map((c) => `${c.method} ${c.route} ${c.status}`)).toEqual(['PUT /customers/:id 404']);
+  });
+
+  it('registers a customer IC does not know in three calls: PUT by externalId (404), POST, attributes by gid', async () => {
+    const doc = mapped({
+      externalId: 'cro-42-31',
+      vatNumber: 'PT500000031',
+      document: { externalId: 'cro-42-31', name: 'New', country: 'PT' },
+    });
+
+    const gid = await applyWrites({ kind: 'update-by-external-id' }, doc, context);
+
+    expect(sim.calls.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([
+      'PUT /customers/cro-42-31 404',
+      'POST /customers 201',
+      `POST /customers/${gid}/attributes 200`,
     ]);
+    expect(sim.attributes(gid!)).toEqual(doc.attributes);
+  });
+
+  it('updates a customer IC knows by externalId with PUT, then its attributes by the gid PUT answered', async () => {
+    const [existing] = sim.seed([
+      { name: 'Old', vatNumber: 'PT500000032', country: 'PT', externalId: 'cro-42-32' },
+    ]);
+    const doc = mapped({
+      externalId: 'cro-42-32',
+      document: { externalId: 'cro-42-32', name: 'New', country: 'PT' },
+    });
+
+    const gid = await applyWrites({ kind: 'update-by-external-id' }, doc, context);
+
+    expect(gid).toBe(existing!.gid);
+    expect(sim.calls.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([
+      'PUT /customers/cro-42-32 200',
+      `POST /customers/${existing!.gid}/attributes 200`,
+    ]);
+    expect(sim.customerByExternalId('cro-42-32')).toMatchObject({ name: 'New' });
   });
 
   it('logs a write that succeeded after an attempt of unknown outcome, and the gid it learned', async () => {
