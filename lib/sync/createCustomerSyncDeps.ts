@@ -7,6 +7,7 @@ import { CroClient } from '../crm/CroClient.ts';
 import type { CallInfo } from '../http/HttpClient.ts';
 import { InvisibleCollectorClient } from '../invisible-collector/InvisibleCollectorClient.ts';
 import type { CredentialsProvider } from '../secrets/credentialsProvider.ts';
+import { RecentEventKeys } from './RecentEventKeys.ts';
 import { createSyncStateStore } from './state/createSyncStateStore.ts';
 import type { SyncStateStore } from './state/types.ts';
 import type { SyncMetrics } from './syncMetrics.ts';
@@ -87,6 +88,7 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
     options: { ...syncOptions(config), ...parts.options },
     now: parts.now ?? Date.now,
     random: parts.random ?? Math.random,
+    recentKeys: new RecentEventKeys(),
   };
 }
 

@@ -6,6 +6,7 @@ import { compareSourceTimestamps } from '../mapping/sourceTimestamp.ts';
 import { applyWrites, WriteLog } from './applyWrites.ts';
 import { coalesceGroup, timeMs, type CoalescedGroup } from './coalesceGroup.ts';
 import { ApiDeadlineError } from '../http/errors.ts';
+import { requeueCountOf } from '../queue/messageAttributes.ts';
 import { CroBehindError, CustomerBusyError, TimeBudgetError, WriteSettlingError } from './errors.ts';
 import { splitHash } from './hash.ts';
 import { planWrites } from './planWrites.ts';
@@ -69,15 +70,18 @@ export async function syncCustomer(
   const results = new Map<number, RecordResult>();
   const key = entries[0]!.key;
   const owner = newLeaseOwner();
+  const keys = entries.map((entry) => eventKey(entry.event.id));
+  // The CRO read the events will most likely need runs alongside the acquire, not after it (see earlyRead).
+  const early = earlyRead(entries, keys, deps, budget);
   let found;
   try {
-    const keys = entries.map((entry) => eventKey(entry.event.id));
     found = await deps.store.acquire(key, owner, budget.leaseMs(), keys);
   } catch (error) {
     return failAll(entries, error, results);
   }
   if (found.kind === 'applied') {
     // Every event was applied before: nothing leased, nothing to release.
+    deps.recentKeys?.add(keys);
     for (const entry of entries) results.set(entry.index, { kind: 'skipped', why: 'duplicate' });
     return results;
   }
@@ -111,8 +115,11 @@ export async function syncCustomer(
   const log = new WriteLog();
   let outcome: GroupOutcome;
   try {
-    outcome = await syncGroup(group, lease, deps, budget, log);
-    if (outcome.kind !== 'unsettled') await deps.store.commit(key, owner, outcome.commit);
+    outcome = await syncGroup(group, lease, deps, budget, log, early);
+    if (outcome.kind !== 'unsettled') {
+      await deps.store.commit(key, owner, outcome.commit);
+      deps.recentKeys?.add(keys);
+    }
   } catch (error) {
     const marks = failureMarks(lease, group, log, deps);
     await release(deps, lease, marks, logKeys);
@@ -156,6 +163,7 @@ async function syncGroup(
   deps: SyncDeps,
   budget: TimeBudget,
   log: WriteLog,
+  early: Promise<CroCustomer> | undefined,
 ): Promise<GroupOutcome> {
   const { state, key } = lease;
   const eventKeys = mergeEventKeys(
@@ -169,7 +177,7 @@ async function syncGroup(
   const customer: CroCustomer =
     group.source.kind === 'snapshot'
       ? group.source.customer
-      : await deps.cro.getCustomer(key.customerId, call);
+      : await (early ?? deps.cro.getCustomer(key.customerId, call));
   const sourceMs = timeMs(customer.last_updated_on);
   if (sourceMs !== undefined) lease.sourceMs = sourceMs;
   // Never go back: CRO itself older than what was applied (clock skew, a lagging replica) is not applied. The
@@ -229,6 +237,34 @@ async function syncGroup(
     },
     croRead,
   };
+}
+
+/**
+ * Starts the CRO read before the lease is taken, when the events will most likely need it: one of them carries
+ * no snapshot (so only CRO can say what changed), none was deferred before (a customer busy or settling then
+ * is likely to be so again: the read would be wasted) and not all of them were applied by this container
+ * lately (a duplicate). The acquire and the read then overlap, one round trip instead of two in series.
+ *
+ * A read that starts before the lease is as safe as one after it: it starts after every event of the group
+ * was sent, so it sees their changes; a dead holder's lease ended before the acquire was sent, so the read
+ * is not older than what that holder read; and a read older than a watermark committed meanwhile (the only
+ * effect of its earlier start) is never applied (`stale`, or `crm-behind` and a retry). When the sync turns
+ * out not to need it (duplicate, busy, settling, a trusted snapshot), it is dropped unread: one CRO call
+ * spent, no Invisible Collector call.
+ */
+function earlyRead(
+  entries: readonly ParsedEntry[],
+  keys: readonly string[],
+  deps: SyncDeps,
+  budget: TimeBudget,
+): Promise<CroCustomer> | undefined {
+  if (!entries.some((entry) => entry.event.data.customer === undefined)) return undefined;
+  if (entries.some((entry) => requeueCountOf(entry.record) > 0)) return undefined;
+  if (deps.recentKeys?.hasAll(keys)) return undefined;
+  const read = deps.cro.getCustomer(entries[0]!.key.customerId, { deadline: budget.deadline() });
+  // Dropped unread when the sync ends before needing it: its failure is nobody's to report.
+  read.catch(() => undefined);
+  return read;
 }
 
 // The commit clears the mark this sync repaired; it must be the one the acquire returned.

@@ -7,6 +7,7 @@ import type { CustomerEvent } from '../events/schemas.ts';
 import type { InvisibleCollectorApi } from '../invisible-collector/types.ts';
 import type { MappingFallbacks } from '../mapping/mapCustomer.ts';
 import type { VisibilityBackoff } from '../queue/visibility.ts';
+import type { RecentEventKeys } from './RecentEventKeys.ts';
 import type { CustomerKey, SyncStateStore } from './state/types.ts';
 import type { SkipReason, SyncMetrics } from './syncMetrics.ts';
 
@@ -47,6 +48,8 @@ export interface SyncDeps {
   options: SyncOptions;
   now: () => number;
   random: () => number;
+  /** The event keys this container applied lately: spares a duplicate the early CRO read. */
+  recentKeys?: RecentEventKeys;
 }
 
 /** A record whose body is a valid event for this tenant. */

@@ -48,6 +48,29 @@ describe('customer-sync: a hot customer across containers', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
     expect(h.metrics.counts).toMatchObject({ Retried: 1 });
     expect(h.metrics.counts).not.toHaveProperty('Deferred:customer-busy');
+    // The event has no snapshot: its CRO read started alongside the acquire and was dropped unread.
+    expect(h.cro.calls.map((c) => c.method)).toEqual(['GET']);
+    expect(h.ic.calls).toEqual([]);
+  });
+
+  it('does not read CRO ahead of the lease for a record that waited before (its customer is likely busy again)', async () => {
+    const h = await dynamo.start();
+    await dynamo.store().acquire({ tenantId: 42, customerId: 43 }, 'another-container', 60_000, []);
+    const records = toSqsEvent(
+      [{ MessageId: 'm-2', ReceiptHandle: 'rh-2', Body: JSON.stringify(customerEvent(43)) }],
+      { queueArn: 'arn:aws:sqs:us-east-1:000000000000:no-such-queue' },
+    ).Records;
+    records[0]!.messageAttributes['requeue-count'] = {
+      dataType: 'Number',
+      stringValue: '1',
+      stringListValues: [],
+      binaryListValues: [],
+    };
+
+    const response = await h.run({ Records: records }, contextWith(30_000));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-2' }]);
     expect(h.cro.calls).toEqual([]);
+    expect(h.ic.calls).toEqual([]);
   });
 });
