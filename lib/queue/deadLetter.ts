@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  type MessageAttributeValue,
-  SendMessageCommand,
-  type SendMessageCommandInput,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue, SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { CrmSyncError } from '../errors.ts';
 import { redactText } from '../observability/redact.ts';
+import { sqsModule, type SqsSender } from './lazySqs.ts';
 import {
   isFailureAttribute,
   MAX_MESSAGE_ATTRIBUTES,
@@ -103,12 +99,13 @@ export function deadLetterMessage(
  * await sendToDeadLetter(sqs, config.dlqUrl, record, { reason: error.reason, detail: error.message });
  */
 export async function sendToDeadLetter(
-  sqs: SQSClient,
+  sqs: SqsSender,
   dlqUrl: string,
   record: SQSRecord,
   failure: DeadLetterFailure,
 ): Promise<void> {
   try {
+    const { SendMessageCommand } = await sqsModule();
     await sqs.send(new SendMessageCommand(deadLetterMessage(dlqUrl, record, failure)));
   } catch (error) {
     throw new DeadLetterSendError(error);

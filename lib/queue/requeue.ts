@@ -1,8 +1,4 @@
-import {
-  SendMessageBatchCommand,
-  type SendMessageBatchRequestEntry,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import {
   MESSAGE_ATTRIBUTES,
@@ -11,6 +7,7 @@ import {
   requeueCountOf,
   withAttributes,
 } from './messageAttributes.ts';
+import { sqsModule, type SqsSender } from './lazySqs.ts';
 
 /** SQS's longest per-message delay. */
 export const MAX_DELAY_SECONDS = 900;
@@ -69,12 +66,19 @@ export function requeueEntry(
  * if (notRequeued.has(record.messageId)) batchItemFailures.push({ itemIdentifier: record.messageId });
  */
 export async function requeueRecords(
-  sqs: SQSClient,
+  sqs: SqsSender,
   queueUrl: string,
   entries: readonly RequeueEntry[],
 ): Promise<Set<string>> {
   const failed = new Set<string>();
   const requests: Array<Promise<void>> = [];
+  let SendMessageBatchCommand: Awaited<ReturnType<typeof sqsModule>>['SendMessageBatchCommand'];
+  try {
+    ({ SendMessageBatchCommand } = await sqsModule());
+  } catch {
+    // The client cannot even load: nothing is sent, every record stays a batch item failure.
+    return new Set(entries.map((entry) => entry.record.messageId));
+  }
   for (let start = 0; start < entries.length; start += BATCH) {
     const chunk = entries.slice(start, start + BATCH);
     const batch: SendMessageBatchRequestEntry[] = [];

@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { sqsModule, type SqsSender } from './lazySqs.ts';
 import { backoff } from '../backoff.ts';
 
 /** SQS's maximum visibility timeout (12 hours). */
@@ -58,11 +58,12 @@ export function queueUrlFromArn(arn: string): string {
  * await changeVisibility(sqs, queueUrlFromArn(record.eventSourceARN), record.receiptHandle, 60);
  */
 export async function changeVisibility(
-  sqs: SQSClient,
+  sqs: SqsSender,
   queueUrl: string,
   receiptHandle: string,
   seconds: number,
 ): Promise<void> {
+  const { ChangeMessageVisibilityCommand } = await sqsModule();
   await sqs.send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: queueUrl,

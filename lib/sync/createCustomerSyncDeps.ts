@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, type InvocationDeadline } from '../aws/boundedCalls.ts';
 import type { CustomerSyncConfig } from '../config/customerSync.ts';
 import { croCredentialsProvider, type CroCredentialsParts } from '../crm/croCredentials.ts';
 import { CroClient } from '../crm/CroClient.ts';
 import type { CallInfo } from '../http/HttpClient.ts';
 import { InvisibleCollectorClient } from '../invisible-collector/InvisibleCollectorClient.ts';
+import { LazySqsClient, type SqsSender } from '../queue/lazySqs.ts';
 import type { CredentialsProvider } from '../secrets/credentialsProvider.ts';
 import { RecentEventKeys } from './RecentEventKeys.ts';
 import { createSyncStateStore } from './state/createSyncStateStore.ts';
@@ -26,8 +26,8 @@ export interface CustomerSyncParts {
   credentials?: CredentialsProvider;
   /** Hooks and overrides of the default credentials (the OAuth metrics, short timings in tests). */
   credentialParts?: CroCredentialsParts;
-  /** @default a client following the SDK's standard variables (`AWS_ENDPOINT_URL_SQS`, ...) */
-  sqs?: SQSClient;
+  /** @default a client following the SDK's standard variables (`AWS_ENDPOINT_URL_SQS`, ...), built on first use */
+  sqs?: SqsSender;
   /** @default DynamoDB when `STATE_TABLE_NAME` is set, else in memory */
   store?: SyncStateStore;
   /** Overrides of the options resolved from the configuration (e.g. tiny backoffs in tests). */
@@ -81,7 +81,8 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
     }),
     store: parts.store ?? createSyncStateStore({ tableName: config.stateTableName, clientConfig: aws }),
     // Queue URLs are passed as parameters, so the endpoint (AWS or an emulator) comes from the SDK's settings.
-    sqs: parts.sqs ?? new SQSClient({ useQueueUrlAsEndpoint: false, ...aws }),
+    // Only failures and waits send to SQS: the client (and its module) loads when the first one does.
+    sqs: parts.sqs ?? new LazySqsClient({ useQueueUrlAsEndpoint: false, ...aws }),
     dlqUrl: config.dlqUrl,
     logger: parts.logger,
     metrics: parts.metrics,

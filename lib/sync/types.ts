@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { VatConflictPolicy } from '../config/customerSync.ts';
 import type { CroApi } from '../crm/types.ts';
 import type { CustomerEvent } from '../events/schemas.ts';
 import type { InvisibleCollectorApi } from '../invisible-collector/types.ts';
 import type { MappingFallbacks } from '../mapping/mapCustomer.ts';
+import type { SqsSender } from '../queue/lazySqs.ts';
 import type { VisibilityBackoff } from '../queue/visibility.ts';
 import type { RecentEventKeys } from './RecentEventKeys.ts';
 import type { CustomerKey, SyncStateStore } from './state/types.ts';
@@ -40,8 +40,8 @@ export interface SyncDeps {
   cro: CroApi;
   ic: InvisibleCollectorApi;
   store: SyncStateStore;
-  /** SQS client for dead-letter sends, deferrals and visibility changes. */
-  sqs: SQSClient;
+  /** SQS client for dead-letter sends, deferrals and visibility changes (off the success path: built lazily). */
+  sqs: SqsSender;
   dlqUrl: string;
   logger: Logger;
   metrics: SyncMetrics;

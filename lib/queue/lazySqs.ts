@@ -1,0 +1,41 @@
+import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
+
+type SqsModule = typeof import('@aws-sdk/client-sqs');
+
+let loading: Promise<SqsModule> | undefined;
+
+/**
+ * `@aws-sdk/client-sqs`, imported on first use. The customer-sync sends to SQS only off its success path
+ * (dead-letter sends, deferrals, visibility changes): a static import would load the client's modules into
+ * every cold start (docs/architecture.md#cold-start).
+ *
+ * @example
+ * const { SendMessageCommand } = await sqsModule();
+ */
+export function sqsModule(): Promise<SqsModule> {
+  return (loading ??= import('@aws-sdk/client-sqs'));
+}
+
+/** What the queue helpers need of an SQS client: `send`. An `SQSClient` or a {@link LazySqsClient}. */
+export type SqsSender = Pick<SQSClient, 'send'>;
+
+/**
+ * An SQS client built (and its module imported) on its first `send`, with `config`.
+ *
+ * @example
+ * const sqs = new LazySqsClient({ useQueueUrlAsEndpoint: false });
+ * await sendToDeadLetter(sqs, dlqUrl, record, failure); // imports and builds the client now
+ */
+export class LazySqsClient implements SqsSender {
+  readonly #config: SQSClientConfig;
+  #client: Promise<SQSClient> | undefined;
+
+  constructor(config: SQSClientConfig) {
+    this.#config = config;
+  }
+
+  readonly send = ((...args: Parameters<SQSClient['send']>) =>
+    (this.#client ??= sqsModule().then(({ SQSClient }) => new SQSClient(this.#config))).then((client) =>
+      (client.send as (...a: unknown[]) => Promise<unknown>)(...args),
+    )) as SQSClient['send'];
+}
