@@ -12,6 +12,7 @@ import {
   ApiTimeoutError,
 } from './errors.ts';
 import { fromResponse } from './fromResponse.ts';
+import type { AdaptiveRateLimit } from './AdaptiveRateLimit.ts';
 import { backoffMs, shouldRetry } from './retry.ts';
 import { parseJsonBody } from './parseJsonBody.ts';
 import { send, type TransportResponse } from './transport.ts';
@@ -36,6 +37,8 @@ export interface HttpClientOptions {
   minAttemptMs?: number;
   /** Called after every attempt. Must not throw. */
   onCall?: (info: CallInfo) => void;
+  /** Paces the attempts after the API answered 429 (one per API client and container). @default none */
+  rateLimit?: AdaptiveRateLimit;
   /** Jitter source (tests make it deterministic). @default Math.random */
   random?: () => number;
   /** Waits between attempts; resolves early when `signal` aborts. Tests inject a recorder. @default a timer */
@@ -96,6 +99,14 @@ export class HttpClient {
       const remaining = deadline === undefined ? Infinity : deadline - Date.now();
       if (remaining < minAttemptMs) {
         throw lastError ?? new ApiDeadlineError({ ...context, detail: 'deadline reached before sending' });
+      }
+      const turnMs = this.#options.rateLimit?.reserve() ?? 0;
+      if (turnMs > 0) {
+        if (deadline !== undefined && Date.now() + turnMs + minAttemptMs > deadline) {
+          throw lastError ?? new ApiDeadlineError({ ...context, detail: 'rate-limit wait beyond the deadline' });
+        }
+        await (this.#options.sleep ?? sleep)(turnMs, signal);
+        if (signal?.aborted) throw new ApiTimeoutError({ ...context, detail: 'aborted by the caller' });
       }
       attempt += 1;
       transientAttempts += 1;
@@ -168,6 +179,7 @@ export class HttpClient {
         durationMs: Math.round(performance.now() - started),
         attempt,
       };
+      this.#options.rateLimit?.record(status);
       for (const hook of [this.#options.onCall, request.options?.onAttempt]) {
         try {
           hook?.(info);

@@ -19,8 +19,8 @@ const realClock: Clock = {
  * await bucket.take(10); // waits ~1 s (5 tokens start in the bucket)
  */
 export class TokenBucket {
-  private readonly rate: number;
-  private readonly capacity: number;
+  private rate: number;
+  private capacity: number;
   private readonly clock: Clock;
   private tokens: number;
   private updatedAt: number;
@@ -36,10 +36,32 @@ export class TokenBucket {
 
   /** Resolves once `n` tokens are taken (at once when the bucket holds them). */
   async take(n = 1): Promise<void> {
+    const waitMs = this.reserve(n);
+    if (waitMs > 0) await this.clock.sleep(waitMs);
+  }
+
+  /**
+   * Takes `n` tokens now, into debt if need be, and returns how long the caller must wait before using them
+   * (0 when the bucket held them): for a caller that sleeps its own way (e.g. abortable).
+   */
+  reserve(n = 1): number {
+    this.refill();
+    this.tokens -= n;
+    return this.tokens < 0 ? (-this.tokens / this.rate) * 1000 : 0;
+  }
+
+  /** Changes the rate (and the burst capacity, default one second's worth) from now on; the tokens held are kept. */
+  setRate(ratePerSecond: number, capacity = Math.max(1, ratePerSecond)): void {
+    if (!(ratePerSecond > 0)) throw new RangeError('ratePerSecond must be > 0');
+    this.refill();
+    this.rate = ratePerSecond;
+    this.capacity = capacity;
+    this.tokens = Math.min(this.tokens, capacity);
+  }
+
+  private refill(): void {
     const now = this.clock.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.rate);
     this.updatedAt = now;
-    this.tokens -= n;
-    if (this.tokens < 0) await this.clock.sleep((-this.tokens / this.rate) * 1000);
   }
 }

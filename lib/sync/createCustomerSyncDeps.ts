@@ -3,6 +3,7 @@ import { awsClientConfig, type InvocationDeadline } from '../aws/boundedCalls.ts
 import type { CustomerSyncConfig } from '../config/customerSync.ts';
 import { croCredentialsProvider, type CroCredentialsParts } from '../crm/croCredentials.ts';
 import { CroClient } from '../crm/CroClient.ts';
+import { AdaptiveRateLimit } from '../http/AdaptiveRateLimit.ts';
 import type { CallInfo } from '../http/HttpClient.ts';
 import { InvisibleCollectorClient } from '../invisible-collector/InvisibleCollectorClient.ts';
 import { LazySqsClient, type SqsSender } from '../queue/lazySqs.ts';
@@ -70,6 +71,8 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
       tokenProvider: credentials.invisibleCollectorToken,
       timeoutMs: config.icTimeoutMs,
       onCall,
+      // Invisible Collector's rate limit is the fleet's ceiling: after a 429 each container paces its calls.
+      rateLimit: new AdaptiveRateLimit(),
     }),
     cro: new CroClient({
       baseUrl: config.crmApiUrl,
@@ -78,6 +81,7 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
       timeoutMs: config.crmTimeoutMs,
       ...(config.crmApiVersion !== undefined && { apiVersion: config.crmApiVersion }),
       onCall,
+      rateLimit: new AdaptiveRateLimit(),
     }),
     store: parts.store ?? createSyncStateStore({ tableName: config.stateTableName, clientConfig: aws }),
     // Queue URLs are passed as parameters, so the endpoint (AWS or an emulator) comes from the SDK's settings.

@@ -43,3 +43,19 @@ describe('TokenBucket', () => {
     expect(() => new TokenBucket(0)).toThrow(RangeError);
   });
 });
+
+describe('TokenBucket.reserve and setRate', () => {
+  it('reserves tokens into debt and says how long to wait, without sleeping', () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(10, { clock, capacity: 2 });
+    expect([bucket.reserve(), bucket.reserve(), bucket.reserve(), bucket.reserve()]).toEqual([0, 0, 100, 200]);
+    expect(clock.waits).toEqual([]);
+  });
+
+  it('applies a new rate from now on, keeping at most the new capacity', () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(10, { clock });
+    bucket.setRate(2, 1);
+    expect([bucket.reserve(), bucket.reserve()]).toEqual([0, 500]);
+  });
+});
