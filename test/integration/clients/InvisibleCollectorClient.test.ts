@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import {
+  AdaptiveRateLimit,
   ApiAuthError,
   ApiConflictError,
   ApiNetworkError,
@@ -289,6 +290,22 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
     expect(found).toBeUndefined();
     expect(ic.calls.map((c) => c.status)).toEqual([429, 404]);
     expect(waits).toEqual([50]);
+  });
+
+  it('paces its calls after a 429 (adaptive rate limit): the next call waits its turn', async () => {
+    ic.failNext(1, { status: 429, body: { code: 429, message: 'slow down' }, headers: { 'retry-after': '0' } });
+    const waits: number[] = [];
+    // Frozen time: nothing was admitted in the last second, so the 429 sets the floor rate, 1 call per second.
+    const clock = { now: () => 1_000_000, sleep: async () => undefined };
+    const rateLimit = new AdaptiveRateLimit({ clock, minRate: 1, increase: 0, additive: 0 });
+    const paced = client({ rateLimit, sleep: async (ms) => void waits.push(ms) });
+
+    await paced.findCustomer('cro-42-nobody'); // 429, then the retry takes the bucket's one token
+    await paced.findCustomer('cro-42-nobody'); // waits a second for the next
+
+    expect(ic.calls.map((c) => c.status)).toEqual([429, 404, 404]);
+    expect(rateLimit.rate).toBe(1);
+    expect(waits.at(-1)).toBe(1_000);
   });
 
   it('returns the 429 at once when Retry-After is beyond what the client waits for', async () => {

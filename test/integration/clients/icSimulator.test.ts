@@ -149,6 +149,21 @@ describe('Invisible Collector simulator', () => {
     expect(ic.customerByExternalId('cro-42-12')).toMatchObject({ name: 'Later' });
   });
 
+  it('answers 429 with Retry-After beyond its rate limit, and nothing once the limit is lifted', async () => {
+    ic.setFaults({ rateLimitPerSecond: 1 });
+    // One request a second, a bucket of one: the second of two back-to-back requests is over the limit.
+    const first = await call('GET', '/customers/nobody');
+    const second = await call('GET', '/customers/nobody');
+    ic.resetFaults();
+    const third = await call('GET', '/customers/nobody');
+
+    expect(first.status).toBe(404);
+    expect(second.status).toBe(429);
+    expect(second.headers.get('retry-after')).toBe('1');
+    expect(second.body).toEqual({ code: 429, message: 'Too many requests' });
+    expect(third.status).toBe(404);
+  });
+
   it('rejects a register without mandatory fields, a bad locale and invalid JSON', async () => {
     const missing = await call('POST', '/customers', { name: 'No VAT', country: 'PT' });
     const badLocale = await call('POST', '/customers', { ...acme, vatNumber: 'PT1', locale: 'pt-PT' });
