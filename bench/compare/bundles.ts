@@ -49,7 +49,11 @@ export async function buildComparedBundles(options: { before: string }): Promise
   }
   await Promise.all([
     build({ ...esbuildOptions('customer-sync', source), outfile: before }),
-    build({ ...esbuildOptions('customer-sync', ROOT), entryPoints: [join(ROOT, 'bench/peer/handler.ts')], outfile: peer }),
+    build({
+      ...esbuildOptions('customer-sync', ROOT),
+      entryPoints: [join(ROOT, 'bench/peer/handler.ts')],
+      outfile: peer,
+    }),
   ]);
   return { after: BUNDLE_PATH, before, peer, beforeCommit: commit };
 }

@@ -36,9 +36,7 @@ export async function runRateLimited(
   drivers: readonly BenchDriver[],
   options: { limitPerSecond: number; seconds: number; firstId: number; latencies: Latencies },
 ): Promise<RateLimitedRun> {
-  const pools = drivers.map((_, n) =>
-    Array.from({ length: 100 }, (_, i) => options.firstId + n * 1_000 + i),
-  );
+  const pools = drivers.map((_, n) => Array.from({ length: 100 }, (_, i) => options.firstId + n * 1_000 + i));
   const remote = drivers[0]!.remote;
   await setLatencies(drivers[0]!, { apiMs: 0, dynamoMs: 0 });
   await Promise.all(drivers.map((driver, n) => driver.register(pools[n]!)));

@@ -542,6 +542,34 @@ export const MUTANTS: readonly Mutant[] = [
       replace: 'if (false) waits.push({ n, failure: { ...failure, error } });',
     },
     {
+      id: 'sync-early-read-off',
+      file: 'lib/sync/syncCustomer.ts',
+      description: 'the CRO read waits for the lease again, in series with it (issue 17)',
+      find: 'if (!entries.some((entry) => entry.event.data.customer === undefined)) return undefined;',
+      replace: 'return undefined;',
+    },
+    {
+      id: 'sync-early-read-requeued',
+      file: 'lib/sync/syncCustomer.ts',
+      description: 'a record deferred before reads CRO ahead of the lease, likely in vain (issue 17)',
+      find: 'if (entries.some((entry) => requeueCountOf(entry.record) > 0)) return undefined;',
+      replace: '',
+    },
+    {
+      id: 'sync-early-read-duplicate',
+      file: 'lib/sync/syncCustomer.ts',
+      description: 'a duplicate this container applied reads CRO ahead of the lease (issue 17)',
+      find: 'if (deps.recentKeys?.hasAll(keys)) return undefined;',
+      replace: '',
+    },
+    {
+      id: 'sync-update-by-external-id-no-attributes',
+      file: 'lib/sync/applyWrites.ts',
+      description: 'a customer IC knows by externalId gets its document but not its attributes (issue 17)',
+      find: 'return this.register({ ownCheckDone: true });\n    }\n    this.learned(gid);\n    await this.attributesOfNew(gid);',
+      replace: 'return this.register({ ownCheckDone: true });\n    }\n    this.learned(gid);',
+    },
+    {
       id: 'sync-missing-vat-at-once',
       file: 'lib/sync/applyWrites.ts',
       description:

@@ -83,7 +83,13 @@ interface CroCustomer {
 interface CustomerChange {
   id: string;
   type: string;
-  data: { tenantId: number; customerId: number; vatNumber?: string; locale?: string; attributes?: Record<string, string> };
+  data: {
+    tenantId: number;
+    customerId: number;
+    vatNumber?: string;
+    locale?: string;
+    attributes?: Record<string, string>;
+  };
 }
 
 function mapCustomer(change: CustomerChange, customer: CroCustomer) {
@@ -117,10 +123,16 @@ function mapCustomer(change: CustomerChange, customer: CroCustomer) {
 async function recordHandler(record: SQSRecord): Promise<void> {
   const change = JSON.parse(record.body) as CustomerChange;
   const { invisibleCollectorToken: icToken, crmToken } = await tokens();
-  const customer = await call<CroCustomer>('GET', `${CRO}/customers/${change.data.customerId}`, crmToken, undefined, {
-    'x-tenant-id': TENANT,
-    'x-api-version': '2019/02/08',
-  });
+  const customer = await call<CroCustomer>(
+    'GET',
+    `${CRO}/customers/${change.data.customerId}`,
+    crmToken,
+    undefined,
+    {
+      'x-tenant-id': TENANT,
+      'x-api-version': '2019/02/08',
+    },
+  );
   const { document, attributes } = mapCustomer(change, customer);
   const externalId = encodeURIComponent(document.externalId!);
   let gid: string;

@@ -13,7 +13,8 @@ const countBy = (calls: readonly RecordedCall[], key: (call: RecordedCall) => st
   for (const call of calls) counts[key(call)] = (counts[key(call)] ?? 0) + 1;
   return counts;
 };
-const countRoutes = (calls: readonly RecordedCall[]) => countBy(calls, (call) => `${call.method} ${call.route}`);
+const countRoutes = (calls: readonly RecordedCall[]) =>
+  countBy(calls, (call) => `${call.method} ${call.route}`);
 
 const methods: ServiceMethods = {
   setLatency(ms) {

@@ -103,7 +103,9 @@ export class HttpClient {
       const turnMs = this.#options.rateLimit?.reserve() ?? 0;
       if (turnMs > 0) {
         if (deadline !== undefined && Date.now() + turnMs + minAttemptMs > deadline) {
-          throw lastError ?? new ApiDeadlineError({ ...context, detail: 'rate-limit wait beyond the deadline' });
+          throw (
+            lastError ?? new ApiDeadlineError({ ...context, detail: 'rate-limit wait beyond the deadline' })
+          );
         }
         await (this.#options.sleep ?? sleep)(turnMs, signal);
         if (signal?.aborted) throw new ApiTimeoutError({ ...context, detail: 'aborted by the caller' });

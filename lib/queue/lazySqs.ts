@@ -1,6 +1,7 @@
+import type * as Sqs from '@aws-sdk/client-sqs';
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
 
-type SqsModule = typeof import('@aws-sdk/client-sqs');
+type SqsModule = typeof Sqs;
 
 let loading: Promise<SqsModule> | undefined;
 

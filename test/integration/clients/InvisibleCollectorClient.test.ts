@@ -293,7 +293,11 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
   });
 
   it('paces its calls after a 429 (adaptive rate limit): the next call waits its turn', async () => {
-    ic.failNext(1, { status: 429, body: { code: 429, message: 'slow down' }, headers: { 'retry-after': '0' } });
+    ic.failNext(1, {
+      status: 429,
+      body: { code: 429, message: 'slow down' },
+      headers: { 'retry-after': '0' },
+    });
     const waits: number[] = [];
     // Frozen time: nothing was admitted in the last second, so the 429 sets the floor rate, 1 call per second.
     const clock = { now: () => 1_000_000, sleep: async () => undefined };

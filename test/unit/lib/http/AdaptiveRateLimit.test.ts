@@ -40,7 +40,13 @@ describe('AdaptiveRateLimit', () => {
 
   it('counts the 429s of one burst once, and a later 429 again', () => {
     const clock = manualClock();
-    const limit = new AdaptiveRateLimit({ clock, decrease: 0.5, increase: 0, additive: 0, cooldownMs: 1_000 });
+    const limit = new AdaptiveRateLimit({
+      clock,
+      decrease: 0.5,
+      increase: 0,
+      additive: 0,
+      cooldownMs: 1_000,
+    });
     for (let i = 0; i < 40; i += 1) {
       clock.advance(25);
       limit.record(200);

@@ -48,7 +48,9 @@ describe('TokenBucket.reserve and setRate', () => {
   it('reserves tokens into debt and says how long to wait, without sleeping', () => {
     const clock = fakeClock();
     const bucket = new TokenBucket(10, { clock, capacity: 2 });
-    expect([bucket.reserve(), bucket.reserve(), bucket.reserve(), bucket.reserve()]).toEqual([0, 0, 100, 200]);
+    expect([bucket.reserve(), bucket.reserve(), bucket.reserve(), bucket.reserve()]).toEqual([
+      0, 0, 100, 200,
+    ]);
     expect(clock.waits).toEqual([]);
   });
 
