@@ -64,11 +64,14 @@ const progress = (line: string) => process.stderr.write(`bench:compare: ${line}\
 
 const VARIANTS = ['before', 'after', 'peer'] as const;
 type Variant = (typeof VARIANTS)[number];
-/** The DynamoDB models: dynalite as it is, and dynalite behind a proxy adding `awsModelMs` per call. */
+/**
+ * The DynamoDB models: the in-memory model (concurrent, as DynamoDB) answering after `awsModelMs`, and dynalite
+ * as it is (one call at a time, no added latency).
+ */
 const MODES = [
-  { name: 'aws-model', latencies: { apiMs, dynamoMs: awsModelMs } },
-  { name: 'dynalite', latencies: { apiMs, dynamoMs: 0 } },
-] as const satisfies ReadonlyArray<{ name: string; latencies: Latencies }>;
+  { name: 'aws-model', model: true, latencies: { apiMs, dynamoMs: awsModelMs } },
+  { name: 'dynalite', model: false, latencies: { apiMs, dynamoMs: 0 } },
+] as const satisfies ReadonlyArray<{ name: string; model: boolean; latencies: Latencies }>;
 type Mode = (typeof MODES)[number]['name'];
 
 progress('building the before and peer bundles');
@@ -97,6 +100,7 @@ try {
     // Rotated order, so no variant always runs first (or last) in a round.
     const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
     for (const [m, mode] of MODES.entries()) {
+      await services.setDynamoModel(mode.model);
       for (const variant of order) {
         progress(`round ${round + 1}/${rounds}, ${mode.name}: mixed load, ${variant}`);
         const start = firstId(variant, round, m);
@@ -115,6 +119,8 @@ try {
       }
     }
   }
+  // The rest runs on the DynamoDB model.
+  await services.setDynamoModel(true);
   progress('IC calls of an update for a customer IC does not know');
   const unknownUpdate = {} as Record<Variant, number>;
   const unknownDetail = {} as Record<Variant, Record<string, number>>;

@@ -50,7 +50,7 @@ export interface Comparison {
  */
 export function formatComparison(c: Comparison): string {
   const { before, after, peer } = c.figures;
-  const aws = `DynamoDB model: dynalite + ${c.awsModelMs} ms per call`;
+  const aws = `DynamoDB model, ${c.awsModelMs} ms per call`;
   type Row = [string, number | string, number | string, number | string, string, boolean | undefined];
   const rows: Row[] = [
     [

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoModel } from './dynamoModel.ts';
 
 /** A pass-through HTTP proxy that counts DynamoDB operations (`X-Amz-Target`) on their way to dynalite. */
 export interface CountingProxy {
@@ -13,6 +14,12 @@ export interface CountingProxy {
    * dominates, the figures approach DynamoDB's shape. 0 (the default) adds nothing.
    */
   setLatency(ms: number): void;
+  /**
+   * On: answers from an in-memory model of DynamoDB ({@link DynamoModel}: concurrent, as DynamoDB is) instead of
+   * dynalite (one call at a time). Its items are its own, kept while it is off: switch before the customers of a
+   * run are set up.
+   */
+  setModel(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -41,6 +48,8 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const upstream = new URL(target);
   let counts: Record<string, number> = {};
   let latencyMs = 0;
+  const model = new DynamoModel();
+  let useModel = false;
   const forward = (method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) =>
     new Promise<Answer>((resolve, reject) => {
       const out = request(
@@ -105,9 +114,15 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       const delayed =
         latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, latencyMs)) : Promise.resolve();
       delayed
-        .then(() => forward(req.method ?? 'POST', url, req.headers, sent))
+        .then(() =>
+          useModel
+            ? fromModel(model, operation, sent)
+            : forward(req.method ?? 'POST', url, req.headers, sent),
+        )
         .then((answer) =>
-          answer.status === 400 ? withOldItem({ url, headers: req.headers }, sent, answer) : answer,
+          answer.status === 400 && !useModel
+            ? withOldItem({ url, headers: req.headers }, sent, answer)
+            : answer,
         )
         .then((answer) => {
           const { 'transfer-encoding': _chunked, ...headers } = answer.headers;
@@ -131,9 +146,22 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     setLatency: (ms) => {
       latencyMs = ms;
     },
+    setModel: (on) => {
+      useModel = on;
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+// The model's answer in the shape dynalite's has (the SDK reads the JSON body and the status).
+function fromModel(model: DynamoModel, operation: string, sent: Buffer): Answer {
+  const { status, body } = model.answer(operation, JSON.parse(sent.toString('utf8')) as never);
+  return {
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.0' },
+    body: Buffer.from(JSON.stringify(body)),
   };
 }

@@ -60,6 +60,7 @@ export async function forkServices(options: { latencyMs: number }): Promise<Remo
     setLatency: call('setLatency') as RemoteServices['setLatency'],
     setDynamoLatency: call('setDynamoLatency') as RemoteServices['setDynamoLatency'],
     setIcRateLimit: call('setIcRateLimit') as RemoteServices['setIcRateLimit'],
+    setDynamoModel: call('setDynamoModel') as RemoteServices['setDynamoModel'],
     seedCro: call('seedCro') as RemoteServices['seedCro'],
     touch: call('touch') as RemoteServices['touch'],
     clearCalls: call('clearCalls') as RemoteServices['clearCalls'],

@@ -14,6 +14,8 @@ export interface ServiceMethods {
   setLatency(ms: number): void;
   /** Delay added to every DynamoDB operation (the counting proxy's), concurrently. */
   setDynamoLatency(ms: number): void;
+  /** DynamoDB answered by the in-memory model (concurrent, as DynamoDB) instead of dynalite. */
+  setDynamoModel(on: boolean): void;
   /** Limits Invisible Collector to this many requests per second (429 beyond it); `null` lifts it. */
   setIcRateLimit(perSecond: number | null): void;
   /** Stores CRO customers as given. */

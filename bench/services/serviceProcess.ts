@@ -24,6 +24,9 @@ const methods: ServiceMethods = {
   setDynamoLatency(ms) {
     services.dynamoProxy.setLatency(ms);
   },
+  setDynamoModel(on) {
+    services.dynamoProxy.setModel(on);
+  },
   setIcRateLimit(perSecond) {
     if (perSecond === null) services.ic.resetFaults();
     else services.ic.setFaults({ rateLimitPerSecond: perSecond });
