@@ -14,6 +14,20 @@ const ISO_8601 =
  */
 export function normaliseSourceTimestamp(value: string | null | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
+  // A sync compares the same few timestamps many times (events, CRO, the watermark): parse each once.
+  const known = CANONICAL.get(value);
+  if (known !== undefined || CANONICAL.has(value)) return known;
+  const canonical = canonicalOf(value);
+  if (CANONICAL.size >= CACHE_SIZE) CANONICAL.delete(CANONICAL.keys().next().value!);
+  CANONICAL.set(value, canonical);
+  return canonical;
+}
+
+const CACHE_SIZE = 1_000;
+/** Inputs → canonical form (or `undefined`), the oldest dropped first. */
+const CANONICAL = new Map<string, string | undefined>();
+
+function canonicalOf(value: string): string | undefined {
   const match = ISO_8601.exec(value.trim());
   if (match === null) return undefined;
   const [, year, month, day, hour, minute, second = '00', fraction = '', zone = 'Z'] = match;
