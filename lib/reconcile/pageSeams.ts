@@ -57,7 +57,10 @@ export function inUpdateOrder(previousKey: string | undefined, page: readonly Cr
 }
 
 /** The newest canonical `last_updated_on` among `page` and `current`. */
-export function newestOf(current: string | undefined, page: readonly CroListedCustomer[]): string | undefined {
+export function newestOf(
+  current: string | undefined,
+  page: readonly CroListedCustomer[],
+): string | undefined {
   let newest = current;
   for (const customer of page) {
     const stamp = normaliseSourceTimestamp(customer.last_updated_on);

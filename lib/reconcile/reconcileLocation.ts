@@ -40,6 +40,8 @@ export interface ListingSettings {
   vatField?: readonly string[];
   /** Restarts of a window within one run before the location is left for the next run. */
   maxRestarts: number;
+  /** CRO's `total_count` cap: a part of a window that reaches it is split. @default CRO_LIST_CAPS.totalCount */
+  listCap?: number;
 }
 
 /** What a location's reconciliation needs; built once per run. */
@@ -138,7 +140,7 @@ export async function reconcileLocation(
         await save({ ...record, progress });
         return finish('paused');
       }
-      const next = advance(locationId, progress, step, deps.settings.pageLimit);
+      const next = advance(locationId, progress, step, deps.settings);
       if (next === 'done') {
         await save({ checkpoint: nextCheckpoint(record.checkpoint, progress) });
         return finish('complete');
@@ -165,12 +167,19 @@ interface PageStep {
   /** The page as first read (for the next seam check, the order check and the end test). */
   page: CroListedCustomer[];
   totalCount: number;
+  /** Customers this step brought: the page, and the newcomers of its seam re-read. */
   listed: number;
   disturbed: boolean;
 }
 
-async function readPage(locationId: number, progress: ListingProgress, deps: LocationDeps): Promise<PageStep> {
+async function readPage(
+  locationId: number,
+  progress: ListingProgress,
+  deps: LocationDeps,
+): Promise<PageStep> {
   const lower = progress.keyset ?? progress.since;
+  // One deadline for the page and its seam re-read: a page started inside the budget is read to its end.
+  const deadline = deps.budget.deadline();
   const read = (pageIndex: number) =>
     deps.cro.listLocationCustomers(
       locationId,
@@ -179,11 +188,17 @@ async function readPage(locationId: number, progress: ListingProgress, deps: Loc
         pageLimit: deps.settings.pageLimit,
         ...(lower !== undefined && { lastUpdatedGte: croTimestamp(lower) }),
       },
-      { deadline: deps.budget.deadline() },
+      { deadline },
     );
   const page = await read(progress.page);
   if (progress.page === 1) {
-    return { customers: page.results, page: page.results, totalCount: page.total_count, listed: page.results.length, disturbed: false };
+    return {
+      customers: page.results,
+      page: page.results,
+      totalCount: page.total_count,
+      listed: page.results.length,
+      disturbed: false,
+    };
   }
   const reread = await read(progress.page - 1);
   const seam = checkSeam(progress.previousPage, reread.results);
@@ -191,7 +206,7 @@ async function readPage(locationId: number, progress: ListingProgress, deps: Loc
     customers: [...page.results, ...seam.newcomers],
     page: page.results,
     totalCount: page.total_count,
-    listed: page.results.length + reread.results.length,
+    listed: page.results.length + seam.newcomers.length,
     disturbed: seam.disturbed,
   };
 }
@@ -226,13 +241,14 @@ function advance(
   locationId: number,
   progress: ListingProgress,
   step: PageStep,
-  pageLimit: number,
+  settings: ListingSettings,
 ): ListingProgress | 'done' {
+  const { pageLimit, listCap = CRO_LIST_CAPS.totalCount } = settings;
   const ordered = progress.ordered && inUpdateOrder(progress.previousPage.at(-1), step.page);
   const newest = newestOf(progress.newest, step.page);
   const reached = (progress.page - 1) * pageLimit + step.page.length;
   const capped =
-    (step.totalCount >= CRO_LIST_CAPS.totalCount && reached >= CRO_LIST_CAPS.totalCount) ||
+    (step.totalCount >= listCap && reached >= listCap) ||
     (step.page.length === pageLimit && progress.page >= CRO_LIST_CAPS.pageIndex);
   if (!capped) {
     if (step.page.length < pageLimit) return 'done';
@@ -278,7 +294,10 @@ function freshProgress(
 }
 
 /** The stored listing, if this request continues it. */
-function resumable(progress: ListingProgress | undefined, request: ListingRequest): ListingProgress | undefined {
+function resumable(
+  progress: ListingProgress | undefined,
+  request: ListingRequest,
+): ListingProgress | undefined {
   if (progress === undefined || request.kind === 'incremental') return progress;
   return progress.since === request.since ? progress : undefined;
 }
@@ -294,7 +313,8 @@ function nextCheckpoint(checkpoint: string | undefined, progress: ListingProgres
 }
 
 function describe(error: unknown): NonNullable<LocationOutcome['error']> {
-  if (error instanceof CrmSyncError) return { name: error.name, reason: error.reason, message: error.message };
+  if (error instanceof CrmSyncError)
+    return { name: error.name, reason: error.reason, message: error.message };
   const name = error instanceof Error ? error.name : 'Error';
   return { name, reason: 'unexpected', message: error instanceof Error ? error.message : String(error) };
 }

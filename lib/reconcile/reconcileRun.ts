@@ -157,7 +157,10 @@ async function resolveLocations(
   const all: CroLocation[] = [];
   const limit = CRO_LIST_CAPS.pageLimit;
   for (let pageIndex = 1; pageIndex <= CRO_LIST_CAPS.pageIndex; pageIndex += 1) {
-    const page = await deps.cro.listLocations({ pageIndex, pageLimit: limit }, { deadline: budget.deadline() });
+    const page = await deps.cro.listLocations(
+      { pageIndex, pageLimit: limit },
+      { deadline: budget.deadline() },
+    );
     all.push(...page.results);
     if (page.results.length < limit) break;
   }

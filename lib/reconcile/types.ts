@@ -65,7 +65,7 @@ export interface LocationOutcome {
    * `failed`: listing or enqueueing failed, checkpoint unchanged.
    */
   status: 'complete' | 'paused' | 'busy' | 'unsettled' | 'failed';
-  /** Customers CRO returned (re-reads of a page included). */
+  /** Customers listed: every page's customers, plus those a seam re-read found (`pageSeams.ts`). */
   listed: number;
   /** Events put on the queue (or, in a dry run, that would be). */
   enqueued: number;
