@@ -202,8 +202,7 @@ describe('reconciliation through the local parts (CRO lists → queue → custom
       ['last_updated_on', 'updates move three records of page 1 to the end'],
       ['id', 'three records of page 1 are deleted'],
     ] as const)('list ordered by %s: %s', async (order, _what) => {
-      let harness!: ReconcileHarness;
-      harness = await startReconcileHarness({
+      const harness: ReconcileHarness = await startReconcileHarness({
         wrapCro: afterRead(1, (ids) => {
           for (const id of ids.slice(0, 3)) {
             if (order === 'id') harness.cro.deleteCustomer(id);
@@ -227,9 +226,8 @@ describe('reconciliation through the local parts (CRO lists → queue → custom
     });
 
     it('lists the window again when more than a page moved between two reads', async () => {
-      let harness!: ReconcileHarness;
       // After page 2: every record of pages 1 and 2 moves to the end.
-      harness = await startReconcileHarness({
+      const harness: ReconcileHarness = await startReconcileHarness({
         wrapCro: afterRead(2, () => {
           for (let id = 1; id <= 20; id += 1) harness.cro.touch(id, {});
         }),
