@@ -41,6 +41,22 @@ export const CONTEXT_SCHEMA = z.object({
   webhookRateLimit: z.optional(int(1, 10_000)),
   webhookBurstLimit: z.optional(int(1, 5_000)),
   webhookMemorySize: z.optional(int(128, 10_240)),
+  reconcileSchedule: z.optional(
+    z.string().check(
+      z.regex(/^(disabled|rate\(.+\)|cron\(.+\)|at\(.+\))$/, {
+        error: 'must be an EventBridge Scheduler expression (rate(15 minutes), cron(...)) or disabled',
+      }),
+    ),
+  ),
+  reconcileRate: z.optional(int(1, 3_000)),
+  crmLocationIds: z.optional(
+    // cdk.json may hold one id as a number.
+    z.coerce.string().check(z.regex(/^\d+(,\d+)*$/, { error: 'must be comma-separated location ids, e.g. 1,2,7' })),
+  ),
+  crmVatField: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: 'must be a dotted path, e.g. tax_id' })),
+  ),
+  checkpointLagAlarmMinutes: z.optional(int(15, 10_080)),
   logRetentionDays: z.optional(int(1, 3653)),
   oldestMessageAgeAlarmMinutes: z.optional(int(1, 20_160)),
   alarmEmail: z.optional(z.email()),

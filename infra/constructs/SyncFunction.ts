@@ -115,13 +115,17 @@ export class SyncFunction extends lambda.Function {
     return this;
   }
 
-  /** Sets `envName` to the table name; allows item reads and writes (Get/Put/Update/DeleteItem) on it only. */
-  bindStateTable(envName: string, table: dynamodb.ITable): this {
+  /**
+   * Sets `envName` to the table name; allows item reads and writes on it only: `actions`, by default
+   * Get/Put/Update/DeleteItem.
+   */
+  bindStateTable(
+    envName: string,
+    table: dynamodb.ITable,
+    actions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  ): this {
     this.addEnvironment(envName, table.tableName);
-    this.allow(
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-      [table.tableArn],
-    );
+    this.allow(actions, [table.tableArn]);
     this.allowKey(table.encryptionKey, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
     return this;
   }
