@@ -8,6 +8,7 @@ import {
   type ReplayCommandOptions,
 } from './dlqCommands.ts';
 import { CliUsageError } from './errors.ts';
+import { type BackfillIo, registerBackfillCommand } from './backfillCommand.ts';
 
 /**
  * Runs the `crm-sync` CLI with `argv` (without `node` and the script) and resolves its exit code:
@@ -16,7 +17,7 @@ import { CliUsageError } from './errors.ts';
  * @example
  * process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo & BackfillIo): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;
@@ -38,9 +39,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+function buildProgram(io: CliIo & BackfillIo, setExitCode: (code: number) => void): Command {
   const program = new Command('crm-sync')
-    .description('Operator tools for crm-sync: inspect and replay the dead-letter queue.')
+    .description('Operator tools for crm-sync: inspect and replay the dead-letter queue, backfill from CRO.')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -78,6 +79,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   )
     .addOption(new Option('--list', 'also list every message (id, type, customer, reason, age, receives)'))
     .action(async (options: DlqCommandOptions) => setExitCode(await dlqCommand(options, io)));
+
+  registerBackfillCommand(program, io, setExitCode);
 
   return program;
 }

@@ -198,6 +198,8 @@ export class MemoryCheckpointStore implements CheckpointStore {
   readonly #tenantId: number;
   readonly #file: string | undefined;
   readonly #now: () => number;
+  /** Writes of the file, one after the other (locations save concurrently). */
+  #writing: Promise<void> = Promise.resolve();
 
   constructor(options: { tenantId: number; file?: string; now?: () => number }) {
     this.#tenantId = options.tenantId;
@@ -259,8 +261,9 @@ export class MemoryCheckpointStore implements CheckpointStore {
     return structuredClone(this.#entries.get(locationId)?.record ?? {});
   }
 
-  async #persist(): Promise<void> {
-    if (this.#file === undefined) return;
+  #persist(): Promise<void> {
+    const file = this.#file;
+    if (file === undefined) return Promise.resolve();
     const locations = Object.fromEntries(
       [...this.#entries].map(([id, { record }]) => [
         String(id),
@@ -271,13 +274,18 @@ export class MemoryCheckpointStore implements CheckpointStore {
       ]),
     );
     const text = `${JSON.stringify({ tenantId: this.#tenantId, locations }, null, 2)}\n`;
-    try {
-      await mkdir(dirname(this.#file), { recursive: true });
-      // Write then rename: a Ctrl-C during the write never leaves half a file.
-      await writeFile(`${this.#file}.tmp`, text);
-      await rename(`${this.#file}.tmp`, this.#file);
-    } catch (error) {
-      throw new CheckpointStoreError('save', error);
-    }
+    const write = async () => {
+      try {
+        await mkdir(dirname(file), { recursive: true });
+        // Write then rename: a Ctrl-C during the write never leaves half a file.
+        await writeFile(`${file}.tmp`, text);
+        await rename(`${file}.tmp`, file);
+      } catch (error) {
+        throw new CheckpointStoreError('save', error);
+      }
+    };
+    const written = this.#writing.then(write);
+    this.#writing = written.catch(() => undefined);
+    return written;
   }
 }

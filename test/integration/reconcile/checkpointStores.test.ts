@@ -129,6 +129,20 @@ describe('MemoryCheckpointStore', () => {
     return { store: new MemoryCheckpointStore({ tenantId: 42, now: () => clock.now }), clock };
   });
 
+  it('with a file, keeps every one of many concurrent saves', async () => {
+    const file = join(dir, 'concurrent.json');
+    const store = await MemoryCheckpointStore.open({ tenantId: 42, file });
+    const ids = Array.from({ length: 10 }, (_, i) => i + 1);
+    await Promise.all(ids.map((id) => store.acquire(id, 'cli', 60_000)));
+
+    await Promise.all(ids.map((id) => store.save(id, 'cli', { checkpoint: `c${id}` }, 60_000)));
+
+    const reopened = await MemoryCheckpointStore.open({ tenantId: 42, file });
+    expect(await Promise.all(ids.map((id) => reopened.peek(id)))).toEqual(
+      ids.map((id) => ({ checkpoint: `c${id}` })),
+    );
+  });
+
   it('with a file, survives the process: a new store resumes from what was saved', async () => {
     const file = join(dir, 'nested', 'backfill-checkpoint.json');
     const first = await MemoryCheckpointStore.open({ tenantId: 42, file });
