@@ -151,7 +151,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       windowSize: options.windowSize ?? 100,
       midway: () => {
         // The APIs refuse the old tokens at once; the secret is rewritten a moment later, so calls in between
-        // get a 401, refresh the secret once, and — still old — fail transiently and are retried (CONTRACT §5).
+        // get a 401, refresh the secret once, and — still old — fail transiently and are retried (docs/events.md#failures).
         const rotated = {
           invisibleCollectorToken: 'ic-rotated-token',
           crmToken: 'cro-rotated.payload.signature',

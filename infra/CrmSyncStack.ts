@@ -14,6 +14,7 @@ import { SyncFunction } from './constructs/SyncFunction.ts';
 import { WebhookApi } from './constructs/WebhookApi.ts';
 import type { CrmSyncStackProps } from './CrmSyncStackProps.ts';
 import { InfraConfigError } from './errors.ts';
+import { CONTEXT_DEFAULTS } from './stackPropsFromContext.ts';
 import { resolveEventSourceSettings } from '../lib/settings/eventSourceSettings.ts';
 import { maxReceiveCount } from '../lib/settings/maxReceiveCount.ts';
 import { queueVisibilityTimeout } from '../lib/settings/queueVisibilityTimeout.ts';
@@ -41,9 +42,9 @@ export class CrmSyncStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CrmSyncStackProps) {
     super(scope, id, props);
-    const fifo = props.fifo ?? false;
-    const logRetention = toRetentionDays(props.logRetentionDays ?? 30);
-    const syncTimeout = props.syncTimeoutSeconds ?? 60;
+    const fifo = props.fifo ?? CONTEXT_DEFAULTS.fifo;
+    const logRetention = toRetentionDays(props.logRetentionDays ?? CONTEXT_DEFAULTS.logRetentionDays);
+    const syncTimeout = props.syncTimeoutSeconds ?? CONTEXT_DEFAULTS.syncTimeoutSeconds;
     const batching = resolveEventSourceSettings({
       fifo,
       ...(props.batchSize !== undefined && { batchSize: props.batchSize }),
@@ -55,12 +56,14 @@ export class CrmSyncStack extends Stack {
 
     this.queues = new EventQueues(this, 'Events', {
       fifo,
-      encryption: props.queueEncryption ?? 'sqs-managed',
+      encryption: props.queueEncryption ?? CONTEXT_DEFAULTS.queueEncryption,
       visibilityTimeout: Duration.seconds(
         queueVisibilityTimeout(syncTimeout, batching.maxBatchingWindowSeconds),
       ),
-      maxReceiveCount: maxReceiveCount((props.retryHorizonMinutes ?? 120) * 60),
-      retentionPeriod: Duration.days(props.queueRetentionDays ?? 4),
+      maxReceiveCount: maxReceiveCount(
+        (props.retryHorizonMinutes ?? CONTEXT_DEFAULTS.retryHorizonMinutes) * 60,
+      ),
+      retentionPeriod: Duration.days(props.queueRetentionDays ?? CONTEXT_DEFAULTS.queueRetentionDays),
     });
     const { queue, deadLetterQueue } = this.queues;
 
@@ -87,14 +90,14 @@ export class CrmSyncStack extends Stack {
       serviceName: SERVICE_NAMES.customerSync,
       description: 'Applies CRM customer change events to Invisible Collector',
       timeout: Duration.seconds(syncTimeout),
-      memorySize: props.syncMemorySize ?? 256,
+      memorySize: props.syncMemorySize ?? CONTEXT_DEFAULTS.syncMemorySize,
       logRetention,
       environment: {
-        IC_API_URL: props.icApiUrl ?? 'https://api.invisiblecollector.com',
+        IC_API_URL: props.icApiUrl ?? CONTEXT_DEFAULTS.icApiUrl,
         CRM_API_URL: props.crmApiUrl,
         CRM_TENANT_ID: tenant,
-        SYNC_CONCURRENCY: String(props.syncConcurrency ?? 10),
-        VAT_CONFLICT_POLICY: props.vatConflictPolicy ?? 'dead-letter',
+        SYNC_CONCURRENCY: String(props.syncConcurrency ?? CONTEXT_DEFAULTS.syncConcurrency),
+        VAT_CONFLICT_POLICY: props.vatConflictPolicy ?? CONTEXT_DEFAULTS.vatConflictPolicy,
         ...(props.defaultCountry !== undefined && { DEFAULT_COUNTRY: props.defaultCountry.toUpperCase() }),
         ...(props.defaultLocale !== undefined && { DEFAULT_LOCALE: props.defaultLocale }),
       },
@@ -119,7 +122,7 @@ export class CrmSyncStack extends Stack {
       serviceName: SERVICE_NAMES.webhook,
       description: 'Verifies signed CRM webhooks and enqueues their CloudEvents',
       timeout: Duration.seconds(10),
-      memorySize: props.webhookMemorySize ?? 256,
+      memorySize: props.webhookMemorySize ?? CONTEXT_DEFAULTS.webhookMemorySize,
       logRetention,
       environment: { CRM_TENANT_ID: tenant },
     })
@@ -127,8 +130,8 @@ export class CrmSyncStack extends Stack {
       .bindSecret('WEBHOOK_SECRET_ID', webhookSecret, secretsKey);
     this.webhookApi = new WebhookApi(this, 'WebhookApi', {
       handler: this.webhookFunction,
-      rateLimit: props.webhookRateLimit ?? 50,
-      burstLimit: props.webhookBurstLimit ?? 100,
+      rateLimit: props.webhookRateLimit ?? CONTEXT_DEFAULTS.webhookRateLimit,
+      burstLimit: props.webhookBurstLimit ?? CONTEXT_DEFAULTS.webhookBurstLimit,
       logRetention,
     });
 
@@ -149,8 +152,8 @@ export class CrmSyncStack extends Stack {
       ...(secretsKey !== undefined && { secretsKey }),
       crmApiUrl: props.crmApiUrl,
       crmTenantId: props.crmTenantId,
-      schedule: props.reconcileSchedule ?? 'rate(15 minutes)',
-      enqueueRate: props.reconcileRate ?? 100,
+      schedule: props.reconcileSchedule ?? CONTEXT_DEFAULTS.reconcileSchedule,
+      enqueueRate: props.reconcileRate ?? CONTEXT_DEFAULTS.reconcileRate,
       ...(props.crmLocationIds !== undefined && { locationIds: props.crmLocationIds }),
       ...(props.crmVatField !== undefined && { vatField: props.crmVatField }),
       logRetention,
@@ -211,9 +214,12 @@ export class CrmSyncStack extends Stack {
         statistic: 'Maximum',
       }),
       threshold: 0,
-      description: 'Events are in the DLQ: read their failure-reason, fix, then replay (README runbook).',
+      description:
+        'Events are in the DLQ: read their failure-reason, fix, then replay (docs/operations.md#runbook).',
     });
-    const maxAge = Duration.minutes(props.oldestMessageAgeAlarmMinutes ?? 30);
+    const maxAge = Duration.minutes(
+      props.oldestMessageAgeAlarmMinutes ?? CONTEXT_DEFAULTS.oldestMessageAgeAlarmMinutes,
+    );
     alarms.alarm('QueueOldestMessageAge', {
       metric: queue.metricApproximateAgeOfOldestMessage({ period: oneMinute, statistic: 'Maximum' }),
       threshold: maxAge.toSeconds(),
@@ -237,7 +243,7 @@ export class CrmSyncStack extends Stack {
         description: `The ${name} function was throttled (account concurrency exhausted).`,
       });
     }
-    const lagMinutes = props.checkpointLagAlarmMinutes ?? 60;
+    const lagMinutes = props.checkpointLagAlarmMinutes ?? CONTEXT_DEFAULTS.checkpointLagAlarmMinutes;
     alarms.alarm('CheckpointLag', {
       metric: this.reconciliation.metricCheckpointLag(Duration.minutes(15)),
       threshold: lagMinutes * 60,

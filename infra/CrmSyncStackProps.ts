@@ -4,7 +4,7 @@ import type { QueueEncryptionMode } from './constructs/EventQueues.ts';
 
 /**
  * Everything a deployment can set. Each key is also a CDK context key (`cdk.json` or
- * `npx cdk deploy -c key=value`), read by {@link stackPropsFromContext}; the README's deploy section lists them.
+ * `npx cdk deploy -c key=value`), read by {@link stackPropsFromContext}; docs/configuration.md#cdk-context lists them.
  */
 export interface CrmSyncStackProps extends StackProps {
   /** CRO Software API base URL (`CRM_API_URL`). */

@@ -15,52 +15,145 @@ const bool = z.union([
 ]);
 const text = z.string().check(z.trim(), z.minLength(1));
 
-/** The context keys and their types (the names of {@link CrmSyncStackProps}). */
+/**
+ * The context keys, their types and descriptions (`npm run gen-docs` writes docs/configuration.md from them, with
+ * {@link CONTEXT_DEFAULTS}): a key added here is documented there.
+ */
 export const CONTEXT_SCHEMA = z.object({
-  crmApiUrl: z.url({ protocol: /^https?$/ }),
-  crmTenantId: int(1, Number.MAX_SAFE_INTEGER),
-  credentialsSecretName: text,
-  webhookSecretName: text,
-  secretsKmsKeyArn: z.optional(z.string().check(z.startsWith('arn:'))),
-  icApiUrl: z.optional(z.url({ protocol: /^https?$/ })),
-  defaultCountry: z.optional(
-    z.string().check(z.regex(/^[A-Za-z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })),
+  crmApiUrl: z.url({ protocol: /^https?$/ }).check(z.describe('CRO Software API base URL (`CRM_API_URL`)')),
+  crmTenantId: int(1, Number.MAX_SAFE_INTEGER).check(
+    z.describe("the CRO tenant served (`CRM_TENANT_ID`); other tenants' events are dead-lettered"),
   ),
-  defaultLocale: z.optional(text),
-  fifo: z.optional(bool),
-  queueEncryption: z.optional(z.enum(['sqs-managed', 'kms'])),
-  queueRetentionDays: z.optional(int(1, 14)),
-  retryHorizonMinutes: z.optional(int(0, 7 * 24 * 60)),
-  syncTimeoutSeconds: z.optional(int(5, 900)),
-  syncMemorySize: z.optional(int(128, 10_240)),
-  batchSize: z.optional(int(1, 100)),
-  maxBatchingWindowSeconds: z.optional(int(0, 300)),
-  maxConcurrency: z.optional(int(2, 1000)),
-  syncConcurrency: z.optional(int(1, 100)),
-  vatConflictPolicy: z.optional(z.enum(VAT_CONFLICT_POLICIES)),
-  webhookRateLimit: z.optional(int(1, 10_000)),
-  webhookBurstLimit: z.optional(int(1, 5_000)),
-  webhookMemorySize: z.optional(int(128, 10_240)),
-  reconcileSchedule: z.optional(
-    z.string().check(
-      z.regex(/^(disabled|rate\(.+\)|cron\(.+\)|at\(.+\))$/, {
-        error: 'must be an EventBridge Scheduler expression (rate(15 minutes), cron(...)) or disabled',
-      }),
+  credentialsSecretName: text.check(
+    z.describe('name or complete ARN of the `{"invisibleCollectorToken","crmToken"}` secret'),
+  ),
+  webhookSecretName: text.check(z.describe('name or complete ARN of the `whsec_...` secret')),
+  secretsKmsKeyArn: z
+    .optional(z.string().check(z.startsWith('arn:')))
+    .check(
+      z.describe(
+        'customer-managed KMS key of the two secrets (adds `kms:Decrypt` via Secrets Manager only); unset → the AWS managed key',
+      ),
     ),
-  ),
-  reconcileRate: z.optional(int(1, 3_000)),
-  crmLocationIds: z.optional(
-    // cdk.json may hold one id as a number.
-    z.coerce.string().check(z.regex(/^\d+(,\d+)*$/, { error: 'must be comma-separated location ids, e.g. 1,2,7' })),
-  ),
-  crmVatField: z.optional(
-    z.string().check(z.regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: 'must be a dotted path, e.g. tax_id' })),
-  ),
-  checkpointLagAlarmMinutes: z.optional(int(15, 10_080)),
-  logRetentionDays: z.optional(int(1, 3653)),
-  oldestMessageAgeAlarmMinutes: z.optional(int(1, 20_160)),
-  alarmEmail: z.optional(z.email()),
+  icApiUrl: z.optional(z.url({ protocol: /^https?$/ })).check(z.describe('Invisible Collector base URL')),
+  defaultCountry: z
+    .optional(z.string().check(z.regex(/^[A-Za-z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })))
+    .check(z.describe('mapping fallback (`DEFAULT_COUNTRY`)')),
+  defaultLocale: z.optional(text).check(z.describe('mapping fallback (`DEFAULT_LOCALE`)')),
+  fifo: z
+    .optional(bool)
+    .check(
+      z.describe('FIFO queue and DLQ (per-customer message groups; producers set the deduplication id)'),
+    ),
+  queueEncryption: z
+    .optional(z.enum(['sqs-managed', 'kms']))
+    .check(z.describe('`sqs-managed` (SSE-SQS) or `kms` (a rotated customer-managed key)')),
+  queueRetentionDays: z
+    .optional(int(1, 14))
+    .check(z.describe('main queue retention in days (the DLQ always keeps 14 days)')),
+  retryHorizonMinutes: z
+    .optional(int(0, 7 * 24 * 60))
+    .check(z.describe('how long transient failures are retried before dead-lettering → `maxReceiveCount`')),
+  syncTimeoutSeconds: z
+    .optional(int(5, 900))
+    .check(z.describe("customer-sync timeout → the queue's visibility timeout")),
+  syncMemorySize: z.optional(int(128, 10_240)).check(z.describe('customer-sync memory (MB)')),
+  batchSize: z.optional(int(1, 100)).check(z.describe('records per invocation (≤ 100 standard, ≤ 10 FIFO)')),
+  maxBatchingWindowSeconds: z
+    .optional(int(0, 300))
+    .check(z.describe('wait to fill a batch (≥ 1 when `batchSize` > 10; FIFO: 0)')),
+  maxConcurrency: z
+    .optional(int(2, 1000))
+    .check(
+      z.describe('concurrent customer-sync invocations at most: the load ceiling on Invisible Collector'),
+    ),
+  syncConcurrency: z
+    .optional(int(1, 100))
+    .check(z.describe('customers synced in parallel inside one invocation (`SYNC_CONCURRENCY`)')),
+  vatConflictPolicy: z
+    .optional(z.enum(VAT_CONFLICT_POLICIES))
+    .check(z.describe('what a VAT conflict does (`VAT_CONFLICT_POLICY`)')),
+  webhookRateLimit: z.optional(int(1, 10_000)).check(z.describe('HTTP API throttling: steady requests/s')),
+  webhookBurstLimit: z.optional(int(1, 5_000)).check(z.describe('HTTP API throttling: burst')),
+  webhookMemorySize: z.optional(int(128, 10_240)).check(z.describe('webhook memory (MB)')),
+  reconcileSchedule: z
+    .optional(
+      z.string().check(
+        z.regex(/^(disabled|rate\(.+\)|cron\(.+\)|at\(.+\))$/, {
+          error: 'must be an EventBridge Scheduler expression (rate(15 minutes), cron(...)) or disabled',
+        }),
+      ),
+    )
+    .check(
+      z.describe(
+        'when the reconciliation runs: an EventBridge Scheduler expression, or `disabled` (the function is deployed without a schedule)',
+      ),
+    ),
+  reconcileRate: z
+    .optional(int(1, 3_000))
+    .check(z.describe('events the reconciliation enqueues per second at most (`RECONCILE_ENQUEUE_RATE`)')),
+  crmLocationIds: z
+    .optional(
+      // cdk.json may hold one id as a number.
+      z.coerce
+        .string()
+        .check(z.regex(/^\d+(,\d+)*$/, { error: 'must be comma-separated location ids, e.g. 1,2,7' })),
+    )
+    .check(
+      z.describe(
+        'locations the reconciliation lists, comma-separated (`CRM_LOCATION_IDS`); unset → every active location',
+      ),
+    ),
+  crmVatField: z
+    .optional(
+      z
+        .string()
+        .check(z.regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: 'must be a dotted path, e.g. tax_id' })),
+    )
+    .check(
+      z.describe(
+        "where CRO customers keep their VAT number, a dotted path into the CustomerModel (`CRM_VAT_FIELD`); unset → the reconciliation's events carry none",
+      ),
+    ),
+  checkpointLagAlarmMinutes: z
+    .optional(int(15, 10_080))
+    .check(z.describe("alarm when a location's reconciliation checkpoint is older than this")),
+  logRetentionDays: z
+    .optional(int(1, 3653))
+    .check(
+      z.describe('retention of every log group, a CloudWatch Logs value: 1, 3, 5, 7, 14, 30, 60, 90, ...'),
+    ),
+  oldestMessageAgeAlarmMinutes: z
+    .optional(int(1, 20_160))
+    .check(z.describe('alarm when the oldest queued event is older than this')),
+  alarmEmail: z
+    .optional(z.email())
+    .check(z.describe('e-mail subscribed to the alarm topic (confirm the subscription mail)')),
 });
+
+/**
+ * What the stack uses for an optional context key left unset. The event source's defaults depend on the queue
+ * type and come from `resolveEventSourceSettings` (lib/settings).
+ */
+export const CONTEXT_DEFAULTS = {
+  icApiUrl: 'https://api.invisiblecollector.com',
+  fifo: false,
+  queueEncryption: 'sqs-managed',
+  queueRetentionDays: 4,
+  retryHorizonMinutes: 120,
+  syncTimeoutSeconds: 60,
+  syncMemorySize: 256,
+  syncConcurrency: 10,
+  vatConflictPolicy: 'dead-letter',
+  webhookRateLimit: 50,
+  webhookBurstLimit: 100,
+  webhookMemorySize: 256,
+  reconcileSchedule: 'rate(15 minutes)',
+  reconcileRate: 100,
+  checkpointLagAlarmMinutes: 60,
+  logRetentionDays: 30,
+  oldestMessageAgeAlarmMinutes: 30,
+} as const satisfies Partial<CrmSyncStackProps>;
 
 /** The context keys read by {@link stackPropsFromContext}. */
 export const CONTEXT_KEYS = Object.keys(CONTEXT_SCHEMA.shape) as Array<keyof typeof CONTEXT_SCHEMA.shape>;

@@ -1,5 +1,5 @@
 // `npm run build`: bundles every function with the shared options of lib/settings/bundling.ts into
-// dist/functions/<name>/index.mjs (CONTRACT.md §4) and prints each bundle's size.
+// dist/functions/<name>/index.mjs (the bundles that ship) and prints each bundle's size.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 import { BUNDLED_FUNCTIONS, bundleDir, esbuildOptions } from '../lib/settings/bundling.ts';

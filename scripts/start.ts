@@ -1,4 +1,4 @@
-// `npm start`: the whole integration on this machine (CONTRACT.md §8) — see README "Run it locally".
+// `npm start`: the whole integration on this machine — see README "Run it locally".
 // Environment: PORT (3000), CRM_TENANT_ID (42), IC_API_URL + IC_API_TOKEN and/or CRM_API_URL + CRM_API_TOKEN
 // (real APIs instead of the simulators), STATE_STORE=dynalite, FIFO=true, LOG_LEVEL=debug (every log line),
 // DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY (passed to customer-sync), LOCAL_DIR (.local),

@@ -31,7 +31,7 @@ export interface Services {
   /** Counts DynamoDB operations; the handler is pointed at `dynamoProxy.url`. */
   dynamoProxy: CountingProxy;
   sqs: LocalSqs;
-  /** The customer-sync environment (CONTRACT §3 + state table + SDK endpoints), minus the secret id. */
+  /** The customer-sync environment (docs/configuration.md#customer-sync + state table + SDK endpoints), minus the secret id. */
   env: Record<string, string>;
   stop(): Promise<void>;
 }

@@ -22,7 +22,7 @@ export interface FinalStateCheck {
 
 /**
  * Compares every changed customer's Invisible Collector state with its latest CRM state, mapped the way the
- * sync maps it (CONTRACT §2): every document field and the `cro_last_updated_on` attribute must match.
+ * sync maps it (docs/events.md#mapping): every document field and the `cro_last_updated_on` attribute must match.
  *
  * @example
  * const check = checkFinalState(services.ic, services.cro, [1, 2, 3]);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SqsHandler } from '../../lib/local/SqsLambdaPoller.ts';
 
-/** The customer-sync bundle `npm run build` writes (CONTRACT §4). */
+/** The customer-sync bundle `npm run build` writes (the bundle that ships, docs/architecture.md#parts). */
 export const BUNDLE_PATH = fileURLToPath(
   new URL('../../dist/functions/customer-sync/index.mjs', import.meta.url),
 );

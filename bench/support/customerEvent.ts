@@ -16,7 +16,7 @@ export interface CustomerEventInput {
 }
 
 /**
- * A CONTRACT §1 CloudEvent for a bench/soak customer, with its VAT number ({@link vatNumberOf}), locale
+ * A customer CloudEvent (docs/events.md#event) for a bench/soak customer, with its VAT number ({@link vatNumberOf}), locale
  * `pt-PT` and one custom attribute that never changes (so the latest IC attributes are well defined).
  *
  * @example

@@ -63,7 +63,7 @@ function buildProgram(io: CliIo & BackfillIo, setExitCode: (code: number) => voi
   withTarget(
     program
       .command('replay')
-      .description('move dead-lettered events back to the event queue (CONTRACT.md §7)')
+      .description('move dead-lettered events back to the event queue (docs/events.md#replay)')
       .option('--to <queue-url>', 'event queue URL'),
   )
     .option('--dry-run', 'list what would be replayed (and summarise the DLQ); move nothing')

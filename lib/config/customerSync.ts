@@ -1,5 +1,7 @@
 import * as z from '../zod.ts';
+import { CRO_DEFAULT_API_VERSION } from '../crm/CroClient.ts';
 import { IC_LOCALES, type IcLocale } from '../invisible-collector/schemas.ts';
+import { FALLBACK_LOCALE } from '../mapping/fieldTable.ts';
 import { normaliseLocale } from '../mapping/normaliseLocale.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
@@ -7,36 +9,94 @@ import { envVar, parseEnv, type Env } from './parseEnv.ts';
 export const VAT_CONFLICT_POLICIES = ['dead-letter', 'adopt'] as const;
 export type VatConflictPolicy = (typeof VAT_CONFLICT_POLICIES)[number];
 
-/** The customer-sync function's environment (CONTRACT.md §3 plus tuning variables with defaults). */
-const CustomerSyncEnvSchema = z.object({
-  IC_API_URL: z._default(envVar.url(), 'https://api.invisiblecollector.com'),
-  CRM_API_URL: envVar.url(),
-  CRM_TENANT_ID: envVar.int(1, Number.MAX_SAFE_INTEGER),
-  CREDENTIALS_SECRET_ID: envVar.text(),
-  DLQ_URL: envVar.url(),
-  DEFAULT_COUNTRY: z.optional(
-    z.string().check(z.toUpperCase(), z.regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })),
-  ),
-  DEFAULT_LOCALE: z.optional(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((value: string) => normaliseLocale(value)),
+/**
+ * The customer-sync function's environment. Each variable carries its description (`z.describe`), from which
+ * `npm run gen-docs` writes docs/configuration.md: a variable added here is documented there.
+ */
+export const CustomerSyncEnvSchema = z
+  .object({
+    IC_API_URL: z
+      ._default(envVar.url(), 'https://api.invisiblecollector.com')
+      .check(z.describe('Invisible Collector base URL')),
+    CRM_API_URL: envVar.url().check(z.describe('CRO Software API base URL')),
+    CRM_TENANT_ID: envVar
+      .int(1, Number.MAX_SAFE_INTEGER)
+      .check(
+        z.describe(
+          'the CRO tenant served (`x-tenant-id`); events for another tenant are dead-lettered (`wrong-tenant`)',
+        ),
       ),
-      z.enum(IC_LOCALES, { error: `must be a locale of ${IC_LOCALES.join(', ')} (or e.g. pt-PT, en-GB)` }),
-    ),
-  ),
-  STATE_TABLE_NAME: z.optional(envVar.text()),
-  SYNC_CONCURRENCY: z._default(envVar.int(1, 100), 10),
-  VAT_CONFLICT_POLICY: z._default(
-    z.enum(VAT_CONFLICT_POLICIES, { error: `must be one of ${VAT_CONFLICT_POLICIES.join(', ')}` }),
-    'dead-letter',
-  ),
-  IC_TIMEOUT_MS: z._default(envVar.int(100, 60_000), 5_000),
-  CRM_TIMEOUT_MS: z._default(envVar.int(100, 60_000), 5_000),
-  CRM_API_VERSION: z.optional(envVar.text()),
-  TIME_MARGIN_MS: z._default(envVar.int(0, 60_000), 3_000),
-});
+    CREDENTIALS_SECRET_ID: envVar
+      .text()
+      .check(
+        z.describe(
+          'Secrets Manager id or ARN of `{"invisibleCollectorToken": "...", "crmToken": "..."}` (`file:<path>` locally)',
+        ),
+      ),
+    DLQ_URL: envVar.url().check(z.describe('the dead-letter queue permanent failures are sent to')),
+    DEFAULT_COUNTRY: z
+      .optional(
+        z
+          .string()
+          .check(z.toUpperCase(), z.regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })),
+      )
+      .check(z.describe('ISO 3166-1 alpha-2 country used when the address has none')),
+    DEFAULT_LOCALE: z
+      .optional(
+        z.pipe(
+          z.pipe(
+            z.string(),
+            z.transform((value: string) => normaliseLocale(value)),
+          ),
+          z.enum(IC_LOCALES, {
+            error: `must be a locale of ${IC_LOCALES.join(', ')} (or e.g. pt-PT, en-GB)`,
+          }),
+        ),
+      )
+      .check(
+        z.describe(
+          `locale used when the event has none supported: ${IC_LOCALES.join(', ')} or e.g. \`en-GB\`; unset → \`${FALLBACK_LOCALE}\``,
+        ),
+      ),
+    STATE_TABLE_NAME: z
+      .optional(envVar.text())
+      .check(
+        z.describe(
+          'DynamoDB table of leases, watermarks and dedup ids (the stack sets it); unset → an in-memory store, one process only',
+        ),
+      ),
+    SYNC_CONCURRENCY: z
+      ._default(envVar.int(1, 100), 10)
+      .check(z.describe('customers synced at once per batch')),
+    VAT_CONFLICT_POLICY: z
+      ._default(
+        z.enum(VAT_CONFLICT_POLICIES, { error: `must be one of ${VAT_CONFLICT_POLICIES.join(', ')}` }),
+        'dead-letter',
+      )
+      .check(
+        z.describe(
+          'on a VAT 409: `dead-letter` (reason `vat-conflict`) or `adopt` (link to the existing Invisible Collector customer)',
+        ),
+      ),
+    IC_TIMEOUT_MS: z
+      ._default(envVar.int(100, 60_000), 5_000)
+      .check(z.describe('per-request timeout of Invisible Collector calls (ms)')),
+    CRM_TIMEOUT_MS: z
+      ._default(envVar.int(100, 60_000), 5_000)
+      .check(z.describe('per-request timeout of CRO calls (ms)')),
+    CRM_API_VERSION: z
+      .optional(envVar.text())
+      .check(z.describe(`sent as CRO's \`x-api-version\` header; unset → \`${CRO_DEFAULT_API_VERSION}\``)),
+    TIME_MARGIN_MS: z
+      ._default(envVar.int(0, 60_000), 3_000)
+      .check(z.describe('time kept before the Lambda deadline (ms): no customer starts inside it')),
+  })
+  .check(
+    z.meta({
+      title: 'customer-sync',
+      description: 'The SQS consumer that applies customer events to Invisible Collector.',
+    }),
+  );
 
 /** Validated customer-sync configuration. */
 export interface CustomerSyncConfig {

@@ -1,10 +1,13 @@
 import * as z from '../zod.ts';
+import { CRO_DEFAULT_API_VERSION } from '../crm/CroClient.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
 const locationIds = z.pipe(
-  z.string().check(
-    z.regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, { error: 'must be comma-separated location ids, e.g. 1,2,7' }),
-  ),
+  z
+    .string()
+    .check(
+      z.regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, { error: 'must be comma-separated location ids, e.g. 1,2,7' }),
+    ),
   z.transform((value: string) => [...new Set(value.split(',').map((id) => Number(id.trim())))]),
 );
 
@@ -14,24 +17,80 @@ const fieldPath = z.string().check(
   }),
 );
 
-/** The reconcile function's environment (CONTRACT.md §10 plus tuning variables with defaults). */
-const ReconcileEnvSchema = z.object({
-  CRM_API_URL: envVar.url(),
-  CRM_TENANT_ID: envVar.int(1, Number.MAX_SAFE_INTEGER),
-  CREDENTIALS_SECRET_ID: envVar.text(),
-  QUEUE_URL: envVar.url(),
-  CRM_LOCATION_IDS: z.optional(locationIds),
-  STATE_TABLE_NAME: z.optional(envVar.text()),
-  CRM_VAT_FIELD: z.optional(fieldPath),
-  RECONCILE_OVERLAP_SECONDS: z._default(envVar.int(0, 86_400), 300),
-  RECONCILE_PAGE_LIMIT: z._default(envVar.int(1, 1_000), 1_000),
-  RECONCILE_ENQUEUE_RATE: z._default(envVar.int(1, 3_000), 100),
-  RECONCILE_CONCURRENCY: z._default(envVar.int(1, 20), 4),
-  RECONCILE_MAX_RESTARTS: z._default(envVar.int(0, 100), 3),
-  CRM_TIMEOUT_MS: z._default(envVar.int(100, 60_000), 5_000),
-  CRM_API_VERSION: z.optional(envVar.text()),
-  TIME_MARGIN_MS: z._default(envVar.int(0, 300_000), 30_000),
-});
+/**
+ * The reconcile function's environment. Each variable carries its description (`z.describe`), from which
+ * `npm run gen-docs` writes docs/configuration.md.
+ */
+export const ReconcileEnvSchema = z
+  .object({
+    CRM_API_URL: envVar.url().check(z.describe('CRO Software API base URL')),
+    CRM_TENANT_ID: envVar
+      .int(1, Number.MAX_SAFE_INTEGER)
+      .check(z.describe('the CRO tenant whose customers are listed (`x-tenant-id`)')),
+    CREDENTIALS_SECRET_ID: envVar
+      .text()
+      .check(
+        z.describe(
+          "Secrets Manager id or ARN of the credentials secret, the customer-sync's (`file:<path>` locally)",
+        ),
+      ),
+    QUEUE_URL: envVar.url().check(z.describe('the event queue the events are sent to')),
+    CRM_LOCATION_IDS: z
+      .optional(locationIds)
+      .check(
+        z.describe('locations to list, comma-separated (e.g. `1,2,7`); unset → every active location of CRO'),
+      ),
+    STATE_TABLE_NAME: z
+      .optional(envVar.text())
+      .check(
+        z.describe(
+          'DynamoDB table holding the checkpoints (the state table; the stack sets it); unset → in memory, one process only',
+        ),
+      ),
+    CRM_VAT_FIELD: z
+      .optional(fieldPath)
+      .check(
+        z.describe(
+          "where the tenant keeps the VAT number in CRO's CustomerModel, a dotted path (e.g. `tax_id`, `locations.0.reference_number`); unset → events carry none",
+        ),
+      ),
+    RECONCILE_OVERLAP_SECONDS: z
+      ._default(envVar.int(0, 86_400), 300)
+      .check(z.describe('listing starts this long before the checkpoint (clock skew, late commits)')),
+    RECONCILE_PAGE_LIMIT: z
+      ._default(envVar.int(1, 1_000), 1_000)
+      .check(z.describe("`page_limit` of CRO's customer list")),
+    RECONCILE_ENQUEUE_RATE: z
+      ._default(envVar.int(1, 3_000), 100)
+      .check(z.describe('events put on the queue per second at most')),
+    RECONCILE_CONCURRENCY: z
+      ._default(envVar.int(1, 20), 4)
+      .check(z.describe('locations listed at the same time')),
+    RECONCILE_MAX_RESTARTS: z
+      ._default(envVar.int(0, 100), 3)
+      .check(
+        z.describe('restarts of a window whose pages keep moving, per run, before it waits for the next run'),
+      ),
+    CRM_TIMEOUT_MS: z
+      ._default(envVar.int(100, 60_000), 5_000)
+      .check(z.describe('per-request timeout of CRO calls (ms)')),
+    CRM_API_VERSION: z
+      .optional(envVar.text())
+      .check(z.describe(`sent as CRO's \`x-api-version\` header; unset → \`${CRO_DEFAULT_API_VERSION}\``)),
+    TIME_MARGIN_MS: z
+      ._default(envVar.int(0, 300_000), 30_000)
+      .check(
+        z.describe(
+          'time kept before the Lambda deadline (ms): no page starts inside it, the last one is sent',
+        ),
+      ),
+  })
+  .check(
+    z.meta({
+      title: 'reconcile',
+      description: "The scheduled function that lists CRO's customers and enqueues their events.",
+    }),
+  );
 
 /** Validated reconcile configuration. */
 export interface ReconcileConfig {

@@ -9,19 +9,38 @@ const headerName = z
   .string()
   .check(z.toLowerCase(), z.regex(/^[a-z0-9-]+$/, { error: 'must be an HTTP header name' }));
 
-/** The webhook function's environment (CONTRACT.md §3 plus variables with defaults). */
-const WebhookEnvSchema = z.object({
-  QUEUE_URL: envVar.url(),
-  WEBHOOK_SECRET_ID: envVar.text(),
-  CRM_TENANT_ID: envVar.int(1, Number.MAX_SAFE_INTEGER),
-  CRO_SIGNATURE_HEADER: z._default(headerName, 'x-cro-signature'),
-  CRO_SIGNATURE_ENCODING: z._default(
-    z.enum(CRO_SIGNATURE_ENCODINGS, { error: `must be one of ${CRO_SIGNATURE_ENCODINGS.join(', ')}` }),
-    'base64',
-  ),
-  CRO_DELIVERY_ID_HEADER: z._default(headerName, 'x-cro-delivery-id'),
-  WEBHOOK_SECRET_TTL_MS: z._default(envVar.int(0, 3_600_000), 300_000),
-});
+/**
+ * The webhook function's environment, each variable with its description (`npm run gen-docs` writes
+ * docs/configuration.md from it).
+ */
+export const WebhookEnvSchema = z
+  .object({
+    QUEUE_URL: envVar.url().check(z.describe('the event queue (a URL ending in `.fifo` is a FIFO queue)')),
+    WEBHOOK_SECRET_ID: envVar
+      .text()
+      .check(z.describe('Secrets Manager id or ARN of the `whsec_` secret(s) (`file:<path>` locally)')),
+    CRM_TENANT_ID: envVar
+      .int(1, Number.MAX_SAFE_INTEGER)
+      .check(z.describe('the CRO tenant served; events for another tenant get a 400')),
+    CRO_SIGNATURE_HEADER: z
+      ._default(headerName, 'x-cro-signature')
+      .check(z.describe("header carrying CRO's own HMAC signature")),
+    CRO_SIGNATURE_ENCODING: z
+      ._default(
+        z.enum(CRO_SIGNATURE_ENCODINGS, { error: `must be one of ${CRO_SIGNATURE_ENCODINGS.join(', ')}` }),
+        'base64',
+      )
+      .check(z.describe("encoding of CRO's HMAC-SHA256 digest")),
+    CRO_DELIVERY_ID_HEADER: z
+      ._default(headerName, 'x-cro-delivery-id')
+      .check(z.describe("header carrying CRO's delivery id, the seed of the event id")),
+    WEBHOOK_SECRET_TTL_MS: z
+      ._default(envVar.int(0, 3_600_000), 300_000)
+      .check(z.describe('how long the webhook secret is cached (ms)')),
+  })
+  .check(
+    z.meta({ title: 'webhook', description: 'The signed HTTP endpoint that puts events on the queue.' }),
+  );
 
 /** Validated webhook configuration. */
 export interface WebhookConfig {

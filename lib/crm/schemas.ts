@@ -1,6 +1,6 @@
 import * as z from '../zod.ts';
 
-// CRO Software's CustomerModel (GET /customers/{customer_id}); see ../shared/docs/cro-software-GET-customer.txt.
+// CRO Software's CustomerModel, as its API reference documents GET /customers/{customer_id}.
 // Validated leniently: unknown fields are stripped, nullable fields accept null, so a vendor addition
 // never breaks the sync.
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomerEvent } from './schemas.ts';
 
-/** What a producer knows about a change; everything else gets the CONTRACT §1 default. */
+/** What a producer knows about a change; everything else gets its default (docs/events.md#event). */
 export interface CustomerEventInput {
   tenantId: number;
   customerId: number;
@@ -16,7 +16,7 @@ export interface CustomerEventInput {
 }
 
 /**
- * A `crm.customer.*` CloudEvent as the sync expects it (CONTRACT §1): `source` `cro-software/tenants/<tenant>`,
+ * A `crm.customer.*` CloudEvent as the sync expects it (docs/events.md#event): `source` `cro-software/tenants/<tenant>`,
  * `subject` `customers/<id>`. For producers that send events to the queue directly, and for the local example.
  *
  * @example

@@ -9,7 +9,7 @@ const MAX_LISTED_ISSUES = 10;
 export type EventIssue = Issue;
 
 /**
- * The message body is not a valid customer CloudEvent (CONTRACT.md §1). Permanent: the same body can
+ * The message body is not a valid customer CloudEvent (docs/events.md#event). Permanent: the same body can
  * never succeed, so it is dead-lettered at once with reason `invalid-event`.
  *
  * The message lists the problems as `path: message; ...` and never echoes input values, so it is safe

@@ -8,7 +8,7 @@ export type EventEnvelope = 'raw' | 'sns' | 'eventbridge';
 const MAX_ENVELOPE_DEPTH = 3;
 
 /**
- * Parses an SQS message body into a validated customer CloudEvent (CONTRACT.md §1).
+ * Parses an SQS message body into a validated customer CloudEvent (docs/events.md#event).
  *
  * Accepts the CloudEvent itself (structured JSON), an SNS notification whose `Message` is the CloudEvent
  * (`Type: 'Notification'`), or an EventBridge event whose `detail` is the CloudEvent. Anything else throws

@@ -1,6 +1,6 @@
 import * as z from '../zod.ts';
 
-/** Event types crm-sync consumes (CONTRACT.md §1). */
+/** Event types crm-sync consumes (docs/events.md#event). */
 export const CUSTOMER_EVENT_TYPES = ['crm.customer.created', 'crm.customer.updated'] as const;
 
 const positiveInt = z.number().check(z.int(), z.positive());

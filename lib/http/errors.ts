@@ -65,7 +65,7 @@ export class ApiError extends CrmSyncError {
 
 /**
  * 401 or 403. A 401 is retried by the client exactly once with a refreshed token; if it still fails,
- * `tokenRefreshed` is true and the error is transient (CONTRACT §5: the token may be mid-rotation).
+ * `tokenRefreshed` is true and the error is transient (docs/events.md#failures: the token may be mid-rotation).
  * A 403 (e.g. wrong tenant) is permanent.
  */
 export class ApiAuthError extends ApiError {

@@ -78,7 +78,7 @@ const RETRY_HORIZON_SECONDS = 120 * 60;
 const ACCOUNT = '000000000000';
 
 /**
- * Starts crm-sync on one machine with nothing else running (CONTRACT.md §8): fauxqs with the event queue and
+ * Starts crm-sync on one machine with nothing else running (README, "Run it locally"): fauxqs with the event queue and
  * its DLQ (the stack's redrive settings), the sync state (memory or dynalite), simulators of both APIs unless
  * URLs are given, `file:` secrets under `.local/`, the BUNDLED webhook behind a node:http server that speaks
  * API Gateway v2 events, and a poller invoking the BUNDLED customer-sync like the SQS event source mapping.

@@ -14,7 +14,7 @@ export interface FieldContext {
   defaultLocale?: string;
 }
 
-/** One row of CONTRACT.md §2: the IC field, where it comes from (for humans), how it is read. */
+/** One row of the mapping table (docs/events.md#mapping): the IC field, where it comes from (for humans), how it is read. */
 export interface FieldRule {
   field: keyof IcUpdateCustomer;
   from: string;
@@ -26,7 +26,7 @@ export interface FieldRule {
 export const FALLBACK_LOCALE: IcLocale = 'pt';
 
 /**
- * CRO → Invisible Collector, one row per IC field (CONTRACT.md §2). The order is the document's key order.
+ * CRO → Invisible Collector, one row per IC field (docs/events.md#mapping). The order is the document's key order.
  * Absent or blank source values leave the field out, so an update never blanks a field in IC.
  */
 export const FIELD_TABLE: readonly FieldRule[] = [

@@ -6,7 +6,7 @@ export const CRO_ATTRIBUTE_KEYS = {
 } as const;
 
 /**
- * Invisible Collector custom attributes (CONTRACT.md §2): the event's `data.attributes` without empty keys
+ * Invisible Collector custom attributes (docs/events.md#mapping): the event's `data.attributes` without empty keys
  * or values (keys and values trimmed; numbers and booleans written as text, anything else dropped), plus
  * `cro_customer_id`, `cro_tenant_id` and, when CRO gave one, `cro_last_updated_on`.
  *

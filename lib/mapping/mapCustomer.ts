@@ -6,7 +6,7 @@ import { mapAttributes } from './mapAttributes.ts';
 import { selectSources } from './selectSources.ts';
 import { normaliseSourceTimestamp } from './sourceTimestamp.ts';
 
-/** What the mapping reads: the CRO customer plus the event's extras (CONTRACT.md §1). */
+/** What the mapping reads: the CRO customer plus the event's extras (docs/events.md#event). */
 export interface MappingInput {
   tenantId: number;
   customerId: number;
@@ -41,7 +41,7 @@ export interface MappedCustomer {
 
 /**
  * Maps a CRO customer to an Invisible Collector customer and its attributes with the declarative
- * {@link FIELD_TABLE} (CONTRACT.md §2). The result always passes `IcUpdateCustomerSchema`; otherwise a
+ * {@link FIELD_TABLE} (docs/events.md#mapping). The result always passes `IcUpdateCustomerSchema`; otherwise a
  * permanent {@link MappingError} says which field and why (`missing-country`, or `ic-validation` when a
  * CRO value breaks an IC limit).
  *

@@ -1,6 +1,6 @@
 import type { CroAddress, CroContact, CroCustomer } from '../crm/schemas.ts';
 
-/** The parts of a CRO customer the field table reads from (CONTRACT.md §2). */
+/** The parts of a CRO customer the field table reads from (docs/events.md#mapping). */
 export interface MappingSources {
   customer: CroCustomer;
   /** The active billing address, else the first active address. */

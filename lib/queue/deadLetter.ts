@@ -9,7 +9,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { CrmSyncError } from '../errors.ts';
 import { redactText } from '../observability/redact.ts';
 
-/** Message attributes a dead-lettered message carries (CONTRACT.md §5). */
+/** Message attributes a dead-lettered message carries (docs/events.md#failures). */
 export const FAILURE_ATTRIBUTES = {
   reason: 'failure-reason',
   detail: 'failure-detail',

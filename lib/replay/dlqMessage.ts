@@ -11,7 +11,7 @@ export const REPLAY_COUNT_ATTRIBUTE = 'replay-count';
 export const REDRIVEN_REASON = 'redriven';
 
 /**
- * True for the attributes the sync adds when it dead-letters (CONTRACT.md §5): `failure-*`, `failed-at`,
+ * True for the attributes the sync adds when it dead-letters (docs/events.md#failures): `failure-*`, `failed-at`,
  * `source-message-id`. They describe the last failure, not the event, so a replayed message does not carry them.
  */
 export function isFailureAttribute(name: string): boolean {

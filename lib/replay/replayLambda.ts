@@ -12,12 +12,22 @@ import { replayMessages } from './replayMessages.ts';
 const queueUrl = () =>
   z.string().check(z.regex(/^https?:\/\/\S+$/, { error: 'must be an http(s) queue URL' }));
 
-const ReplayEnvSchema = z.object({
-  DLQ_URL: queueUrl(),
-  QUEUE_URL: queueUrl(),
-  /** Stop sending when less than this much of the invocation is left, so the run ends cleanly. */
-  REPLAY_SAFETY_MARGIN_MS: z._default(envVar.int(1_000, 600_000), 30_000),
-});
+/** The replay Lambda's environment, each variable with its description (`npm run gen-docs`). */
+export const ReplayEnvSchema = z
+  .object({
+    DLQ_URL: queueUrl().check(z.describe('the dead-letter queue replayed from (the stack sets it)')),
+    QUEUE_URL: queueUrl().check(z.describe('the event queue replayed to (the stack sets it)')),
+    REPLAY_SAFETY_MARGIN_MS: z
+      ._default(envVar.int(1_000, 600_000), 30_000)
+      .check(
+        z.describe(
+          'time kept before the invocation deadline (ms): sending stops then, so the run ends cleanly',
+        ),
+      ),
+  })
+  .check(
+    z.meta({ title: 'replay', description: 'The Lambda that replays the dead-letter queue on request.' }),
+  );
 
 /** The replay Lambda's configuration. */
 export interface ReplayConfig {

@@ -14,7 +14,7 @@ import { scanDlq, type ScanDlqOptions } from './inspectDlq.ts';
 import { TokenBucket } from '../queue/TokenBucket.ts';
 import type { DlqMessage, ReplayFailure, ReplayFilter, ReplaySummary, StopReason } from './types.ts';
 
-/** Options of a replay run (CONTRACT.md §7). */
+/** Options of a replay run (docs/events.md#replay). */
 export interface ReplayOptions
   extends ReplayFilter, Pick<ScanDlqOptions, 'waitTimeSeconds' | 'idleReceives'> {
   sqs: SQSClient;

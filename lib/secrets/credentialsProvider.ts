@@ -3,7 +3,7 @@ import * as z from '../zod.ts';
 import { createSecretReader, type SecretReader } from './createSecretReader.ts';
 import { SecretError } from './errors.ts';
 
-/** `SecretString` of `CREDENTIALS_SECRET_ID` (CONTRACT.md §3). */
+/** `SecretString` of `CREDENTIALS_SECRET_ID` (docs/configuration.md#customer-sync). */
 export const CredentialsSecretSchema = z.object({
   invisibleCollectorToken: z.string().check(z.minLength(1)),
   crmToken: z.string().check(z.minLength(1)),

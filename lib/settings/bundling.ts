@@ -2,7 +2,7 @@ import type { BuildOptions } from 'esbuild';
 
 /**
  * The one bundling recipe: `npm run build` (scripts/build.ts) and the CDK stack both use these options,
- * so the bundle the tests and the local stack run is the bundle that ships (CONTRACT.md §4).
+ * so the bundle the tests and the local stack run is the bundle that ships.
  *
  * - ESM (`index.mjs`, exports `handler`) for Node 24 (`nodejs24.x`), minified, with a linked source map
  *   (`NODE_OPTIONS=--enable-source-maps` in the stack maps stack traces back to the TypeScript).

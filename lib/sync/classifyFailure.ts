@@ -12,7 +12,7 @@ export interface FailureClass {
 }
 
 /**
- * Classifies any error once (CONTRACT.md §5). Our errors carry their class; a 401 is always transient
+ * Classifies any error once (docs/events.md#failures). Our errors carry their class; a 401 is always transient
  * (`auth`: the client already refreshed the token once, a rotation may be in progress); anything unknown
  * (a bug, an SDK error that escaped conversion) is transient `unexpected`, so it is retried and, if it
  * persists, reaches the DLQ through the redrive policy rather than being dropped.

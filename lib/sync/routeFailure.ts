@@ -16,7 +16,7 @@ export type RoutedFailure =
   | { kind: 'retry'; reason: string; detail: string; visibilitySeconds?: number };
 
 /**
- * Routes one failed record (CONTRACT.md §5): a permanent failure is sent to `DLQ_URL` with the failure
+ * Routes one failed record (docs/events.md#failures): a permanent failure is sent to `DLQ_URL` with the failure
  * attributes — if that send fails, the record is retried instead (nothing lost); a transient failure gets
  * a visibility backoff from its `ApproximateReceiveCount` (`ChangeMessageVisibility`), so the retry does
  * not hammer a failing API: at least a 429's Retry-After, a short wait when another invocation holds the

@@ -16,7 +16,7 @@ import type { ParsedEntry, RecordResult, SyncDeps } from './types.ts';
 type GroupOutcome = { kind: 'applied' | 'unchanged' | 'stale'; commit: StateCommit; croRead: boolean };
 
 /**
- * Syncs one customer from all its records of the batch (the agreed design, README "failures"):
+ * Syncs one customer from all its records of the batch (docs/architecture.md#sync-algorithm):
  *
  * 1. ONE conditional write takes the customer's lease and returns its state (`busy` → transient
  *    `customer-busy` for every record) — unless every event is already applied (`duplicate`: that one

@@ -21,7 +21,7 @@ export function customerEventJsonSchemaText(): string {
     $id: 'https://github.com/crm-sync/crm-sync/docs/customer-event.schema.json',
     title: 'crm-sync customer event (webhook body)',
     description:
-      'A CloudEvents 1.0 structured-mode "customer changed" event (CONTRACT.md §1), or a JSON array of ' +
+      'A CloudEvents 1.0 structured-mode "customer changed" event (docs/events.md#event), or a JSON array of ' +
       `1–${MAX_EVENTS_PER_REQUEST} of them. Generated from lib/events/schemas.ts by scripts/gen-schema.ts; do not edit.`,
     $defs: { CustomerEvent: eventSchema },
     anyOf: [

@@ -17,7 +17,7 @@ export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
- * The webhook's whole job, independent of what carried the request (CONTRACT.md §6):
+ * The webhook's whole job, independent of what carried the request (docs/events.md#webhook):
  * `POST` only (405) → size ≤ 256 KiB (413) → signature (401) → one or an array of ≤ 10 valid CloudEvents
  * for this tenant, or a CRO-native payload turned into one (400) → `SendMessageBatch` (503 unless every
  * event is on the queue) → `202 {accepted: [ids]}`. Bad input never gets a 5xx; nothing unenqueued gets a 2xx.

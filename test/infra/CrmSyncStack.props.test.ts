@@ -1,17 +1,26 @@
 import { describe, it, expect, beforeAll } from '@jest/globals';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CrmSyncStack } from '../../infra/CrmSyncStack.ts';
 import type { CrmSyncStackProps } from '../../infra/CrmSyncStackProps.ts';
 import { InfraConfigError } from '../../infra/errors.ts';
-import { allow, arnOf, crmSyncStack, logicalId, permissionsOfRole, refOf } from './templateHelpers.ts';
+import {
+  allow,
+  arnOf,
+  crmSyncStack,
+  logicalId,
+  permissionsOfRole,
+  refOf,
+  testApps,
+} from './templateHelpers.ts';
+
+const testApp = testApps();
 
 const credentialsArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm-sync/credentials-AbCdEf';
 const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 // One app holds every variant, all constructed before the first synth (CDK forbids changing the tree
 // afterwards): CDK bundles each function once per app (asset cache), not once per stack.
-const app = new App();
+const app = testApp();
 const variants = {
   Fifo: { fifo: true },
   Kms: { queueEncryption: 'kms' },
@@ -79,11 +88,11 @@ describe('CrmSyncStack props', () => {
     });
 
     it('refuses a batch above 10 or a batching window', () => {
-      expect(() => crmSyncStack(new App(), 'FifoBig', { fifo: true, batchSize: 20 })).toThrow(
+      expect(() => crmSyncStack(testApp(), 'FifoBig', { fifo: true, batchSize: 20 })).toThrow(
         InfraConfigError,
       );
       expect(() =>
-        crmSyncStack(new App(), 'FifoWindow', { fifo: true, maxBatchingWindowSeconds: 1 }),
+        crmSyncStack(testApp(), 'FifoWindow', { fifo: true, maxBatchingWindowSeconds: 1 }),
       ).toThrow(/maxBatchingWindowSeconds: must be 0 for a FIFO queue/);
     });
   });
@@ -173,10 +182,10 @@ describe('CrmSyncStack props', () => {
     });
 
     it('refuses a concurrency cap below 2 and a log retention CloudWatch does not offer', () => {
-      expect(() => crmSyncStack(new App(), 'One', { maxConcurrency: 1 })).toThrow(
+      expect(() => crmSyncStack(testApp(), 'One', { maxConcurrency: 1 })).toThrow(
         /maxConcurrency: must be an integer 2–1000/,
       );
-      expect(() => crmSyncStack(new App(), 'Eight', { logRetentionDays: 8 })).toThrow(/logRetentionDays/);
+      expect(() => crmSyncStack(testApp(), 'Eight', { logRetentionDays: 8 })).toThrow(/logRetentionDays/);
     });
   });
 

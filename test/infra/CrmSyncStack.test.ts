@@ -1,5 +1,4 @@
 import { describe, it, expect, beforeAll } from '@jest/globals';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CrmSyncStack } from '../../infra/CrmSyncStack.ts';
 import { METRIC, METRICS_NAMESPACE } from '../../lib/observability/names.ts';
@@ -11,14 +10,17 @@ import {
   permissionsOfRole,
   refOf,
   sortPermissions,
+  testApps,
 } from './templateHelpers.ts';
+
+const testApp = testApps();
 
 describe('CrmSyncStack with default props', () => {
   let stack: CrmSyncStack;
   let template: Template;
 
   beforeAll(() => {
-    stack = crmSyncStack(new App(), 'Default');
+    stack = crmSyncStack(testApp(), 'Default');
     template = Template.fromStack(stack);
   });
 
@@ -93,7 +95,7 @@ describe('CrmSyncStack with default props', () => {
       });
     });
 
-    it('gets the configuration of CONTRACT §3 and the state table', () => {
+    it('gets the configuration of docs/configuration.md and the state table', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: {

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { App } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { build } from 'esbuild';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { BUNDLED_FUNCTIONS, esbuildOptions, type BundledFunction } from '../../lib/settings/bundling.ts';
 import { PROJECT_ROOT } from '../../infra/constructs/bundledCode.ts';
 import type { CrmSyncStack } from '../../infra/CrmSyncStack.ts';
-import { crmSyncStack } from './templateHelpers.ts';
+import { crmSyncStack, testApps } from './templateHelpers.ts';
+
+const testApp = testApps();
 
 const FUNCTION_IDS: Record<BundledFunction, string> = {
   'customer-sync': 'CustomerSync',
@@ -23,7 +25,7 @@ describe('the deployed bundles', () => {
   let buildDir: string;
 
   beforeAll(async () => {
-    app = new App();
+    app = testApp();
     stack = crmSyncStack(app, 'Bundles');
     buildDir = await mkdtemp(join(tmpdir(), 'crm-sync-build-'));
   });

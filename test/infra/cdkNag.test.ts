@@ -1,10 +1,12 @@
 import { describe, it, expect } from '@jest/globals';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crmSyncStack } from './templateHelpers.ts';
+import { crmSyncStack, testApps } from './templateHelpers.ts';
+
+const testApp = testApps();
 
 interface ValidationReport {
   pluginReports: Array<{ summary: { pluginName: string }; violations: Array<{ ruleName: string }> }>;
@@ -28,7 +30,7 @@ function synthWithNag(app: App): { error?: Error; violations: string[] } {
 
 describe('cdk-nag AwsSolutionsChecks', () => {
   it('finds nothing unacknowledged in the stack, standard or FIFO, with every optional resource', () => {
-    const app = new App();
+    const app = testApp();
     crmSyncStack(app, 'Standard');
     crmSyncStack(app, 'FifoKmsEmail', {
       fifo: true,
@@ -46,7 +48,7 @@ describe('cdk-nag AwsSolutionsChecks', () => {
   });
 
   it('reports an unacknowledged finding (the check is live)', () => {
-    const app = new App();
+    const app = testApp();
     const stack = new Stack(app, 'Bad');
     new sqs.Queue(stack, 'PlainQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
 

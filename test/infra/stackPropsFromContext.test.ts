@@ -1,7 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
-import { App } from 'aws-cdk-lib';
 import { InvalidContextError } from '../../infra/errors.ts';
 import { stackPropsFromContext } from '../../infra/stackPropsFromContext.ts';
+import { testApps } from './templateHelpers.ts';
+
+const testApp = testApps();
 
 const required = {
   crmApiUrl: 'https://api.cro.test',
@@ -11,7 +13,7 @@ const required = {
 };
 
 function propsFrom(context: Record<string, unknown>) {
-  return stackPropsFromContext(new App({ context }).node);
+  return stackPropsFromContext(testApp({ context }).node);
 }
 
 describe('stackPropsFromContext', () => {

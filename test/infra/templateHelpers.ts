@@ -1,6 +1,10 @@
-import { Stack, type App, type CfnElement } from 'aws-cdk-lib';
+import { afterAll, jest } from '@jest/globals';
+import { App, Stack, type AppProps, type CfnElement } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CrmSyncStack } from '../../infra/CrmSyncStack.ts';
 import type { CrmSyncStackProps } from '../../infra/CrmSyncStackProps.ts';
 
@@ -19,6 +23,35 @@ export function crmSyncStack(app: App, id: string, overrides: Partial<CrmSyncSta
     env: { account: '123456789012', region: 'eu-west-1' },
     ...overrides,
   });
+}
+
+/**
+ * CDK apps that leave nothing behind and print nothing. A plain `new App()` creates a `cdk.outXXXXXX` folder in
+ * the temp directory that CDK never removes, and asset bundling writes `Bundling asset <path>...` straight to
+ * stderr. Call it once at the top level of a test file: each app synthesizes into its own temporary directory,
+ * and after the file's tests those directories are removed and stderr is restored.
+ *
+ * @example
+ * const testApp = testApps();
+ * const stack = crmSyncStack(testApp(), 'Default');
+ */
+export function testApps(): (props?: AppProps) => App {
+  const outdirs: string[] = [];
+  const write = process.stderr.write.bind(process.stderr) as (...args: unknown[]) => boolean;
+  const stderr = jest
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: unknown, ...rest: unknown[]) =>
+      typeof chunk === 'string' && /^Bundling asset \S+\.\.\.\n$/.test(chunk) ? true : write(chunk, ...rest),
+    );
+  afterAll(() => {
+    stderr.mockRestore();
+    for (const outdir of outdirs) rmSync(outdir, { recursive: true, force: true });
+  });
+  return (props = {}) => {
+    const outdir = mkdtempSync(join(tmpdir(), 'crm-sync-cdk-'));
+    outdirs.push(outdir);
+    return new App({ ...props, outdir });
+  };
 }
 
 /** `{ "Fn::GetAtt": [<logical id>, 'Arn'] }` of a construct's CloudFormation resource. */

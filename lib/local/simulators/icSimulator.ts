@@ -10,7 +10,7 @@ import type { FaultOptions, SimulatorControls } from './types.ts';
 /** The token the IC simulator accepts unless told otherwise. */
 export const DEFAULT_IC_TOKEN = 'ic-test-token';
 
-// https://www.invisiblecollector.com/docs (copies in ../shared/docs): only these locales are accepted.
+// https://www.invisiblecollector.com/docs: only these locales are accepted.
 const LOCALES = new Set(['pt', 'es', 'en', 'fr-fr', 'de', 'zh-CN']);
 
 export interface IcSimulatorOptions {

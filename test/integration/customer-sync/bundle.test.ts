@@ -1,7 +1,7 @@
-// The shipped bundle (dist/functions/customer-sync/index.mjs, CONTRACT §4) driven through fauxqs, configured
+// The shipped bundle (dist/functions/customer-sync/index.mjs) driven through fauxqs, configured
 // only by environment variables as Lambda would configure it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,13 +41,14 @@ function ensureBundle(): void {
 describe('the bundled customer-sync handler', () => {
   let h: Harness;
   let handler: SqsHandler;
+  let dir: string | undefined;
   const savedEnv = { ...process.env };
   const output: string[] = [];
 
   beforeAll(async () => {
     ensureBundle();
     h = await startHarness();
-    const dir = mkdtempSync(join(tmpdir(), 'crm-sync-'));
+    dir = mkdtempSync(join(tmpdir(), 'crm-sync-'));
     const secretFile = join(dir, 'credentials.json');
     writeFileSync(
       secretFile,
@@ -72,6 +73,7 @@ describe('the bundled customer-sync handler', () => {
   afterAll(async () => {
     process.env = savedEnv;
     await h?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   it('applies a batch and dead-letters its bad record, logging ids on every record line and no personal data', async () => {

@@ -9,7 +9,7 @@ import {
 import { type LocalQueue, toSqsEvent } from '../../../lib/local/index.ts';
 import { sendToDeadLetter } from '../../../lib/queue/deadLetter.ts';
 
-/** A customer CloudEvent body (CONTRACT.md §1). */
+/** A customer CloudEvent body (docs/events.md#event). */
 export function eventBody(
   customerId: number,
   options: { id?: string; type?: string; tenantId?: number } = {},

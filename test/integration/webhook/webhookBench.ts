@@ -1,6 +1,6 @@
 // A webhook test bench on real parts: fauxqs (queue + DLQ), the real `handleWebhook` behind the API Gateway
 // event adapter (the same conversion the Lambda handler does), and a `file:` webhook secret.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -123,6 +123,9 @@ async function buildBench(local: LocalSqs): Promise<WebhookBench> {
         Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
       );
     },
-    stop: () => local.stop(),
+    async stop() {
+      await local.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -3,7 +3,7 @@ import { customerEvent } from '../../../../lib/events/customerEvent.ts';
 import { parseEventBody } from '../../../../lib/events/parseEventBody.ts';
 
 describe('customerEvent', () => {
-  it('builds an event the sync accepts, with the CONTRACT §1 source and subject', () => {
+  it('builds an event the sync accepts, with the documented source and subject', () => {
     const event = customerEvent({ tenantId: 42, customerId: 7, data: { vatNumber: 'PT500000007' } });
 
     expect(event).toMatchObject({

@@ -5,7 +5,7 @@ import { sqsRecord } from '../sync/records.ts';
 const failedAt = new Date('2026-11-22T10:00:00Z');
 
 describe('deadLetterMessage', () => {
-  it('keeps the original body and adds the four failure attributes of CONTRACT §5', () => {
+  it('keeps the original body and adds the four documented failure attributes', () => {
     const record = sqsRecord('{"id":"e-1"}');
     const input = deadLetterMessage('https://sqs.eu-west-1.amazonaws.com/1/dlq', record, {
       reason: 'vat-conflict',
