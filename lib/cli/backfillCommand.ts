@@ -68,7 +68,7 @@ interface BackfillTarget {
 }
 
 /**
- * Registers `crm-sync backfill` (CONTRACT §10) on `program`.
+ * Registers `crm-sync backfill` (docs/reconciliation.md) on `program`.
  *
  * @example
  * registerBackfillCommand(program, io, setExitCode);

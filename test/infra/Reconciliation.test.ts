@@ -13,7 +13,7 @@ describe('the reconciliation in CrmSyncStack', () => {
     template = Template.fromStack(stack);
   });
 
-  it('deploys the reconcile bundle with the configuration of CONTRACT §10 and a 10-minute timeout', () => {
+  it('deploys the reconcile bundle with its configuration (docs/configuration.md) and a 10-minute timeout', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       Timeout: 600,
