@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { SQSBatchResponse } from 'aws-lambda';
+import type { ReconcileSummary } from '../reconcile/types.ts';
 import { maxReceiveCount } from '../settings/maxReceiveCount.ts';
 import { queueVisibilityTimeout } from '../settings/queueVisibilityTimeout.ts';
-import { croCustomer } from './simulators/croCustomer.ts';
 import {
   type CroSimulator,
   DEFAULT_CRO_TOKEN,
@@ -14,6 +14,7 @@ import {
 import { type Activity, activityOf } from './activity.ts';
 import { LambdaWorker } from './LambdaWorker.ts';
 import { type LocalDynamo, startLocalDynamo } from './localDynamo.ts';
+import { LOCAL_VAT_FIELD, type LocalReconcile, seedLocalCro, startLocalReconcile } from './localReconcile.ts';
 import { type StackFile, writeLocalSecrets, writeStackFile, removeStackFile } from './localFiles.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalSqs, startLocalSqs } from './localSqs.ts';
 import { type HttpLambda, type HttpLambdaHandler, startHttpLambda } from './startHttpLambda.ts';
@@ -29,7 +30,7 @@ export interface LocalStackOptions {
   tenantId?: number;
   /** A real (or other) Invisible Collector; unset → the built-in simulator. */
   icApiUrl?: string;
-  /** A real (or other) CRO Software API; unset → the built-in simulator, seeded with customers 1–3. */
+  /** A real (or other) CRO Software API; unset → the built-in simulator, seeded with locations 1–3 and customers 1–3. */
   crmApiUrl?: string;
   /** Tokens written to the local credentials secret. @default the simulators' tokens */
   credentials?: { invisibleCollectorToken?: string; crmToken?: string };
@@ -49,6 +50,13 @@ export interface LocalStackOptions {
   syncTimeoutMs?: number;
   /** Extra customer-sync environment (DEFAULT_COUNTRY, VAT_CONFLICT_POLICY, ...). */
   syncEnv?: Record<string, string>;
+  /**
+   * The reconciliation's schedule: a run at start, then every `reconcileIntervalMs`; 0 runs it only on demand
+   * (`LocalStack.reconcileNow`). @default 0
+   */
+  reconcileIntervalMs?: number;
+  /** Extra reconcile environment (CRM_LOCATION_IDS, CRM_VAT_FIELD for a real CRO, ...). */
+  reconcileEnv?: Record<string, string>;
   /** Where secrets and stack.json go. @default '.local' */
   localDir?: string;
   /** Where the bundles are (`npm run build`). @default 'dist/functions' */
@@ -70,6 +78,8 @@ export interface LocalStack extends StackFile {
   /** The simulators, when started. */
   ic?: IcSimulator;
   cro?: CroSimulator;
+  /** Runs the reconciliation now (after the run in progress); resolves its summary. */
+  reconcileNow(): Promise<ReconcileSummary>;
   stop(): Promise<void>;
 }
 
@@ -81,7 +91,8 @@ const ACCOUNT = '000000000000';
  * Starts crm-sync on one machine with nothing else running (README, "Run it locally"): fauxqs with the event queue and
  * its DLQ (the stack's redrive settings), the sync state (memory or dynalite), simulators of both APIs unless
  * URLs are given, `file:` secrets under `.local/`, the BUNDLED webhook behind a node:http server that speaks
- * API Gateway v2 events, and a poller invoking the BUNDLED customer-sync like the SQS event source mapping.
+ * API Gateway v2 events, a poller invoking the BUNDLED customer-sync like the SQS event source mapping, and the
+ * BUNDLED reconcile function on a timer standing in for its schedule, and on demand.
  * Each bundle runs in its own worker thread with its own environment (set before import, as Lambda does);
  * their log lines become {@link Activity} callbacks. Writes `.local/stack.json` for tools.
  *
@@ -125,7 +136,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let cro: CroSimulator | undefined;
     if (options.crmApiUrl === undefined) {
       cro = await startCroSimulator({ tenantId });
-      cro.seedCustomers([1, 2, 3].map((id) => croCustomer({ id, name: `Local Customer ${id}` })));
+      seedLocalCro(cro);
       stops.push(() => cro!.stop());
     }
     const icApiUrl = options.icApiUrl ?? ic!.url;
@@ -184,6 +195,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => webhook.stop());
 
+    const reconcileEnv: Record<string, string> = {
+      ...awsEnv,
+      CRM_API_URL: crmApiUrl,
+      CRM_TENANT_ID: String(tenantId),
+      CREDENTIALS_SECRET_ID: credentialsSecretId,
+      QUEUE_URL: queueUrl,
+      ...(cro !== undefined && { CRM_VAT_FIELD: LOCAL_VAT_FIELD }),
+      ...(dynamo !== undefined && { STATE_TABLE_NAME: dynamo.tableName }),
+      ...options.reconcileEnv,
+    };
+    const reconcile: LocalReconcile = await startLocalReconcile({
+      bundle: resolve(distDir, 'reconcile/index.mjs'),
+      env: reconcileEnv,
+      intervalMs: options.reconcileIntervalMs ?? 0,
+      onOutput: onOutput('reconcile'),
+      onError: (error) =>
+        options.onActivity?.({
+          kind: 'problem',
+          service: 'reconcile',
+          level: 'ERROR',
+          message: error instanceof Error ? error.message : String(error),
+        }),
+    });
+    stops.push(() => reconcile.stop());
+
     const syncTimeoutMs = options.syncTimeoutMs ?? SYNC_TIMEOUT_MS;
     const poller = new SqsLambdaPoller({
       sqs: sqs.sqs,
@@ -225,6 +261,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       webhookSecretId,
       credentialsSecretId,
       ...(dynamo !== undefined && { dynamoEndpoint: dynamo.endpoint }),
+      ...(reconcileEnv.CRM_VAT_FIELD !== undefined && { crmVatField: reconcileEnv.CRM_VAT_FIELD }),
       pid: process.pid,
     };
     const stackPath = await writeStackFile(localDir, stackFile);
@@ -237,6 +274,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs,
       ...(ic !== undefined && { ic }),
       ...(cro !== undefined && { cro }),
+      reconcileNow: () => reconcile.runNow(),
       stop: stopAll,
     };
   } catch (error) {

@@ -59,7 +59,10 @@ export interface CroListRoutesDeps {
  * startSimulatorServer({ routes: [...customerRoutes, ...list.routes], ... });
  * list.controls.seedLocations([{ id: 1, name: 'Lisboa', is_active: true }]);
  */
-export function croListRoutes(deps: CroListRoutesDeps): { routes: SimRoute[]; controls: CroLocationControls } {
+export function croListRoutes(deps: CroListRoutesDeps): {
+  routes: SimRoute[];
+  controls: CroLocationControls;
+} {
   const locations = new Map<number, CroSimLocation>();
   let options: Required<CroListOptions> = { listCap: 100_000, listOrder: 'last_updated_on', ...deps.options };
 
@@ -120,7 +123,11 @@ export function croListRoutes(deps: CroListRoutesDeps): { routes: SimRoute[]; co
       {
         method: 'GET',
         route: '/locations',
-        handle: (req) => paged(req, [...locations.values()].sort((a, b) => a.id - b.id)),
+        handle: (req) =>
+          paged(
+            req,
+            [...locations.values()].sort((a, b) => a.id - b.id),
+          ),
       },
       { method: 'GET', route: '/locations/:location_id/customers', handle: listCustomers },
     ],
@@ -150,7 +157,13 @@ function byLastUpdated(a: CroCustomer, b: CroCustomer): number {
 }
 
 /** An integer query parameter within [min, max], its default when absent, or the explanation of the error. */
-function intParam(req: SimRequest, name: string, min: number, max: number, fallback: number): number | string {
+function intParam(
+  req: SimRequest,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number | string {
   const raw = req.query[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
