@@ -1,6 +1,7 @@
 // The shipped reconcile bundle (dist/functions/reconcile/index.mjs, built with the one recipe) configured only
 // by environment variables, invoked as EventBridge Scheduler invokes it, against the CRO simulator and fauxqs.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,15 +17,20 @@ import { customerAt, type ReconcileHarness, startReconcileHarness, vatOf } from 
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
+/** Removed after the suite (nothing is left under `.local/` for lint or the next run). */
+const BUNDLE_DIR = resolve('.local', 'reconcile-bundle-test');
+
 describe('the bundled reconcile handler', () => {
   let h: ReconcileHarness;
   let handler: Handler;
+  let secretDir = '';
   const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'crm-sync-reconcile-'));
+    secretDir = mkdtempSync(join(tmpdir(), 'crm-sync-reconcile-'));
+    const dir = secretDir;
     // Inside the project, so the external @aws-sdk/* imports resolve from node_modules as on Lambda's runtime.
-    const bundle = resolve('.local', 'reconcile-bundle-test', 'reconcile', 'index.mjs');
+    const bundle = resolve(BUNDLE_DIR, 'reconcile', 'index.mjs');
     await build({ ...esbuildOptions('reconcile'), outfile: bundle, logLevel: 'silent' });
     h = await startReconcileHarness();
     const secretFile = join(dir, 'credentials.json');
@@ -54,6 +60,8 @@ describe('the bundled reconcile handler', () => {
   afterAll(async () => {
     process.env = savedEnv;
     await h?.stop();
+    await rm(BUNDLE_DIR, { recursive: true, force: true });
+    await rm(secretDir, { recursive: true, force: true });
   });
 
   /** Invokes the handler with stdout captured: its result (or error) and the JSON lines it printed. */
