@@ -78,7 +78,10 @@ export class Reconciliation extends Construct {
         description: 'Lets EventBridge Scheduler invoke the crm-sync reconcile function',
       });
       role.addToPolicy(
-        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.function.functionArn],
+        }),
       );
       this.schedule = new scheduler.CfnSchedule(this, 'Schedule', {
         scheduleExpression: props.schedule,

@@ -125,7 +125,11 @@ export async function backfillCommand(options: BackfillCommandOptions, io: Backf
     if (error instanceof ConfigError) throw new CliUsageError(error.message, { cause: error });
     throw error;
   }
-  const sqs = (io.sqsClient ?? createSqsClient)({ from: '', to: config.queueUrl, sqsConfig: target.sqsConfig });
+  const sqs = (io.sqsClient ?? createSqsClient)({
+    from: '',
+    to: config.queueUrl,
+    sqsConfig: target.sqsConfig,
+  });
   const region = target.region === undefined ? {} : { region: target.region };
   const store =
     'table' in target.checkpoints
