@@ -1,7 +1,7 @@
 // `npm start`: the whole integration on this machine — see README "Run it locally".
 // Environment: PORT (3000), CRM_TENANT_ID (42), IC_API_URL + IC_API_TOKEN and/or CRM_API_URL + CRM_API_TOKEN
 // (real APIs instead of the simulators), STATE_STORE=dynalite, FIFO=true, LOG_LEVEL=debug (every log line),
-// DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY (passed to customer-sync), LOCAL_DIR (.local),
+// DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY / RETRY_BASE_SECONDS (passed to customer-sync), LOCAL_DIR (.local),
 // DIST_DIR (dist/functions: the bundles `npm run build` wrote), RECONCILE_INTERVAL_SECONDS (60; 0: only on demand),
 // CRM_LOCATION_IDS / CRM_VAT_FIELD (passed to reconcile).
 import { relative } from 'node:path';
@@ -29,7 +29,7 @@ function requireToken(urlVar: string, tokenVar: string): string | undefined {
 const icToken = requireToken('IC_API_URL', 'IC_API_TOKEN');
 const crmToken = requireToken('CRM_API_URL', 'CRM_API_TOKEN');
 const syncEnv = Object.fromEntries(
-  ['DEFAULT_COUNTRY', 'DEFAULT_LOCALE', 'VAT_CONFLICT_POLICY', 'CRM_API_VERSION']
+  ['DEFAULT_COUNTRY', 'DEFAULT_LOCALE', 'VAT_CONFLICT_POLICY', 'CRM_API_VERSION', 'RETRY_BASE_SECONDS']
     .filter((name) => env[name] !== undefined && env[name] !== '')
     .map((name) => [name, env[name]!]),
 );
@@ -83,6 +83,7 @@ const apis = [
 ].join(', ');
 console.log(`
 crm-sync local stack ready: webhook ${stack.webhookUrl}
+  console ${stack.consoleUrl}  (the simulators' data, faults, queues, DLQ and this log, live)
   queue ${stack.queueUrl}
   DLQ   ${stack.dlqUrl}
   APIs  ${apis}
@@ -96,6 +97,10 @@ Reconcile (list CRO, enqueue what changed): ${reconcileSeconds > 0 ? `at start a
 or npx crm-sync backfill --local  (progress bar, resumable; --dry-run counts per location)
 
 Ctrl-C stops. Processed events:`);
+// Changes made through the console or `crm-sync local` are printed among the events they cause.
+stack.log.subscribe((entry) => {
+  if (entry.kind === 'control') print(entry.text);
+});
 
 // On demand: `r` + Enter runs the reconciliation now (its totals print as a `reconcile` line).
 createInterface({ input: process.stdin }).on('line', (line) => {

@@ -40,6 +40,8 @@ export interface CroSimulator extends SimulatorControls, CroLocationControls {
   touch(id: number, changes: Partial<CroCustomer>): CroCustomer;
   deleteCustomer(id: number): void;
   getCustomer(id: number): CroCustomer | undefined;
+  /** Every stored customer (copies), by id. */
+  customers(): CroCustomer[];
 }
 
 /**
@@ -129,6 +131,7 @@ export async function startCroSimulator(options: CroSimulatorOptions = {}): Prom
       customers.delete(id);
     },
     getCustomer: get,
+    customers: () => [...customers.values()].sort((a, b) => a.id - b.id).map((c) => structuredClone(c)),
   };
 }
 
