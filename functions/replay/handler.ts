@@ -6,6 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { awsClientConfig } from '../../lib/aws/boundedCalls.ts';
 import { createLogger, SERVICE_NAMES } from '../../lib/observability/index.ts';
 import { loadReplayConfig } from '../../lib/replay/replayLambda.ts';
 import { handleReplayRequest } from '../../lib/replay/replayLambda.ts';
@@ -13,7 +14,7 @@ import type { ReplaySummary } from '../../lib/replay/types.ts';
 
 const config = loadReplayConfig();
 const logger = createLogger(SERVICE_NAMES.replay);
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false, ...awsClientConfig(config.awsLimits) });
 
 /** The handler without middlewares: replay options → the run's summary. */
 export const run = (payload: unknown, context: Context): Promise<ReplaySummary> =>

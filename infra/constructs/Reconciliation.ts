@@ -66,7 +66,7 @@ export class Reconciliation extends Construct {
     })
       .bindSecret('CREDENTIALS_SECRET_ID', props.credentials, props.secretsKey)
       .bindQueueSender('QUEUE_URL', props.queue)
-      .bindStateTable('STATE_TABLE_NAME', props.stateTable, ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      .bindStateTable('STATE_TABLE_NAME', props.stateTable);
 
     if (props.schedule !== SCHEDULE_DISABLED) {
       // The L1 schedule with an own role: the L2 Lambda target also grants invoking every version and

@@ -116,16 +116,12 @@ export class SyncFunction extends lambda.Function {
   }
 
   /**
-   * Sets `envName` to the table name; allows item reads and writes on it only: `actions`, by default
-   * Get/Put/Update/DeleteItem.
+   * Sets `envName` to the table name; allows `GetItem` and `UpdateItem` on it only: the state store reads and
+   * writes every item with conditional updates (lease, commit, release), never `PutItem` or `DeleteItem`.
    */
-  bindStateTable(
-    envName: string,
-    table: dynamodb.ITable,
-    actions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  ): this {
+  bindStateTable(envName: string, table: dynamodb.ITable): this {
     this.addEnvironment(envName, table.tableName);
-    this.allow(actions, [table.tableArn]);
+    this.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]);
     this.allowKey(table.encryptionKey, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
     return this;
   }

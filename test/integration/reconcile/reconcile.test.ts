@@ -5,6 +5,8 @@ import { customerAt, type ReconcileHarness, startReconcileHarness, vatOf } from 
 
 const LIST = '/locations/:location_id/customers';
 const HOUR_AGO = new Date(Date.now() - 3_600_000).toISOString().replace('Z', '000');
+/** CRO's form of a time a minute ago, plus `ms`. */
+const minuteAgo = (ms: number) => new Date(Date.now() - 60_000 + ms).toISOString().replace('Z', '000');
 
 /** IC writes (anything but GET) since the last `clearCalls`. */
 const icWrites = (h: ReconcileHarness) => h.ic.calls.filter((c) => c.method !== 'GET');
@@ -256,7 +258,10 @@ describe('reconciliation through the local parts (CRO lists → queue → custom
       h = await startReconcileHarness({ listCap: 25 });
       h.cro.setListOptions({ listCap: 25 });
       h.cro.seedLocations([{ id: 1, name: 'Lisboa', is_active: true }]);
-      for (let id = 1; id <= 60; id += 1) h.cro.upsertCustomer(customerAt(id, [1]));
+      // Timestamps a minute ago, a millisecond apart: a split bound is never in the future, where CRO refuses it.
+      h.cro.seedCustomers(
+        Array.from({ length: 60 }, (_, i) => customerAt(i + 1, [1], { last_updated_on: minuteAgo(i) })),
+      );
 
       const summary = await h.reconcile();
       await h.drain();
@@ -272,7 +277,9 @@ describe('reconciliation through the local parts (CRO lists → queue → custom
       h.cro.setListOptions({ listCap: 25, listOrder: 'id' });
       h.cro.seedLocations([{ id: 1, name: 'Lisboa', is_active: true }]);
       // Ids against time: the newest customer has the lowest id.
-      for (let id = 40; id >= 1; id -= 1) h.cro.upsertCustomer(customerAt(id, [1]));
+      h.cro.seedCustomers(
+        Array.from({ length: 40 }, (_, i) => customerAt(40 - i, [1], { last_updated_on: minuteAgo(i) })),
+      );
 
       const summary = await h.reconcile();
 
