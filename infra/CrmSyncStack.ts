@@ -9,6 +9,7 @@ import { METRIC, METRICS_NAMESPACE, SERVICE_NAMES } from '../lib/observability/n
 import { AlarmTopic } from './constructs/AlarmTopic.ts';
 import { EventQueues } from './constructs/EventQueues.ts';
 import { importSecret } from './constructs/importSecret.ts';
+import { Reconciliation } from './constructs/Reconciliation.ts';
 import { SyncDashboard } from './constructs/SyncDashboard.ts';
 import { SyncFunction } from './constructs/SyncFunction.ts';
 import { WebhookApi } from './constructs/WebhookApi.ts';
@@ -21,7 +22,8 @@ import { queueVisibilityTimeout } from '../lib/settings/queueVisibilityTimeout.t
 
 /**
  * crm-sync on AWS: the event queue and its DLQ, the customer-sync consumer with its DynamoDB state table,
- * the signed webhook behind an HTTP API, the replay function, alarms to an SNS topic and a dashboard.
+ * the signed webhook behind an HTTP API, the replay function, the scheduled reconciliation (CRO lists →
+ * events), alarms to an SNS topic and a dashboard.
  * Every function gets only the actions it uses, on its own resources.
  *
  * @example
@@ -34,6 +36,7 @@ export class CrmSyncStack extends Stack {
   readonly syncFunction: SyncFunction;
   readonly webhookFunction: SyncFunction;
   readonly replayFunction: SyncFunction;
+  readonly reconciliation: Reconciliation;
   readonly webhookApi: WebhookApi;
   readonly alarms: AlarmTopic;
   readonly dashboard: SyncDashboard;
@@ -150,6 +153,20 @@ export class CrmSyncStack extends Stack {
       .bindQueueDrainer('DLQ_URL', deadLetterQueue)
       .bindQueueSender('QUEUE_URL', queue);
 
+    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
+      queue,
+      stateTable: this.stateTable,
+      credentials,
+      ...(secretsKey !== undefined && { secretsKey }),
+      crmApiUrl: props.crmApiUrl,
+      crmTenantId: props.crmTenantId,
+      schedule: props.reconcileSchedule ?? CONTEXT_DEFAULTS.reconcileSchedule,
+      enqueueRate: props.reconcileRate ?? CONTEXT_DEFAULTS.reconcileRate,
+      ...(props.crmLocationIds !== undefined && { locationIds: props.crmLocationIds }),
+      ...(props.crmVatField !== undefined && { vatField: props.crmVatField }),
+      logRetention,
+    });
+
     this.alarms = this.createAlarms(props);
     this.dashboard = new SyncDashboard(this, 'Dashboard', {
       queue,
@@ -157,6 +174,7 @@ export class CrmSyncStack extends Stack {
       syncFunction: this.syncFunction,
       webhookFunction: this.webhookFunction,
       webhookApi: this.webhookApi.httpApi,
+      reconcileFunction: this.reconciliation.function,
     });
 
     const outputs: Record<string, [string, string]> = {
@@ -173,11 +191,20 @@ export class CrmSyncStack extends Stack {
         this.replayFunction.functionName,
         'aws lambda invoke --function-name <this> to replay the DLQ',
       ],
-      StateTableName: [this.stateTable.tableName, 'DynamoDB table of per-customer sync state'],
+      StateTableName: [
+        this.stateTable.tableName,
+        'DynamoDB table of per-customer sync state and reconciliation checkpoints',
+      ],
+      ReconcileFunctionName: [
+        this.reconciliation.function.functionName,
+        'aws lambda invoke --function-name <this> to reconcile now',
+      ],
+      CrmApiUrl: [props.crmApiUrl, 'CRO API base URL (crm-sync backfill --stack)'],
+      CrmTenantId: [tenant, 'CRO tenant (crm-sync backfill --stack)'],
       AlarmTopicArn: [this.alarms.topic.topicArn, 'SNS topic of every alarm (subscribe on-call here)'],
       CredentialsSecretId: [
-        props.credentialsSecretName,
-        'The API credentials secret (npx crm-sync auth --stack)',
+        credentials.secretId,
+        'The API credentials secret (npx crm-sync auth --stack, crm-sync backfill --stack)',
       ],
       ...(props.crmTokenUrl !== undefined && {
         CrmTokenUrl: [props.crmTokenUrl, "CRO's OAuth token endpoint (npx crm-sync auth --stack)"] as [
@@ -220,6 +247,7 @@ export class CrmSyncStack extends Stack {
       ['CustomerSync', this.syncFunction],
       ['Webhook', this.webhookFunction],
       ['Replay', this.replayFunction],
+      ['Reconcile', this.reconciliation.function],
     ] as const) {
       alarms.alarm(`${name}Errors`, {
         metric: fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
@@ -243,6 +271,14 @@ export class CrmSyncStack extends Stack {
       threshold: 0,
       description:
         "CRO refuses crm-sync's OAuth credentials (invalid_grant: the authorization is lost; or the client is refused). Records are retried, not dead-lettered: run `npx crm-sync auth --stack <name>` (docs/cro-oauth.md runbook).",
+    });
+    const lagMinutes = props.checkpointLagAlarmMinutes ?? CONTEXT_DEFAULTS.checkpointLagAlarmMinutes;
+    alarms.alarm('CheckpointLag', {
+      metric: this.reconciliation.metricCheckpointLag(Duration.minutes(15)),
+      threshold: lagMinutes * 60,
+      description:
+        `A location's reconciliation checkpoint is more than ${lagMinutes} minutes old: CRO changes are not ` +
+        'being listed (see the ReconcileErrors alarm and the reconcile logs; docs/operations.md).',
     });
     alarms.alarm('Webhook5xx', {
       metric: this.webhookApi.httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),

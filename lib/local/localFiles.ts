@@ -26,6 +26,8 @@ export interface StackFile {
   crmAuthorizeUrl?: string;
   /** Set when the state store is dynalite. */
   dynamoEndpoint?: string;
+  /** `CRM_VAT_FIELD` of the local reconciliation (the backfill CLI uses the same). */
+  crmVatField?: string;
   pid: number;
 }
 

@@ -215,7 +215,7 @@ describe('CrmSyncStack with default props', () => {
   describe('every function', () => {
     it('runs the bundled ESM handler on nodejs24.x arm64 with tracing and its own log group', () => {
       const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-      expect(functions).toHaveLength(3);
+      expect(functions).toHaveLength(4);
       for (const fn of functions) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
@@ -235,7 +235,7 @@ describe('CrmSyncStack with default props', () => {
 
     it('keeps its logs for 30 days', () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-      expect(groups).toHaveLength(4); // three functions + webhook access logs
+      expect(groups).toHaveLength(5); // four functions + webhook access logs
       for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
     });
   });
@@ -277,7 +277,12 @@ describe('CrmSyncStack with default props', () => {
     });
 
     it('watch errors and throttles of each function', () => {
-      for (const fn of [stack.syncFunction, stack.webhookFunction, stack.replayFunction]) {
+      for (const fn of [
+        stack.syncFunction,
+        stack.webhookFunction,
+        stack.replayFunction,
+        stack.reconciliation.function,
+      ]) {
         for (const metricName of ['Errors', 'Throttles']) {
           template.hasResourceProperties('AWS::CloudWatch::Alarm', {
             MetricName: metricName,
@@ -291,7 +296,7 @@ describe('CrmSyncStack with default props', () => {
     });
 
     it('go to a KMS-encrypted, TLS-only topic without subscriptions', () => {
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 13);
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(stack.alarms.key) });
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: {
@@ -343,7 +348,7 @@ describe('CrmSyncStack with default props', () => {
     });
   });
 
-  it('outputs what the replay CLI and an operator need', () => {
+  it('outputs what the replay and backfill CLIs and an operator need', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual(
       [
@@ -355,6 +360,9 @@ describe('CrmSyncStack with default props', () => {
         'QueueArn',
         'QueueUrl',
         'ReplayFunctionName',
+        'ReconcileFunctionName',
+        'CrmApiUrl',
+        'CrmTenantId',
         'StateTableName',
         'WebhookUrl',
       ].sort(),
