@@ -160,6 +160,10 @@ export class CrmSyncStack extends Stack {
       ...(secretsKey !== undefined && { secretsKey }),
       crmApiUrl: props.crmApiUrl,
       crmTenantId: props.crmTenantId,
+      ...(props.crmTokenUrl !== undefined && {
+        crmTokenUrl: props.crmTokenUrl,
+        crmTokenAuth: props.crmTokenAuth ?? CONTEXT_DEFAULTS.crmTokenAuth,
+      }),
       schedule: props.reconcileSchedule ?? CONTEXT_DEFAULTS.reconcileSchedule,
       enqueueRate: props.reconcileRate ?? CONTEXT_DEFAULTS.reconcileRate,
       ...(props.crmLocationIds !== undefined && { locationIds: props.crmLocationIds }),
@@ -207,10 +211,14 @@ export class CrmSyncStack extends Stack {
         'The API credentials secret (npx crm-sync auth --stack, crm-sync backfill --stack)',
       ],
       ...(props.crmTokenUrl !== undefined && {
-        CrmTokenUrl: [props.crmTokenUrl, "CRO's OAuth token endpoint (npx crm-sync auth --stack)"] as [
-          string,
-          string,
-        ],
+        CrmTokenUrl: [
+          props.crmTokenUrl,
+          "CRO's OAuth token endpoint (npx crm-sync auth --stack, crm-sync backfill --stack)",
+        ] as [string, string],
+        CrmTokenAuth: [
+          props.crmTokenAuth ?? CONTEXT_DEFAULTS.crmTokenAuth,
+          'Client authentication at the token endpoint (npx crm-sync auth --stack, crm-sync backfill --stack)',
+        ] as [string, string],
       }),
     };
     for (const [name, [value, description]] of Object.entries(outputs)) {
@@ -260,17 +268,28 @@ export class CrmSyncStack extends Stack {
         description: `The ${name} function was throttled (account concurrency exhausted).`,
       });
     }
-    alarms.alarm('CrmAuthorizationLost', {
-      metric: new cloudwatch.Metric({
+    // Both functions that refresh CRO tokens count refusals under their own service dimension.
+    const authorizationLost = (service: string) =>
+      new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName: METRIC.crmAuthorizationLost,
-        dimensionsMap: { service: SERVICE_NAMES.customerSync },
+        dimensionsMap: { service },
         period: fiveMinutes,
         statistic: 'Sum',
+      });
+    alarms.alarm('CrmAuthorizationLost', {
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(sync, 0) + FILL(reconcile, 0)',
+        usingMetrics: {
+          sync: authorizationLost(SERVICE_NAMES.customerSync),
+          reconcile: authorizationLost(SERVICE_NAMES.reconcile),
+        },
+        period: fiveMinutes,
+        label: 'CrmAuthorizationLost (customer-sync + reconcile)',
       }),
       threshold: 0,
       description:
-        "CRO refuses crm-sync's OAuth credentials (invalid_grant: the authorization is lost; or the client is refused). Records are retried, not dead-lettered: run `npx crm-sync auth --stack <name>` (docs/cro-oauth.md runbook).",
+        "CRO refuses crm-sync's OAuth credentials (invalid_grant: the authorization is lost; or the client is refused). Records are retried, not dead-lettered, and reconciliation runs fail without moving their checkpoints: run `npx crm-sync auth --stack <name>` (docs/cro-oauth.md runbook).",
     });
     const lagMinutes = props.checkpointLagAlarmMinutes ?? CONTEXT_DEFAULTS.checkpointLagAlarmMinutes;
     alarms.alarm('CheckpointLag', {

@@ -8,6 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE, SERVICE_NAMES } from '../../lib/observability/names.ts';
+import type { ClientAuthMethod } from '../../lib/oauth/types.ts';
 import type { ImportedSecret } from './importSecret.ts';
 import { SyncFunction } from './SyncFunction.ts';
 
@@ -21,6 +22,14 @@ export interface ReconciliationProps {
   readonly secretsKey?: kms.IKey;
   readonly crmApiUrl: string;
   readonly crmTenantId: number;
+  /**
+   * CRO's OAuth token endpoint (`CRM_TOKEN_URL`), when the credentials secret holds the `crm` object: the
+   * function refreshes access tokens under the tenant's lease in the state table and writes rotated refresh
+   * tokens back to the secret. Unset: a static `crmToken`, read only.
+   */
+  readonly crmTokenUrl?: string;
+  /** `CRM_TOKEN_AUTH`, with `crmTokenUrl`. */
+  readonly crmTokenAuth?: ClientAuthMethod;
   /** An EventBridge Scheduler expression (`rate(15 minutes)`, `cron(...)`), or {@link SCHEDULE_DISABLED}. */
   readonly schedule: string;
   /** `CRM_LOCATION_IDS`; unset: every active location. */
@@ -35,8 +44,8 @@ export interface ReconciliationProps {
 /**
  * The reconciliation: the `reconcile` function (lists CRO, enqueues events, keeps checkpoints in the state
  * table) and the EventBridge Scheduler schedule that invokes it. The function may send to the event queue,
- * read the credentials secret, and get/update items of the state table; the schedule's role may only invoke
- * it. A run that fails is not retried by the scheduler: the next scheduled run is the retry (the checkpoint
+ * read the credentials secret (and, with CRO OAuth, write it: rotated refresh tokens), and get/update items
+ * of the state table (checkpoints and the OAuth refresh lease); the schedule's role may only invoke it. A run that fails is not retried by the scheduler: the next scheduled run is the retry (the checkpoint
  * makes it pick up everything).
  *
  * @example
@@ -62,9 +71,16 @@ export class Reconciliation extends Construct {
         RECONCILE_ENQUEUE_RATE: String(props.enqueueRate),
         ...(props.locationIds !== undefined && { CRM_LOCATION_IDS: props.locationIds }),
         ...(props.vatField !== undefined && { CRM_VAT_FIELD: props.vatField }),
+        ...(props.crmTokenUrl !== undefined && {
+          CRM_TOKEN_URL: props.crmTokenUrl,
+          CRM_TOKEN_AUTH: props.crmTokenAuth ?? 'client_secret_basic',
+        }),
       },
     })
-      .bindSecret('CREDENTIALS_SECRET_ID', props.credentials, props.secretsKey)
+      // With CRO OAuth, rotated refresh tokens are written back to the same secret (and to no other).
+      .bindSecret('CREDENTIALS_SECRET_ID', props.credentials, props.secretsKey, {
+        write: props.crmTokenUrl !== undefined,
+      })
       .bindQueueSender('QUEUE_URL', props.queue)
       .bindStateTable('STATE_TABLE_NAME', props.stateTable);
 

@@ -3,16 +3,16 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClientConfig } from '@aws-sdk/client-sqs';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config/errors.ts';
 import { loadReconcileConfig } from '../config/reconcile.ts';
+import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type TokenLogger } from '../oauth/types.ts';
 import { normaliseSourceTimestamp } from '../mapping/sourceTimestamp.ts';
 import { DynamoCheckpointStore, MemoryCheckpointStore } from '../reconcile/checkpointStores.ts';
 import { createReconcileDeps } from '../reconcile/createReconcileDeps.ts';
 import { countWindows, runReconcile } from '../reconcile/reconcileRun.ts';
 import type { RunBudget } from '../reconcile/types.ts';
 import { createSecretReader, type SecretReader } from '../secrets/createSecretReader.ts';
-import { credentialsProvider } from '../secrets/credentialsProvider.ts';
 import type { CliIo } from './dlqCommands.ts';
 import { CliUsageError } from './errors.ts';
 import { createBackfillProgress, renderBackfillSummary, renderWindowCounts } from './output.ts';
@@ -38,6 +38,8 @@ export interface BackfillCommandOptions {
   crmUrl?: string;
   tenant?: string;
   credentials?: string;
+  tokenUrl?: string;
+  clientAuth?: ClientAuthMethod;
   to?: string;
   table?: string;
   checkpointFile?: string;
@@ -53,7 +55,7 @@ export interface BackfillCommandOptions {
 export interface BackfillIo extends CliIo {
   /** Stops the run after the page in flight, like Ctrl-C. @default the process's SIGINT */
   interrupt?: AbortSignal;
-  /** DynamoDB client for `--stack` / `--table` (tests point it at an emulator). */
+  /** DynamoDB client for `--stack` / `--table`: checkpoints and the CRO OAuth refresh lease (tests point it at an emulator). */
   dynamo?: (config: { region?: string }) => DynamoDBClient;
   /** Reads the credentials secret (tests). @default Secrets Manager, or the file of a `file:` id */
   secretReader?: SecretReader;
@@ -101,6 +103,16 @@ export function registerBackfillCommand(
     .option('--crm-url <url>', 'CRO API base URL')
     .option('--tenant <id>', 'CRO tenant id')
     .option('--credentials <secret-id>', 'credentials secret id or ARN (or file:<path>)')
+    .option(
+      '--token-url <url>',
+      "CRO's OAuth token endpoint, for a secret with the crm object (default: CRM_TOKEN_URL, the stack's)",
+    )
+    .addOption(
+      new Option(
+        '--client-auth <method>',
+        "token endpoint client authentication (default: CRM_TOKEN_AUTH, the stack's, client_secret_basic)",
+      ).choices(CLIENT_AUTH_METHODS),
+    )
     .option('--to <queue-url>', 'event queue URL')
     .option('--table <name>', 'state table holding the checkpoints (shared with the scheduled function)')
     .option('--checkpoint-file <path>', `checkpoint file (default ${LOCAL_CHECKPOINT_FILE})`)
@@ -131,10 +143,15 @@ export async function backfillCommand(options: BackfillCommandOptions, io: Backf
     sqsConfig: target.sqsConfig,
   });
   const region = target.region === undefined ? {} : { region: target.region };
+  // The stack's table holds the checkpoints (unless --checkpoint-file) and the CRO OAuth refresh lease.
+  const dynamo =
+    config.stateTableName === undefined
+      ? undefined
+      : (io.dynamo ?? ((c) => new DynamoDBClient(c)))(region);
   const store =
     'table' in target.checkpoints
       ? new DynamoCheckpointStore({
-          client: (io.dynamo ?? ((c) => new DynamoDBClient(c)))(region),
+          client: dynamo!,
           tableName: target.checkpoints.table,
           tenantId: config.crmTenantId,
         })
@@ -142,10 +159,17 @@ export async function backfillCommand(options: BackfillCommandOptions, io: Backf
   const reader =
     io.secretReader ??
     createSecretReader(target.region === undefined ? {} : { client: new SecretsManagerClient(region) });
+  // The same credentials as the deployed functions: with CRO OAuth, a refresh takes the fleet's lease and
+  // writes the rotated refresh token back, so this process never sends one the functions have rotated.
   const deps = createReconcileDeps(config, {
     sqs,
     store,
-    credentials: credentialsProvider(config.credentialsSecretId, { reader }),
+    credentialParts: {
+      reader,
+      awsClientConfig: region,
+      logger: stderrLogger(io),
+      ...(dynamo !== undefined && { dynamo }),
+    },
   });
   const interrupt = io.interrupt ?? sigint(io);
   const budget: RunBudget = {
@@ -202,8 +226,12 @@ async function resolveBackfillTarget(
   io: BackfillIo,
 ): Promise<BackfillTarget> {
   if (options.stack && options.local) throw new CliUsageError('give either --stack or --local, not both');
-  const found: Partial<Record<'crmUrl' | 'tenant' | 'credentials' | 'to' | 'table' | 'vatField', string>> =
-    {};
+  const found: Partial<
+    Record<
+      'crmUrl' | 'tenant' | 'credentials' | 'tokenUrl' | 'clientAuth' | 'to' | 'table' | 'vatField',
+      string
+    >
+  > = {};
   let endpoint = options.endpointUrl;
   let region = options.region;
   if (options.local) {
@@ -212,6 +240,7 @@ async function resolveBackfillTarget(
       crmUrl: stack.crmApiUrl,
       tenant: String(stack.tenantId),
       credentials: stack.credentialsSecretId,
+      ...(stack.crmTokenUrl !== undefined && { tokenUrl: stack.crmTokenUrl }),
       to: stack.queueUrl,
       ...(stack.crmVatField !== undefined && { vatField: stack.crmVatField }),
     });
@@ -236,12 +265,15 @@ async function resolveBackfillTarget(
         credentials: required.CredentialsSecretId,
         to: required.QueueUrl,
         table: required.StateTableName,
+        ...(outputs.CrmTokenUrl && { tokenUrl: outputs.CrmTokenUrl }),
+        ...(outputs.CrmTokenAuth && { clientAuth: outputs.CrmTokenAuth }),
         ...(outputs.CrmVatField && { vatField: outputs.CrmVatField }),
       });
     } finally {
       cloudFormation.destroy();
     }
   }
+  const env = io.env ?? process.env;
   const value = (key: keyof typeof found) => options[key] ?? found[key];
   const missing = (['crmUrl', 'tenant', 'credentials', 'to'] as const).filter((key) => !value(key));
   if (missing.length > 0) {
@@ -250,11 +282,16 @@ async function resolveBackfillTarget(
   }
   const table = value('table');
   const vatField = value('vatField');
+  const tokenUrl = options.tokenUrl ?? (env.CRM_TOKEN_URL || found.tokenUrl);
+  const clientAuth = options.clientAuth ?? (env.CRM_TOKEN_AUTH || found.clientAuth);
   return {
     env: {
       CRM_API_URL: value('crmUrl')!,
       CRM_TENANT_ID: value('tenant')!,
       CREDENTIALS_SECRET_ID: value('credentials')!,
+      ...(tokenUrl && { CRM_TOKEN_URL: tokenUrl }),
+      ...(clientAuth && { CRM_TOKEN_AUTH: clientAuth }),
+      ...(table !== undefined && { STATE_TABLE_NAME: table }),
       QUEUE_URL: value('to')!,
       ...(vatField !== undefined && { CRM_VAT_FIELD: vatField }),
       ...(options.rate !== undefined && { RECONCILE_ENQUEUE_RATE: String(options.rate) }),
@@ -290,6 +327,15 @@ function rate(value: string): number {
     throw new InvalidArgumentError('must be a whole number of events per second, 1 to 3000');
   }
   return n;
+}
+
+/**
+ * The CRO OAuth rounds' log lines on stderr: warnings and errors only (a lost authorization names the
+ * command that fixes it); the provider's lines never carry a token.
+ */
+function stderrLogger(io: BackfillIo): TokenLogger {
+  const write = (message: string) => io.stderr.write(`crm-sync: ${message}\n`);
+  return { info: () => undefined, warn: write, error: write } as TokenLogger;
 }
 
 /** Ctrl-C once: stop after the page in flight (progress is saved); twice: quit at once. */

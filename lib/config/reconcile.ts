@@ -1,5 +1,9 @@
+import type { AwsCallLimits } from '../aws/boundedCalls.ts';
 import * as z from '../zod.ts';
 import { CRO_DEFAULT_API_VERSION } from '../crm/CroClient.ts';
+import { awsLimitsEnv, awsLimitsOf } from './awsLimits.ts';
+import { CRM_OAUTH_ENV, crmOAuthConfig, type CrmOAuthConfig } from './crmOAuth.ts';
+import { ConfigError } from './errors.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
 const locationIds = z.pipe(
@@ -31,9 +35,10 @@ export const ReconcileEnvSchema = z
       .text()
       .check(
         z.describe(
-          "Secrets Manager id or ARN of the credentials secret, the customer-sync's (`file:<path>` locally)",
+          "Secrets Manager id or ARN of the credentials secret, the customer-sync's (`file:<path>` locally); with the `crm` OAuth object, refreshed tokens are written back to it",
         ),
       ),
+    ...CRM_OAUTH_ENV,
     QUEUE_URL: envVar.url().check(z.describe('the event queue the events are sent to')),
     CRM_LOCATION_IDS: z
       .optional(locationIds)
@@ -44,7 +49,7 @@ export const ReconcileEnvSchema = z
       .optional(envVar.text())
       .check(
         z.describe(
-          'DynamoDB table holding the checkpoints (the state table; the stack sets it); unset → in memory, one process only',
+          'DynamoDB table holding the checkpoints and the CRO OAuth refresh lease (the state table; the stack sets it); required in AWS Lambda; unset in a local run → in memory, one process only',
         ),
       ),
     CRM_VAT_FIELD: z
@@ -84,6 +89,14 @@ export const ReconcileEnvSchema = z
           'time kept before the Lambda deadline (ms): no page starts inside it, the last one is sent',
         ),
       ),
+    ...awsLimitsEnv(),
+    AWS_LAMBDA_FUNCTION_NAME: z
+      .optional(envVar.text())
+      .check(
+        z.describe(
+          'set by the Lambda runtime, never by hand: a deployed function, which requires `STATE_TABLE_NAME`',
+        ),
+      ),
   })
   .check(
     z.meta({
@@ -98,11 +111,16 @@ export interface ReconcileConfig {
   /** The CRO tenant whose customers are listed. */
   crmTenantId: number;
   credentialsSecretId: string;
+  /** CRO's OAuth token endpoint and client authentication (for a secret with the `crm` object). */
+  crmOAuth: CrmOAuthConfig;
   /** The event queue (a URL ending in `.fifo` is a FIFO queue). */
   queueUrl: string;
   /** Locations to reconcile; unset: every active location of `GET /locations`. */
   crmLocationIds?: number[];
-  /** The state table, where checkpoints live; unset: in memory (one process only, lost on restart). */
+  /**
+   * The state table, where checkpoints and the CRO OAuth refresh lease live; unset (local runs only): in
+   * memory, one process only, lost on restart.
+   */
   stateTableName?: string;
   /** Where the tenant keeps the VAT number in CRO's CustomerModel (path segments). */
   crmVatField?: string[];
@@ -122,21 +140,44 @@ export interface ReconcileConfig {
   crmApiVersion?: string;
   /** Time kept before the Lambda deadline: no page starts inside it (the last page's sends finish). @default 30000 */
   timeMarginMs: number;
+  /**
+   * Bounds of every DynamoDB, SQS and Secrets Manager call (`AWS_CONNECT_TIMEOUT_MS`, `AWS_CALL_TIMEOUT_MS`,
+   * `AWS_MAX_ATTEMPTS`). @default { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 3 }
+   */
+  awsLimits: AwsCallLimits;
+  /** AWS calls end this long before the invocation would time out, so the run's summary still goes out. */
+  awsDeadlineReserveMs: number;
 }
+
+/** Time an invocation keeps after its last AWS call to log and return the run's summary. */
+const AWS_DEADLINE_RESERVE_MS = 1_000;
 
 /**
  * Reads and validates the reconcile configuration once, at cold start; throws `ConfigError` naming every bad
- * variable (never its value).
+ * variable (never its value). In AWS Lambda `STATE_TABLE_NAME` is required: in-memory checkpoints would make
+ * every run a full listing, and an in-memory refresh lease would not keep two functions from sending the
+ * same CRO refresh token.
  *
  * @example
  * const config = loadReconcileConfig(); // process.env
  */
 export function loadReconcileConfig(env: Env = process.env): ReconcileConfig {
   const e = parseEnv(ReconcileEnvSchema, env);
+  if (e.AWS_LAMBDA_FUNCTION_NAME !== undefined && e.STATE_TABLE_NAME === undefined) {
+    throw new ConfigError([
+      {
+        variable: 'STATE_TABLE_NAME',
+        message:
+          'is required in AWS Lambda (in-memory checkpoints are lost between containers, and an in-memory ' +
+          'refresh lease is not shared with customer-sync)',
+      },
+    ]);
+  }
   return {
     crmApiUrl: e.CRM_API_URL,
     crmTenantId: e.CRM_TENANT_ID,
     credentialsSecretId: e.CREDENTIALS_SECRET_ID,
+    crmOAuth: crmOAuthConfig(e),
     queueUrl: e.QUEUE_URL,
     ...(e.CRM_LOCATION_IDS !== undefined && { crmLocationIds: e.CRM_LOCATION_IDS }),
     ...(e.STATE_TABLE_NAME !== undefined && { stateTableName: e.STATE_TABLE_NAME }),
@@ -149,5 +190,7 @@ export function loadReconcileConfig(env: Env = process.env): ReconcileConfig {
     crmTimeoutMs: e.CRM_TIMEOUT_MS,
     ...(e.CRM_API_VERSION !== undefined && { crmApiVersion: e.CRM_API_VERSION }),
     timeMarginMs: e.TIME_MARGIN_MS,
+    awsLimits: awsLimitsOf(e),
+    awsDeadlineReserveMs: AWS_DEADLINE_RESERVE_MS,
   };
 }

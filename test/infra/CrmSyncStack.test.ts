@@ -265,7 +265,6 @@ describe('CrmSyncStack with default props', () => {
         1800,
       ],
       ['the webhook answers 5xx', '5xx', 'AWS/ApiGateway', 0],
-      ['CRO refuses the OAuth credentials (authorization lost)', 'CrmAuthorizationLost', 'CrmSync', 0],
     ])('notify the topic when %s', (_, metricName, namespace, threshold) => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metricName,
@@ -273,6 +272,33 @@ describe('CrmSyncStack with default props', () => {
         Threshold: threshold,
         ComparisonOperator: 'GreaterThanThreshold',
         AlarmActions: [topic()],
+      });
+    });
+
+    it('notify the topic when CRO refuses the OAuth credentials, to customer-sync or to reconcile', () => {
+      const counted = (id: string, service: string) => ({
+        Id: id,
+        ReturnData: false,
+        MetricStat: {
+          Metric: {
+            MetricName: 'CrmAuthorizationLost',
+            Namespace: 'CrmSync',
+            Dimensions: [{ Name: 'service', Value: service }],
+          },
+          Period: 300,
+          Stat: 'Sum',
+        },
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'FILL(sync, 0) + FILL(reconcile, 0)' }),
+          counted('sync', 'customer-sync'),
+          counted('reconcile', 'reconcile'),
+        ]),
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [topic()],
+        OKActions: [topic()],
       });
     });
 
