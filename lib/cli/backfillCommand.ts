@@ -18,6 +18,7 @@ import { CliUsageError } from './errors.ts';
 import { createBackfillProgress, renderBackfillSummary, renderWindowCounts } from './output.ts';
 import {
   createSqsClient,
+  LOCAL_CREDENTIALS,
   LOCAL_REGION,
   readLocalStack,
   readStackOutputs,
@@ -66,6 +67,8 @@ interface BackfillTarget {
   env: Record<string, string>;
   sqsConfig: SQSClientConfig;
   region?: string;
+  /** The local stack's dynalite (its state table holds the functions' refresh lease). */
+  dynamoEndpoint?: string;
   checkpoints: { table: string } | { file: string };
 }
 
@@ -143,11 +146,18 @@ export async function backfillCommand(options: BackfillCommandOptions, io: Backf
     sqsConfig: target.sqsConfig,
   });
   const region = target.region === undefined ? {} : { region: target.region };
-  // The stack's table holds the checkpoints (unless --checkpoint-file) and the CRO OAuth refresh lease.
+  // The stack's table holds the checkpoints (unless --checkpoint-file) and the CRO OAuth refresh lease; the
+  // local stack's dynalite only the lease (local checkpoints stay in the file).
   const dynamo =
     config.stateTableName === undefined
       ? undefined
-      : (io.dynamo ?? ((c) => new DynamoDBClient(c)))(region);
+      : target.dynamoEndpoint !== undefined
+        ? new DynamoDBClient({
+            ...region,
+            endpoint: target.dynamoEndpoint,
+            credentials: LOCAL_CREDENTIALS,
+          })
+        : (io.dynamo ?? ((c) => new DynamoDBClient(c)))(region);
   const store =
     'table' in target.checkpoints
       ? new DynamoCheckpointStore({
@@ -234,6 +244,7 @@ async function resolveBackfillTarget(
   > = {};
   let endpoint = options.endpointUrl;
   let region = options.region;
+  let lease: { table: string; endpoint: string } | undefined;
   if (options.local) {
     const stack = await readLocalStack(io.cwd);
     Object.assign(found, {
@@ -246,6 +257,9 @@ async function resolveBackfillTarget(
     });
     endpoint ??= stack.sqsEndpoint;
     region ??= LOCAL_REGION;
+    // With STATE_STORE=dynalite the local functions keep the CRO refresh lease there: so must this process.
+    if (stack.dynamoEndpoint !== undefined && stack.stateTableName !== undefined)
+      lease = { table: stack.stateTableName, endpoint: stack.dynamoEndpoint };
   } else if (options.stack) {
     const cloudFormation = (io.cloudFormation ?? ((c) => new CloudFormationClient(c)))(
       region ? { region } : {},
@@ -281,6 +295,7 @@ async function resolveBackfillTarget(
     throw new CliUsageError(`give ${flags.join(', ')}, or --stack <name> or --local`);
   }
   const table = value('table');
+  const leaseTable = table ?? lease?.table;
   const vatField = value('vatField');
   const tokenUrl = options.tokenUrl ?? (env.CRM_TOKEN_URL || found.tokenUrl);
   const clientAuth = options.clientAuth ?? (env.CRM_TOKEN_AUTH || found.clientAuth);
@@ -291,13 +306,14 @@ async function resolveBackfillTarget(
       CREDENTIALS_SECRET_ID: value('credentials')!,
       ...(tokenUrl && { CRM_TOKEN_URL: tokenUrl }),
       ...(clientAuth && { CRM_TOKEN_AUTH: clientAuth }),
-      ...(table !== undefined && { STATE_TABLE_NAME: table }),
+      ...(leaseTable !== undefined && { STATE_TABLE_NAME: leaseTable }),
       QUEUE_URL: value('to')!,
       ...(vatField !== undefined && { CRM_VAT_FIELD: vatField }),
       ...(options.rate !== undefined && { RECONCILE_ENQUEUE_RATE: String(options.rate) }),
     },
     sqsConfig: sqsConfigFor({ region, endpoint, local: options.local ?? false }, io.env),
     ...(region !== undefined && { region }),
+    ...(table === undefined && lease !== undefined && { dynamoEndpoint: lease.endpoint }),
     checkpoints:
       table !== undefined && options.checkpointFile === undefined
         ? { table }

@@ -93,8 +93,8 @@ export function sqsConfigFor(
   };
 }
 
-/** The local stack's region (the emulators accept any). */
-export { LOCAL_REGION };
+/** The local stack's region and credentials (the emulators accept any). */
+export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
 /** The SQS client for a resolved target. */
 export function createSqsClient(target: Target): SQSClient {

@@ -344,7 +344,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       credentialsSecretId,
       ...(crmTokenUrl !== undefined && { crmTokenUrl }),
       ...(crmAuthorizeUrl !== undefined && { crmAuthorizeUrl }),
-      ...(dynamo !== undefined && { dynamoEndpoint: dynamo.endpoint }),
+      ...(dynamo !== undefined && { dynamoEndpoint: dynamo.endpoint, stateTableName: dynamo.tableName }),
       ...(reconcileEnv.CRM_VAT_FIELD !== undefined && { crmVatField: reconcileEnv.CRM_VAT_FIELD }),
       pid: process.pid,
     };

@@ -51,8 +51,7 @@ export class FileRefreshLease implements RefreshLease {
   async acquire(owner: string, leaseMs: number): Promise<{ acquired: boolean; record: LeaseRecord }> {
     return this.#update('acquire', (state) => {
       const now = this.#now();
-      const acquired =
-        state.owner === undefined || (state.until ?? 0) < now || state.owner === owner;
+      const acquired = state.owner === undefined || (state.until ?? 0) < now || state.owner === owner;
       const next = acquired ? { ...state, owner, until: now + Math.max(1, leaseMs) } : undefined;
       return { next, result: { acquired, record: recordOf(state) } };
     });

@@ -11,8 +11,10 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalSqs, startLocalSqs } from '.
 import { type LocalDynamo, startLocalDynamo } from '../../../lib/local/localDynamo.ts';
 import {
   type CroSimulator,
+  DEFAULT_CRO_CLIENT,
   DEFAULT_CRO_TOKEN,
   DEFAULT_IC_TOKEN,
+  startCroOAuthSimulator,
   startCroSimulator,
 } from '../../../lib/local/simulators/index.ts';
 import { DynamoCheckpointStore } from '../../../lib/reconcile/checkpointStores.ts';
@@ -187,6 +189,55 @@ describe('crm-sync backfill', () => {
     const events = await queued();
     expect(events).toHaveLength(2_500);
     expect(new Set(events.map((e) => e.customerId)).size).toBe(2_500);
+  });
+
+  describe('with CRO OAuth (the local stack by default)', () => {
+    it('refreshes with the grant in the credentials file, writes it back beside the functions (file lease), and lists', async () => {
+      const oauth = await startCroOAuthSimulator({ accessTokenTtlSeconds: 600 });
+      try {
+        await cro.stop();
+        cro = await startCroSimulator({ tenantId: 42, acceptToken: (t) => oauth.isAccessTokenValid(t) });
+        seed({ 1: 2 });
+        const credentials = join(cwd, '.local', 'credentials.json');
+        const { clientId, clientSecret } = DEFAULT_CRO_CLIENT;
+        const seeded = oauth.seedGrant(clientId).refreshToken;
+        await writeFile(
+          credentials,
+          JSON.stringify({
+            invisibleCollectorToken: DEFAULT_IC_TOKEN,
+            crm: { clientId, clientSecret, refreshToken: seeded },
+          }),
+        );
+        const stackFile = join(cwd, '.local', 'stack.json');
+        const stack = JSON.parse(await readFile(stackFile, 'utf8'));
+        await writeFile(
+          stackFile,
+          JSON.stringify({ ...stack, crmApiUrl: cro.url, crmTokenUrl: oauth.tokenUrl }),
+        );
+        const { io } = capture();
+
+        expect(await runCli(['backfill', '--local'], io)).toBe(0);
+        const stored = JSON.parse(await readFile(credentials, 'utf8'));
+        expect(stored.crm.refreshToken).not.toBe(seeded);
+        expect(stored.invisibleCollectorToken).toBe(DEFAULT_IC_TOKEN);
+        expect(JSON.parse(await readFile(`${credentials}.lease`, 'utf8'))).toMatchObject({
+          currentDigest: expect.stringMatching(/^[0-9a-f]{32}$/),
+        });
+        expect((await queued()).map((e) => e.customerId).sort()).toEqual([1, 2]);
+
+        oauth.revokeGrants();
+        cro.touch(1, { name: 'Changed' });
+        const after = capture();
+        expect(await runCli(['backfill', '--local'], after.io)).toBe(1);
+        expect(after.err()).toContain('Run `npx crm-sync auth --local` to authorize again');
+        expect(after.err()).toMatch(/crm-sync: AuthorizationLostError: .*invalid_grant/);
+        expect(await queued()).toEqual([]);
+        for (const secret of [stored.crm.refreshToken, stored.crm.accessToken, clientSecret])
+          expect(after.out() + after.err()).not.toContain(secret);
+      } finally {
+        await oauth.stop();
+      }
+    });
   });
 
   describe('--stack', () => {

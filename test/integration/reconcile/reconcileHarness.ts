@@ -4,6 +4,7 @@
 import { DEFAULT_CRO_TOKEN, DEFAULT_IC_TOKEN } from '../../../lib/local/simulators/index.ts';
 import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
 import type { CroCustomer } from '../../../lib/crm/schemas.ts';
+import type { CroCredentialsParts } from '../../../lib/crm/croCredentials.ts';
 import type { CroListApi } from '../../../lib/crm/types.ts';
 import { loadReconcileConfig } from '../../../lib/config/reconcile.ts';
 import { createReconcileDeps } from '../../../lib/reconcile/createReconcileDeps.ts';
@@ -65,6 +66,11 @@ export interface ReconcileHarnessOptions extends HarnessOptions {
   listCap?: number;
   /** Wraps the CRO list client (to change CRO between two pages). */
   wrapCro?: (cro: CroListApi) => CroListApi;
+  /**
+   * CRO OAuth for the reconciliation: `createReconcileDeps` builds the credentials from the configuration
+   * (this secret and `CRM_TOKEN_URL`), as the function does. Unset: the static test token.
+   */
+  oauth?: { secretId: string; tokenUrl: string; credentialParts?: CroCredentialsParts };
 }
 
 export async function startReconcileHarness(
@@ -74,7 +80,8 @@ export async function startReconcileHarness(
   const config = loadReconcileConfig({
     CRM_API_URL: h.cro.url,
     CRM_TENANT_ID: '42',
-    CREDENTIALS_SECRET_ID: SECRET_ID,
+    CREDENTIALS_SECRET_ID: options.oauth?.secretId ?? SECRET_ID,
+    ...(options.oauth !== undefined && { CRM_TOKEN_URL: options.oauth.tokenUrl }),
     QUEUE_URL: endpointUrl(h.local, h.queue),
     CRM_VAT_FIELD: VAT_FIELD,
     RECONCILE_PAGE_LIMIT: '10',
@@ -87,7 +94,9 @@ export async function startReconcileHarness(
   const reader = async () =>
     JSON.stringify({ invisibleCollectorToken: DEFAULT_IC_TOKEN, crmToken: DEFAULT_CRO_TOKEN });
   const reconcileDeps = createReconcileDeps(config, {
-    credentials: credentialsProvider(SECRET_ID, { reader }),
+    ...(options.oauth === undefined
+      ? { credentials: credentialsProvider(SECRET_ID, { reader }) }
+      : { credentialParts: options.oauth.credentialParts ?? {} }),
     sqs: h.local.sqs,
     store,
   });

@@ -23,7 +23,35 @@ describe('loadReconcileConfig', () => {
       maxRestarts: 3,
       crmTimeoutMs: 5_000,
       timeMarginMs: 30_000,
+      crmOAuth: { clientAuth: 'client_secret_basic' },
+      awsLimits: { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000, maxAttempts: 3 },
+      awsDeadlineReserveMs: 1_000,
     });
+  });
+
+  it("reads CRO OAuth's token endpoint and client authentication, as customer-sync does", () => {
+    const config = loadReconcileConfig({
+      ...required,
+      CRM_TOKEN_URL: 'https://auth.cro.example/oauth/token',
+      CRM_TOKEN_AUTH: 'client_secret_post',
+      AWS_CALL_TIMEOUT_MS: '5000',
+    });
+
+    expect(config.crmOAuth).toEqual({
+      tokenUrl: 'https://auth.cro.example/oauth/token',
+      clientAuth: 'client_secret_post',
+    });
+    expect(config.awsLimits.requestTimeoutMs).toBe(5_000);
+    expect(() => loadReconcileConfig({ ...required, CRM_TOKEN_AUTH: 'private_key_jwt' })).toThrow(
+      /CRM_TOKEN_AUTH: must be one of client_secret_basic, client_secret_post/,
+    );
+  });
+
+  it('requires STATE_TABLE_NAME in AWS Lambda (checkpoints and the refresh lease must be shared)', () => {
+    const deployed = { ...required, AWS_LAMBDA_FUNCTION_NAME: 'CrmSync-Reconcile' };
+
+    expect(() => loadReconcileConfig(deployed)).toThrow(/STATE_TABLE_NAME: is required in AWS Lambda/);
+    expect(loadReconcileConfig({ ...deployed, STATE_TABLE_NAME: 'state' }).stateTableName).toBe('state');
   });
 
   it('reads the locations, the VAT field and the tuning variables', () => {
