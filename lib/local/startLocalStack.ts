@@ -326,6 +326,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(croOAuth !== undefined && { cro: revokeGrant(croOAuth, credentialsSecretId) }),
         ...options.tokenRevocation,
       },
+      reconcile: () => reconcile.runNow(),
       log,
     });
     mounted.console = consoleHandler(control, log);
