@@ -49,7 +49,7 @@ export const ReconcileEnvSchema = z
       .optional(envVar.text())
       .check(
         z.describe(
-          'DynamoDB table holding the checkpoints and the CRO OAuth refresh lease (the state table; the stack sets it); required in AWS Lambda; unset in a local run → in memory, one process only',
+          'DynamoDB table holding the checkpoints and the CRO OAuth refresh lease (the state table; the stack sets it); required in AWS Lambda; unset in a local run → checkpoints in memory (one process only), the lease in a file beside a `file:` secret',
         ),
       ),
     CRM_VAT_FIELD: z
