@@ -9,6 +9,7 @@ import { METRIC, METRICS_NAMESPACE, SERVICE_NAMES } from '../lib/observability/n
 import { AlarmTopic } from './constructs/AlarmTopic.ts';
 import { EventQueues } from './constructs/EventQueues.ts';
 import { importSecret } from './constructs/importSecret.ts';
+import { Reconciliation } from './constructs/Reconciliation.ts';
 import { SyncDashboard } from './constructs/SyncDashboard.ts';
 import { SyncFunction } from './constructs/SyncFunction.ts';
 import { WebhookApi } from './constructs/WebhookApi.ts';
@@ -21,7 +22,8 @@ import { queueVisibilityTimeout } from '../lib/settings/queueVisibilityTimeout.t
 
 /**
  * crm-sync on AWS: the event queue and its DLQ, the customer-sync consumer with its DynamoDB state table,
- * the signed webhook behind an HTTP API, the replay function, alarms to an SNS topic and a dashboard.
+ * the signed webhook behind an HTTP API, the replay function, the scheduled reconciliation (CRO lists →
+ * events), alarms to an SNS topic and a dashboard.
  * Every function gets only the actions it uses, on its own resources.
  *
  * @example
@@ -34,6 +36,7 @@ export class CrmSyncStack extends Stack {
   readonly syncFunction: SyncFunction;
   readonly webhookFunction: SyncFunction;
   readonly replayFunction: SyncFunction;
+  readonly reconciliation: Reconciliation;
   readonly webhookApi: WebhookApi;
   readonly alarms: AlarmTopic;
   readonly dashboard: SyncDashboard;
@@ -152,6 +155,24 @@ export class CrmSyncStack extends Stack {
       .bindQueueDrainer('DLQ_URL', deadLetterQueue)
       .bindQueueSender('QUEUE_URL', queue);
 
+    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
+      queue,
+      stateTable: this.stateTable,
+      credentials,
+      ...(secretsKey !== undefined && { secretsKey }),
+      crmApiUrl: props.crmApiUrl,
+      crmTenantId: props.crmTenantId,
+      ...(props.crmTokenUrl !== undefined && {
+        crmTokenUrl: props.crmTokenUrl,
+        crmTokenAuth: props.crmTokenAuth ?? CONTEXT_DEFAULTS.crmTokenAuth,
+      }),
+      schedule: props.reconcileSchedule ?? CONTEXT_DEFAULTS.reconcileSchedule,
+      enqueueRate: props.reconcileRate ?? CONTEXT_DEFAULTS.reconcileRate,
+      ...(props.crmLocationIds !== undefined && { locationIds: props.crmLocationIds }),
+      ...(props.crmVatField !== undefined && { vatField: props.crmVatField }),
+      logRetention,
+    });
+
     this.alarms = this.createAlarms(props);
     this.dashboard = new SyncDashboard(this, 'Dashboard', {
       queue,
@@ -159,6 +180,7 @@ export class CrmSyncStack extends Stack {
       syncFunction: this.syncFunction,
       webhookFunction: this.webhookFunction,
       webhookApi: this.webhookApi.httpApi,
+      reconcileFunction: this.reconciliation.function,
     });
 
     const outputs: Record<string, [string, string]> = {
@@ -175,17 +197,30 @@ export class CrmSyncStack extends Stack {
         this.replayFunction.functionName,
         'aws lambda invoke --function-name <this> to replay the DLQ',
       ],
-      StateTableName: [this.stateTable.tableName, 'DynamoDB table of per-customer sync state'],
+      StateTableName: [
+        this.stateTable.tableName,
+        'DynamoDB table of per-customer sync state and reconciliation checkpoints',
+      ],
+      ReconcileFunctionName: [
+        this.reconciliation.function.functionName,
+        'aws lambda invoke --function-name <this> to reconcile now',
+      ],
+      CrmApiUrl: [props.crmApiUrl, 'CRO API base URL (crm-sync backfill --stack)'],
+      CrmTenantId: [tenant, 'CRO tenant (crm-sync backfill --stack)'],
       AlarmTopicArn: [this.alarms.topic.topicArn, 'SNS topic of every alarm (subscribe on-call here)'],
       CredentialsSecretId: [
-        props.credentialsSecretName,
-        'The API credentials secret (npx crm-sync auth --stack)',
+        credentials.secretId,
+        'The API credentials secret (npx crm-sync auth --stack, crm-sync backfill --stack)',
       ],
       ...(props.crmTokenUrl !== undefined && {
-        CrmTokenUrl: [props.crmTokenUrl, "CRO's OAuth token endpoint (npx crm-sync auth --stack)"] as [
-          string,
-          string,
-        ],
+        CrmTokenUrl: [
+          props.crmTokenUrl,
+          "CRO's OAuth token endpoint (npx crm-sync auth --stack, crm-sync backfill --stack)",
+        ] as [string, string],
+        CrmTokenAuth: [
+          props.crmTokenAuth ?? CONTEXT_DEFAULTS.crmTokenAuth,
+          'Client authentication at the token endpoint (npx crm-sync auth --stack, crm-sync backfill --stack)',
+        ] as [string, string],
       }),
     };
     for (const [name, [value, description]] of Object.entries(outputs)) {
@@ -222,6 +257,7 @@ export class CrmSyncStack extends Stack {
       ['CustomerSync', this.syncFunction],
       ['Webhook', this.webhookFunction],
       ['Replay', this.replayFunction],
+      ['Reconcile', this.reconciliation.function],
     ] as const) {
       alarms.alarm(`${name}Errors`, {
         metric: fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
@@ -234,17 +270,36 @@ export class CrmSyncStack extends Stack {
         description: `The ${name} function was throttled (account concurrency exhausted).`,
       });
     }
-    alarms.alarm('CrmAuthorizationLost', {
-      metric: new cloudwatch.Metric({
+    // Both functions that refresh CRO tokens count refusals under their own service dimension.
+    const authorizationLost = (service: string) =>
+      new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName: METRIC.crmAuthorizationLost,
-        dimensionsMap: { service: SERVICE_NAMES.customerSync },
+        dimensionsMap: { service },
         period: fiveMinutes,
         statistic: 'Sum',
+      });
+    alarms.alarm('CrmAuthorizationLost', {
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(sync, 0) + FILL(reconcile, 0)',
+        usingMetrics: {
+          sync: authorizationLost(SERVICE_NAMES.customerSync),
+          reconcile: authorizationLost(SERVICE_NAMES.reconcile),
+        },
+        period: fiveMinutes,
+        label: 'CrmAuthorizationLost (customer-sync + reconcile)',
       }),
       threshold: 0,
       description:
-        "CRO refuses crm-sync's OAuth credentials (invalid_grant: the authorization is lost; or the client is refused). Records are retried, not dead-lettered: run `npx crm-sync auth --stack <name>` (docs/cro-oauth.md runbook).",
+        "CRO refuses crm-sync's OAuth credentials (invalid_grant: the authorization is lost; or the client is refused). Records are retried, not dead-lettered, and reconciliation runs fail without moving their checkpoints: run `npx crm-sync auth --stack <name>` (docs/cro-oauth.md runbook).",
+    });
+    const lagMinutes = props.checkpointLagAlarmMinutes ?? CONTEXT_DEFAULTS.checkpointLagAlarmMinutes;
+    alarms.alarm('CheckpointLag', {
+      metric: this.reconciliation.metricCheckpointLag(Duration.minutes(15)),
+      threshold: lagMinutes * 60,
+      description:
+        `A location's reconciliation checkpoint is more than ${lagMinutes} minutes old: CRO changes are not ` +
+        'being listed (see the ReconcileErrors alarm and the reconcile logs; docs/operations.md).',
     });
     alarms.alarm('Webhook5xx', {
       metric: this.webhookApi.httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),

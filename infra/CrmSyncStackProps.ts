@@ -62,6 +62,20 @@ export interface CrmSyncStackProps extends StackProps {
   /** webhook memory in MB. @default 256 */
   readonly webhookMemorySize?: number;
 
+  /**
+   * When the reconciliation runs: an EventBridge Scheduler expression, or `disabled` (the function is
+   * deployed without a schedule). @default 'rate(15 minutes)'
+   */
+  readonly reconcileSchedule?: string;
+  /** Events the reconciliation puts on the queue per second at most (`RECONCILE_ENQUEUE_RATE`). @default 100 */
+  readonly reconcileRate?: number;
+  /** Locations to reconcile, comma-separated (`CRM_LOCATION_IDS`); unset: every active location. */
+  readonly crmLocationIds?: string;
+  /** Where the tenant keeps the VAT number in CRO's CustomerModel, a dotted path (`CRM_VAT_FIELD`). */
+  readonly crmVatField?: string;
+  /** Alarm when a location's reconciliation checkpoint is older than this. @default 60 */
+  readonly checkpointLagAlarmMinutes?: number;
+
   /** Retention of every log group, in days (a CloudWatch Logs retention value). @default 30 */
   readonly logRetentionDays?: number;
   /** Alarm when the oldest message on the main queue is older than this. @default 30 */

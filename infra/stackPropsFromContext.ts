@@ -89,6 +89,48 @@ export const CONTEXT_SCHEMA = z.object({
   webhookRateLimit: z.optional(int(1, 10_000)).check(z.describe('HTTP API throttling: steady requests/s')),
   webhookBurstLimit: z.optional(int(1, 5_000)).check(z.describe('HTTP API throttling: burst')),
   webhookMemorySize: z.optional(int(128, 10_240)).check(z.describe('webhook memory (MB)')),
+  reconcileSchedule: z
+    .optional(
+      z.string().check(
+        z.regex(/^(disabled|rate\(.+\)|cron\(.+\)|at\(.+\))$/, {
+          error: 'must be an EventBridge Scheduler expression (rate(15 minutes), cron(...)) or disabled',
+        }),
+      ),
+    )
+    .check(
+      z.describe(
+        'when the reconciliation runs: an EventBridge Scheduler expression, or `disabled` (the function is deployed without a schedule)',
+      ),
+    ),
+  reconcileRate: z
+    .optional(int(1, 3_000))
+    .check(z.describe('events the reconciliation enqueues per second at most (`RECONCILE_ENQUEUE_RATE`)')),
+  crmLocationIds: z
+    .optional(
+      // cdk.json may hold one id as a number.
+      z.coerce
+        .string()
+        .check(z.regex(/^\d+(,\d+)*$/, { error: 'must be comma-separated location ids, e.g. 1,2,7' })),
+    )
+    .check(
+      z.describe(
+        'locations the reconciliation lists, comma-separated (`CRM_LOCATION_IDS`); unset → every active location',
+      ),
+    ),
+  crmVatField: z
+    .optional(
+      z
+        .string()
+        .check(z.regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, { error: 'must be a dotted path, e.g. tax_id' })),
+    )
+    .check(
+      z.describe(
+        "where CRO customers keep their VAT number, a dotted path into the CustomerModel (`CRM_VAT_FIELD`); unset → the reconciliation's events carry none",
+      ),
+    ),
+  checkpointLagAlarmMinutes: z
+    .optional(int(15, 10_080))
+    .check(z.describe("alarm when a location's reconciliation checkpoint is older than this")),
   logRetentionDays: z
     .optional(int(1, 3653))
     .check(
@@ -121,6 +163,9 @@ export const CONTEXT_DEFAULTS = {
   webhookRateLimit: 50,
   webhookBurstLimit: 100,
   webhookMemorySize: 256,
+  reconcileSchedule: 'rate(15 minutes)',
+  reconcileRate: 100,
+  checkpointLagAlarmMinutes: 60,
   logRetentionDays: 30,
   oldestMessageAgeAlarmMinutes: 30,
 } as const satisfies Partial<CrmSyncStackProps>;

@@ -59,6 +59,8 @@ export async function forkServices(options: { latencyMs: number }): Promise<Remo
     env,
     setLatency: call('setLatency') as RemoteServices['setLatency'],
     seedCro: call('seedCro') as RemoteServices['seedCro'],
+    seedLocations: call('seedLocations') as RemoteServices['seedLocations'],
+    queue: call('queue') as RemoteServices['queue'],
     touch: call('touch') as RemoteServices['touch'],
     clearCalls: call('clearCalls') as RemoteServices['clearCalls'],
     counts: call('counts') as RemoteServices['counts'],

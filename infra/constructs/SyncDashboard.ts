@@ -12,6 +12,7 @@ export interface SyncDashboardProps {
   readonly syncFunction: lambda.IFunction;
   readonly webhookFunction: lambda.IFunction;
   readonly webhookApi: apigwv2.IHttpApi;
+  readonly reconcileFunction: lambda.IFunction;
   /** @default Duration.minutes(5) */
   readonly period?: Duration;
 }
@@ -38,7 +39,8 @@ export function searchMetric(
 /**
  * The operator's view of crm-sync: events applied / skipped / dead-lettered (by reason) / retried, calls
  * to and latency of Invisible Collector and CRO (by api), queue depth and age, the DLQ, the functions,
- * the webhook, and CRO's OAuth token refreshes and refusals. Metric names come from lib/observability/names.ts, shared with the code that emits them.
+ * the webhook, the reconciliation, and CRO's OAuth token refreshes and refusals. Metric names come from
+ * lib/observability/names.ts, shared with the code that emits them.
  */
 export class SyncDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -99,6 +101,15 @@ export class SyncDashboard extends Construct {
             search(METRIC.crmTokenRefreshes),
             search(METRIC.crmAuthorizationLost),
           ]),
+        ],
+        [
+          graph('Reconciliation: customers listed, events enqueued, failures', [
+            search(METRIC.customersListed),
+            search(METRIC.eventsEnqueued),
+            search(METRIC.reconcileFailures),
+            props.reconcileFunction.metricErrors({ period, label: 'reconcile errors' }),
+          ]),
+          graph('Reconciliation checkpoint lag (s, max)', [search(METRIC.checkpointLag, 'Maximum')]),
         ],
       ],
     });

@@ -26,6 +26,10 @@ export interface StackFile {
   crmAuthorizeUrl?: string;
   /** Set when the state store is dynalite. */
   dynamoEndpoint?: string;
+  /** The state table on dynalite (checkpoints, CRO OAuth refresh lease), with `dynamoEndpoint`. */
+  stateTableName?: string;
+  /** `CRM_VAT_FIELD` of the local reconciliation (the backfill CLI uses the same). */
+  crmVatField?: string;
   pid: number;
 }
 

@@ -9,6 +9,7 @@ export const SERVICE_NAMES = {
   customerSync: 'customer-sync',
   webhook: 'webhook',
   replay: 'replay',
+  reconcile: 'reconcile',
 } as const;
 
 export const METRIC = {
@@ -37,6 +38,14 @@ export const METRIC = {
   webhookAccepted: 'WebhookAccepted',
   /** Webhook requests rejected; dimension `status`. */
   webhookRejected: 'WebhookRejected',
+  /** Customers the reconciliation read from CRO's lists (count). */
+  customersListed: 'CustomersListed',
+  /** Events the reconciliation put on the queue (count). */
+  eventsEnqueued: 'EventsEnqueued',
+  /** Seconds between now and a location's checkpoint, one value per location and run (alarm on Maximum). */
+  checkpointLag: 'CheckpointLag',
+  /** Locations whose reconciliation failed in a run (count). */
+  reconcileFailures: 'ReconcileFailures',
 } as const;
 
 export const DIMENSION = { why: 'why', reason: 'reason', api: 'api', status: 'status' } as const;

@@ -10,6 +10,7 @@ import {
   logicalId,
   permissionsOfRole,
   refOf,
+  sortPermissions,
   testApps,
 } from './templateHelpers.ts';
 
@@ -281,13 +282,62 @@ describe('CrmSyncStack props', () => {
       });
     });
 
+    it('gives the reconcile function the same token endpoint, and the token URL and client authentication as outputs for `crm-sync backfill --stack`', () => {
+      const { stack, template } = build('OAuth');
+      const reconcile = template.toJSON().Resources[logicalId(stack.reconciliation.function)] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      };
+      expect(reconcile.Properties.Environment.Variables).toMatchObject({
+        CRM_TOKEN_URL: 'https://auth.cro.test/oauth/token',
+        CRM_TOKEN_AUTH: 'client_secret_post',
+        STATE_TABLE_NAME: refOf(stack.stateTable),
+      });
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(outputs.CrmTokenAuth?.Value).toBe('client_secret_post');
+    });
+
+    it('lets the reconcile function write the credentials secret and the refresh lease item, nothing more', () => {
+      const { stack, template } = build('OAuthKms');
+      const fn = stack.reconciliation.function;
+      const permissions = permissionsOfRole(template, fn.role!);
+      expect(permissions).toEqual(
+        sortPermissions([
+          ...allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*'),
+          ...allow(['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(fn.logGroup as never)),
+          ...allow(['sqs:SendMessage'], arnOf(stack.queues.queue)),
+          ...allow(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], credentialsArn),
+          ...allow(['kms:Decrypt', 'kms:GenerateDataKey'], keyArn),
+          // The lease (`oauth#cro#<tenant>`) and the checkpoints: conditional updates, never Put/Delete.
+          ...allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], arnOf(stack.stateTable)),
+        ]),
+      );
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [refOf(fn.role!)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              Effect: 'Allow',
+              Resource: keyArn,
+              Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+            },
+          ]),
+        },
+      });
+    });
+
     it('grants no PutSecretValue without it (a static crmToken is only read)', () => {
       const { stack, template } = build('NoEmail');
-      expect(
-        permissionsOfRole(template, stack.syncFunction.role!).filter((p) =>
-          p.action.endsWith('PutSecretValue'),
-        ),
-      ).toEqual([]);
+      for (const fn of [stack.syncFunction, stack.reconciliation.function]) {
+        expect(
+          permissionsOfRole(template, fn.role!).filter((p) => p.action.endsWith('PutSecretValue')),
+        ).toEqual([]);
+      }
+      const reconcile = template.toJSON().Resources[logicalId(stack.reconciliation.function)] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      };
+      expect(Object.keys(reconcile.Properties.Environment.Variables)).not.toContain('CRM_TOKEN_URL');
+      expect(Object.keys(template.toJSON().Outputs)).not.toContain('CrmTokenAuth');
     });
   });
 });

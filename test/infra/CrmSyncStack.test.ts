@@ -216,7 +216,7 @@ describe('CrmSyncStack with default props', () => {
   describe('every function', () => {
     it('runs the bundled ESM handler on nodejs24.x arm64 with tracing and its own log group', () => {
       const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-      expect(functions).toHaveLength(3);
+      expect(functions).toHaveLength(4);
       for (const fn of functions) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
@@ -236,7 +236,7 @@ describe('CrmSyncStack with default props', () => {
 
     it('keeps its logs for 30 days', () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-      expect(groups).toHaveLength(4); // three functions + webhook access logs
+      expect(groups).toHaveLength(5); // four functions + webhook access logs
       for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
     });
   });
@@ -266,7 +266,6 @@ describe('CrmSyncStack with default props', () => {
         1800,
       ],
       ['the webhook answers 5xx', '5xx', 'AWS/ApiGateway', 0],
-      ['CRO refuses the OAuth credentials (authorization lost)', 'CrmAuthorizationLost', 'CrmSync', 0],
     ])('notify the topic when %s', (_, metricName, namespace, threshold) => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metricName,
@@ -277,8 +276,40 @@ describe('CrmSyncStack with default props', () => {
       });
     });
 
+    it('notify the topic when CRO refuses the OAuth credentials, to customer-sync or to reconcile', () => {
+      const counted = (id: string, service: string) => ({
+        Id: id,
+        ReturnData: false,
+        MetricStat: {
+          Metric: {
+            MetricName: 'CrmAuthorizationLost',
+            Namespace: 'CrmSync',
+            Dimensions: [{ Name: 'service', Value: service }],
+          },
+          Period: 300,
+          Stat: 'Sum',
+        },
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'FILL(sync, 0) + FILL(reconcile, 0)' }),
+          counted('sync', 'customer-sync'),
+          counted('reconcile', 'reconcile'),
+        ]),
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [topic()],
+        OKActions: [topic()],
+      });
+    });
+
     it('watch errors and throttles of each function', () => {
-      for (const fn of [stack.syncFunction, stack.webhookFunction, stack.replayFunction]) {
+      for (const fn of [
+        stack.syncFunction,
+        stack.webhookFunction,
+        stack.replayFunction,
+        stack.reconciliation.function,
+      ]) {
         for (const metricName of ['Errors', 'Throttles']) {
           template.hasResourceProperties('AWS::CloudWatch::Alarm', {
             MetricName: metricName,
@@ -292,7 +323,7 @@ describe('CrmSyncStack with default props', () => {
     });
 
     it('go to a KMS-encrypted, TLS-only topic without subscriptions', () => {
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 13);
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(stack.alarms.key) });
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: {
@@ -344,7 +375,7 @@ describe('CrmSyncStack with default props', () => {
     });
   });
 
-  it('outputs what the replay CLI and an operator need', () => {
+  it('outputs what the replay and backfill CLIs and an operator need', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual(
       [
@@ -356,6 +387,9 @@ describe('CrmSyncStack with default props', () => {
         'QueueArn',
         'QueueUrl',
         'ReplayFunctionName',
+        'ReconcileFunctionName',
+        'CrmApiUrl',
+        'CrmTenantId',
         'StateTableName',
         'WebhookUrl',
       ].sort(),

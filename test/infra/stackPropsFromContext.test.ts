@@ -39,6 +39,26 @@ describe('stackPropsFromContext', () => {
     });
   });
 
+  it('reads the reconciliation keys, a single location id from cdk.json included', () => {
+    expect(
+      propsFrom({
+        ...required,
+        reconcileSchedule: 'disabled',
+        reconcileRate: '25',
+        crmLocationIds: 7,
+        crmVatField: 'locations.0.reference_number',
+      }),
+    ).toMatchObject({
+      reconcileSchedule: 'disabled',
+      reconcileRate: 25,
+      crmLocationIds: '7',
+      crmVatField: 'locations.0.reference_number',
+    });
+    expect(propsFrom({ ...required, reconcileSchedule: 'rate(1 hour)' }).reconcileSchedule).toBe(
+      'rate(1 hour)',
+    );
+  });
+
   it('treats an empty value as unset, so -c key= clears a cdk.json value', () => {
     expect(propsFrom({ ...required, alarmEmail: '' })).not.toHaveProperty('alarmEmail');
   });
@@ -68,6 +88,10 @@ describe('stackPropsFromContext', () => {
     ['vatConflictPolicy', 'merge'],
     ['alarmEmail', 'not-an-email'],
     ['maxConcurrency', '1'],
+    ['reconcileSchedule', 'every 15 minutes'],
+    ['crmLocationIds', '1;2'],
+    ['crmVatField', 'tax id'],
+    ['reconcileRate', '0'],
   ])('refuses %s=%s, naming the key', (key, value) => {
     expect(() => propsFrom({ ...required, [key]: value })).toThrow(new RegExp(`${key}: `));
   });
