@@ -14,6 +14,9 @@ const WORKER = {
   syncOptions: {
     retryBackoff: { baseSeconds: 1, capSeconds: 2 },
     busyBackoff: { baseSeconds: 1, capSeconds: 2 },
+    // The killed process held customer 1: taking its lease over waits out a write it may have sent. A short
+    // window keeps the run short; the wait itself is tested with the sync.
+    icWriteSettleMs: 2_000,
   },
 };
 
