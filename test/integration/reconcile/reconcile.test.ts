@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { CroListApi } from '../../../lib/crm/types.ts';
 import { TimeBudget } from '../../../lib/sync/TimeBudget.ts';
+import { customerEvent } from '../../helpers/customerEvent.ts';
 import { customerAt, type ReconcileHarness, startReconcileHarness, vatOf } from './reconcileHarness.ts';
 
 const LIST = '/locations/:location_id/customers';
@@ -65,6 +66,26 @@ describe('reconciliation through the local parts (CRO lists → queue → custom
     expect(failed).toEqual([]);
     expect(h.ic.calls).toEqual([]);
     expect(h.metrics.counts['Skipped:duplicate']).toBe(3);
+  });
+
+  it('costs no IC call for a version a webhook event already applied', async () => {
+    h = await startReconcileHarness();
+    h.cro.seedLocations([{ id: 1, name: 'Lisboa', is_active: true }]);
+    h.cro.upsertCustomer(customerAt(7, [1]));
+    await h.send([customerEvent(7, { type: 'crm.customer.created', data: { vatNumber: vatOf(7) } })]);
+    expect(await h.drain()).toEqual([]);
+    expect(h.ic.customerByExternalId('cro-42-7')).toMatchObject({ vatNumber: vatOf(7) });
+    h.ic.clearCalls();
+
+    const run = await h.reconcile();
+    const failed = await h.drain();
+
+    // The listing's event has its own id (no duplicate), carries the version the webhook's sync read from CRO.
+    expect(run.locations[0]).toMatchObject({ status: 'complete', listed: 1, enqueued: 1 });
+    expect(failed).toEqual([]);
+    expect(h.ic.calls).toEqual([]);
+    expect(h.metrics.counts['Skipped:duplicate']).toBeUndefined();
+    expect(h.metrics.counts['Skipped:unchanged']).toBe(1);
   });
 
   it('applies a change that no webhook announced on the next run', async () => {
