@@ -7,17 +7,19 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadCustomerSyncConfig } from '../../lib/config/customerSync.ts';
+import { loadObservabilityConfig } from '../../lib/config/observability.ts';
 import { createLogger, createMetrics, SERVICE_NAMES } from '../../lib/observability/index.ts';
 import { createCustomerSyncDeps } from '../../lib/sync/createCustomerSyncDeps.ts';
 import { processBatch } from '../../lib/sync/processBatch.ts';
 import { powertoolsSyncMetrics } from '../../lib/sync/syncMetrics.ts';
 
 const config = loadCustomerSyncConfig();
+const { stack } = loadObservabilityConfig();
 const logger = createLogger(SERVICE_NAMES.customerSync);
-const metrics = createMetrics(SERVICE_NAMES.customerSync);
+const metrics = createMetrics(SERVICE_NAMES.customerSync, stack);
 // Counted during the batch, emitted once at its end (one EMF record per dimension value); the shared
 // `metrics` buffer is then published by logMetrics.
-const syncMetrics = powertoolsSyncMetrics(metrics, createMetrics(SERVICE_NAMES.customerSync));
+const syncMetrics = powertoolsSyncMetrics(metrics, createMetrics(SERVICE_NAMES.customerSync, stack));
 const deps = createCustomerSyncDeps(config, { logger, metrics: syncMetrics });
 
 /** The handler without middlewares: one SQS batch → the partial batch response. */

@@ -5,6 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { loadObservabilityConfig } from '../../lib/config/observability.ts';
 import { loadWebhookConfig } from '../../lib/config/webhook.ts';
 import { createLogger, createMetrics, SERVICE_NAMES } from '../../lib/observability/index.ts';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../../lib/webhook/apiGateway.ts';
@@ -13,8 +14,9 @@ import { handleWebhook } from '../../lib/webhook/handleWebhook.ts';
 import { powertoolsWebhookMetrics } from '../../lib/webhook/webhookMetrics.ts';
 
 const config = loadWebhookConfig();
+const { stack } = loadObservabilityConfig();
 const logger = createLogger(SERVICE_NAMES.webhook);
-const metrics = createMetrics(SERVICE_NAMES.webhook);
+const metrics = createMetrics(SERVICE_NAMES.webhook, stack);
 const deps = createWebhookDeps(config, { logger, metrics: powertoolsWebhookMetrics(metrics) });
 
 /** The handler without middlewares: one HTTP request → one HTTP result. */

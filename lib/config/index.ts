@@ -1,3 +1,4 @@
 export * from './errors.ts';
 export * from './parseEnv.ts';
 export * from './customerSync.ts';
+export * from './observability.ts';

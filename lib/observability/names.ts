@@ -1,6 +1,10 @@
 /**
  * Names shared by the code that emits metrics (Powertools Metrics, EMF) and the CDK dashboard and
  * alarms that read them. Change them in one place only.
+ *
+ * Every metric carries two default dimensions, `service` (the function) and `stack` (the deployment, from
+ * `STACK_NAME`), so several stacks in one account and region (dev, prod, one per tenant) never mix on a
+ * dashboard or in an alarm; metric-specific dimensions come on top of those two.
  */
 export const METRICS_NAMESPACE = 'CrmSync';
 
@@ -18,7 +22,10 @@ export const METRIC = {
   skipped: 'Skipped',
   /** Event sent to the DLQ by the handler; dimension `reason` (the failure-reason attribute). */
   deadLettered: 'DeadLettered',
-  /** Record returned as a batch item failure (transient), to be retried by SQS. */
+  /**
+   * Record returned as a batch item failure (transient), to be retried by SQS; dimension `reason` (the
+   * failure class: `auth`, `ic-unavailable`, `secret-unavailable`, ...).
+   */
   retried: 'Retried',
   /** Third-party API call (each HTTP attempt); dimension `api`: invisible-collector | cro. */
   apiCalls: 'ApiCalls',
@@ -30,4 +37,17 @@ export const METRIC = {
   webhookRejected: 'WebhookRejected',
 } as const;
 
-export const DIMENSION = { why: 'why', reason: 'reason', api: 'api', status: 'status' } as const;
+export const DIMENSION = {
+  why: 'why',
+  reason: 'reason',
+  api: 'api',
+  status: 'status',
+  /** The deployment (stack name); a default dimension of every metric. */
+  stack: 'stack',
+} as const;
+
+/**
+ * The `reason` of a record retried because an API refused its token (401 after one refresh): a revoked or
+ * rotated token only an operator fixes, so it has an alarm of its own.
+ */
+export const AUTH_RETRY_REASON = 'auth';

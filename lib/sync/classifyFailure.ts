@@ -1,5 +1,6 @@
 import { CrmSyncError } from '../errors.ts';
 import { ApiAuthError } from '../http/errors.ts';
+import { AUTH_RETRY_REASON } from '../observability/names.ts';
 import { redactText } from '../observability/redact.ts';
 
 /** How a failure is handled: retried (batch item failure) or dead-lettered with `reason`. */
@@ -22,7 +23,7 @@ export interface FailureClass {
  */
 export function classifyFailure(error: unknown): FailureClass {
   if (error instanceof ApiAuthError && error.status === 401) {
-    return { transient: true, reason: 'auth', detail: redactText(error.message) };
+    return { transient: true, reason: AUTH_RETRY_REASON, detail: redactText(error.message) };
   }
   if (error instanceof CrmSyncError) {
     return { transient: error.transient, reason: error.reason, detail: redactText(error.message) };
