@@ -31,10 +31,20 @@ export const METRIC = {
   apiCalls: 'ApiCalls',
   /** Third-party API call latency in milliseconds; dimension `api`. */
   apiLatency: 'ApiLatency',
+  /**
+   * Third-party API attempt answered with an error status (≥ 400) or not answered (`status` 0: network, timeout);
+   * dimensions `api` and `status`.
+   */
+  apiErrors: 'ApiErrors',
   /** Webhook events accepted onto the queue. */
   webhookAccepted: 'WebhookAccepted',
   /** Webhook requests rejected; dimension `status`. */
   webhookRejected: 'WebhookRejected',
+  /**
+   * Webhook requests API Gateway throttled (429) before the function ran: counted by a metric filter on the
+   * API's access logs (infra/constructs/WebhookApi.ts), not by the code.
+   */
+  webhookThrottled: 'WebhookThrottled',
 } as const;
 
 export const DIMENSION = {

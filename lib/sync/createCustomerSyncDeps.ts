@@ -35,7 +35,7 @@ export interface CustomerSyncParts {
  */
 export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: CustomerSyncParts): SyncDeps {
   const credentials = parts.credentials ?? credentialsProvider(config.credentialsSecretId);
-  const onCall = (info: CallInfo) => parts.metrics.apiCall(info.api, info.durationMs);
+  const onCall = (info: CallInfo) => parts.metrics.apiCall(info.api, info.durationMs, info.status);
   return {
     tenantId: config.crmTenantId,
     ic: new InvisibleCollectorClient({
