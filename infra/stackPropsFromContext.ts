@@ -176,7 +176,6 @@ export const CONTEXT_DEFAULTS = {
   tracing: false,
 } as const satisfies Partial<CrmSyncStackProps>;
 
-
 /** The context keys read by {@link stackPropsFromContext}. */
 export const CONTEXT_KEYS = Object.keys(CONTEXT_SCHEMA.shape) as Array<keyof typeof CONTEXT_SCHEMA.shape>;
 

@@ -52,7 +52,10 @@ export function searchSyncMetric(
   },
 ): cloudwatch.MathExpression {
   const period = options.period ?? Duration.minutes(5);
-  const schema = [METRICS_NAMESPACE, ...[...(options.dimensionNames ?? []), 'service', DIMENSION.stack].sort()];
+  const schema = [
+    METRICS_NAMESPACE,
+    ...[...(options.dimensionNames ?? []), 'service', DIMENSION.stack].sort(),
+  ];
   return new cloudwatch.MathExpression({
     expression: `SEARCH('{${schema.join(',')}} MetricName="${metricName}" ${DIMENSION.stack}="${options.stack}"', '${options.statistic ?? 'Sum'}', ${period.toSeconds()})`,
     usingMetrics: {},

@@ -64,8 +64,11 @@ export class SyncDashboard extends Construct {
     const period = props.period ?? Duration.minutes(5);
     const search = (name: string, dimensionNames: string[] = [], statistic = 'Sum') =>
       searchSyncMetric(name, { stack: props.stackName, dimensionNames, statistic, period });
-    const graph = (title: string, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
-      new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, period, ...extra });
+    const graph = (
+      title: string,
+      left: cloudwatch.IMetric[],
+      extra: Partial<cloudwatch.GraphWidgetProps> = {},
+    ) => new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, period, ...extra });
     const dlq = props.deadLetterQueue;
     const table = props.stateTable;
 

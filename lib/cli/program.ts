@@ -7,6 +7,7 @@ import {
   replayCommand,
   type ReplayCommandOptions,
 } from './dlqCommands.ts';
+import { registerDoctorCommand } from './doctorCommand.ts';
 import { CliUsageError } from './errors.ts';
 
 /**
@@ -40,7 +41,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('crm-sync')
-    .description('Operator tools for crm-sync: inspect and replay the dead-letter queue.')
+    .description(
+      'Operator tools for crm-sync: inspect and replay the dead-letter queue, check a deployment (doctor).',
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -79,6 +82,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(new Option('--list', 'also list every message (id, type, customer, reason, age, receives)'))
     .action(async (options: DlqCommandOptions) => setExitCode(await dlqCommand(options, io)));
 
+  registerDoctorCommand(program, io, setExitCode);
   return program;
 }
 

@@ -112,6 +112,21 @@ export async function readStackQueues(
   cloudFormation: CloudFormationClient,
   stackName: string,
 ): Promise<StackQueues> {
+  const outputs = await readStackOutputs(cloudFormation, stackName, ['QueueUrl', 'DlqUrl']);
+  return { queueUrl: outputs['QueueUrl']!, dlqUrl: outputs['DlqUrl']! };
+}
+
+/**
+ * A deployed crm-sync stack's outputs; a missing `required` one is a usage error naming it.
+ *
+ * @example
+ * const outputs = await readStackOutputs(client, 'CrmSync', ['CredentialsSecretId']);
+ */
+export async function readStackOutputs(
+  cloudFormation: CloudFormationClient,
+  stackName: string,
+  required: readonly string[],
+): Promise<Record<string, string>> {
   let outputs: Record<string, string>;
   try {
     const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
@@ -122,11 +137,11 @@ export async function readStackQueues(
     const name = cause instanceof Error ? cause.name : 'error';
     throw new CliUsageError(`cannot read the outputs of stack ${stackName} (${name})`, { cause });
   }
-  const missing = ['QueueUrl', 'DlqUrl'].filter((key) => !outputs[key]);
+  const missing = required.filter((key) => !outputs[key]);
   if (missing.length > 0) {
     throw new CliUsageError(
-      `stack ${stackName} has no ${missing.join(' / ')} output: is it a crm-sync stack?`,
+      `stack ${stackName} has no ${missing.join(' / ')} output: is it a crm-sync stack (deployed with this version)?`,
     );
   }
-  return { queueUrl: outputs['QueueUrl']!, dlqUrl: outputs['DlqUrl']! };
+  return outputs;
 }

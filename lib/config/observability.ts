@@ -16,7 +16,7 @@ export const ObservabilityEnvSchema = z
       ._default(envVar.text(), 'local')
       .check(
         z.describe(
-          'the deployment (the stack sets its name): the `stack` dimension of every metric, so each stack\'s alarms and dashboard see only its own',
+          "the deployment (the stack sets its name): the `stack` dimension of every metric, so each stack's alarms and dashboard see only its own",
         ),
       ),
     TRACING: z

@@ -3,6 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import * as z from '../zod.ts';
 import { formatIssues, toIssues } from '../zodIssues.ts';
+import type { QueueSettings } from '../settings/queueSettings.ts';
 import { LocalStackFileError } from './errors.ts';
 
 /** What `.local/stack.json` holds: how tools (the replay CLI, `npm run send-example`) reach the local stack. */
@@ -20,6 +21,8 @@ export interface StackFile {
   credentialsSecretId: string;
   /** Set when the state store is dynalite. */
   dynamoEndpoint?: string;
+  /** The attributes the queues were created with (lib/settings/queueSettings.ts), for `crm-sync doctor`. */
+  queueSettings?: QueueSettings;
   pid: number;
 }
 

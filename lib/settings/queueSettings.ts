@@ -41,7 +41,10 @@ export interface QueueSettingsInput {
 export function queueSettings(input: QueueSettingsInput): QueueSettings {
   return {
     maxReceiveCount: maxReceiveCount(input.retryHorizonMinutes * 60),
-    visibilityTimeoutSeconds: queueVisibilityTimeout(input.syncTimeoutSeconds, input.maxBatchingWindowSeconds),
+    visibilityTimeoutSeconds: queueVisibilityTimeout(
+      input.syncTimeoutSeconds,
+      input.maxBatchingWindowSeconds,
+    ),
     retentionSeconds: input.queueRetentionDays * 24 * 3600,
     dlqRetentionSeconds: DLQ_RETENTION_SECONDS,
   };

@@ -78,7 +78,9 @@ describe('deploymentFromContext (deploy guards)', () => {
   });
 
   it("lets cdk.json's example environment synthesize, placeholders and all", () => {
-    const deployment = deploymentFromContext(testApp({ context: { ...cdkJsonContext, env: 'example' } }).node);
+    const deployment = deploymentFromContext(
+      testApp({ context: { ...cdkJsonContext, env: 'example' } }).node,
+    );
     expect(deployment).toMatchObject({ envName: 'example', example: true, stackName: 'CrmSync-example' });
     expect(deployment.props.crmApiUrl).toMatch(/\.example$/);
   });
@@ -87,7 +89,9 @@ describe('deploymentFromContext (deploy guards)', () => {
     const environments = cdkJsonContext.environments as Record<string, Record<string, unknown>>;
     for (const [name, block] of Object.entries(environments)) {
       if (block.example === true) continue;
-      expect(() => deploymentFromContext(testApp({ context: { ...cdkJsonContext, env: name } }).node)).not.toThrow();
+      expect(() =>
+        deploymentFromContext(testApp({ context: { ...cdkJsonContext, env: name } }).node),
+      ).not.toThrow();
     }
     expect(Object.keys(cdkJsonContext)).toEqual(['environments']);
   });

@@ -118,7 +118,9 @@ function asArray(value: unknown): unknown[] {
  * @example
  * const widgets = dashboardWidgets(template); // [{ type: 'metric', properties: { title, metrics } }, ...]
  */
-export function dashboardWidgets(template: Template): Array<{ type: string; properties: Record<string, unknown> }> {
+export function dashboardWidgets(
+  template: Template,
+): Array<{ type: string; properties: Record<string, unknown> }> {
   const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
   const body = dashboards[0]?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
   const text = body['Fn::Join'][1]
