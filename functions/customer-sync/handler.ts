@@ -9,17 +9,21 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadCustomerSyncConfig } from '../../lib/config/customerSync.ts';
 import { loadObservabilityConfig } from '../../lib/config/observability.ts';
 import { createLogger, createMetrics, SERVICE_NAMES } from '../../lib/observability/index.ts';
+import { createTracing } from '../../lib/observability/createTracer.ts';
 import { createCustomerSyncDeps } from '../../lib/sync/createCustomerSyncDeps.ts';
 import { processBatch } from '../../lib/sync/processBatch.ts';
 import { powertoolsSyncMetrics } from '../../lib/sync/syncMetrics.ts';
 
 const config = loadCustomerSyncConfig();
-const { stack } = loadObservabilityConfig();
+const observability = loadObservabilityConfig();
 const logger = createLogger(SERVICE_NAMES.customerSync);
-const metrics = createMetrics(SERVICE_NAMES.customerSync, stack);
+const metrics = createMetrics(SERVICE_NAMES.customerSync, observability.stack);
 // Counted during the batch, emitted once at its end (one EMF record per dimension value); the shared
 // `metrics` buffer is then published by logMetrics.
-const syncMetrics = powertoolsSyncMetrics(metrics, createMetrics(SERVICE_NAMES.customerSync, stack));
+const syncMetrics = powertoolsSyncMetrics(
+  metrics,
+  createMetrics(SERVICE_NAMES.customerSync, observability.stack),
+);
 const deps = createCustomerSyncDeps(config, { logger, metrics: syncMetrics });
 
 /** The handler without middlewares: one SQS batch → the partial batch response. */
@@ -34,3 +38,5 @@ export const run = async (event: SQSEvent, context: Context): Promise<SQSBatchRe
 export const handler = middy(run)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }));
+// X-Ray only with the stack's `tracing` on; otherwise the Tracer is never loaded.
+if (observability.tracing) handler.use(await createTracing(SERVICE_NAMES.customerSync));

@@ -6,12 +6,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { loadObservabilityConfig } from '../../lib/config/observability.ts';
 import { createLogger, SERVICE_NAMES } from '../../lib/observability/index.ts';
+import { createTracing } from '../../lib/observability/createTracer.ts';
 import { loadReplayConfig } from '../../lib/replay/replayLambda.ts';
 import { handleReplayRequest } from '../../lib/replay/replayLambda.ts';
 import type { ReplaySummary } from '../../lib/replay/types.ts';
 
 const config = loadReplayConfig();
+const observability = loadObservabilityConfig();
 const logger = createLogger(SERVICE_NAMES.replay);
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 
@@ -24,3 +27,5 @@ export const run = (payload: unknown, context: Context): Promise<ReplaySummary> 
   );
 
 export const handler = middy(run).use(injectLambdaContext(logger, { resetKeys: true }));
+// X-Ray only with the stack's `tracing` on; otherwise the Tracer is never loaded.
+if (observability.tracing) handler.use(await createTracing(SERVICE_NAMES.replay));

@@ -8,15 +8,16 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { loadObservabilityConfig } from '../../lib/config/observability.ts';
 import { loadWebhookConfig } from '../../lib/config/webhook.ts';
 import { createLogger, createMetrics, SERVICE_NAMES } from '../../lib/observability/index.ts';
+import { createTracing } from '../../lib/observability/createTracer.ts';
 import { fromApiGatewayEvent, toApiGatewayResult } from '../../lib/webhook/apiGateway.ts';
 import { createWebhookDeps } from '../../lib/webhook/createWebhookDeps.ts';
 import { handleWebhook } from '../../lib/webhook/handleWebhook.ts';
 import { powertoolsWebhookMetrics } from '../../lib/webhook/webhookMetrics.ts';
 
 const config = loadWebhookConfig();
-const { stack } = loadObservabilityConfig();
+const observability = loadObservabilityConfig();
 const logger = createLogger(SERVICE_NAMES.webhook);
-const metrics = createMetrics(SERVICE_NAMES.webhook, stack);
+const metrics = createMetrics(SERVICE_NAMES.webhook, observability.stack);
 const deps = createWebhookDeps(config, { logger, metrics: powertoolsWebhookMetrics(metrics) });
 
 /** The handler without middlewares: one HTTP request → one HTTP result. */
@@ -26,3 +27,5 @@ export const run = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProx
 export const handler = middy(run)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));
+// X-Ray only with the stack's `tracing` on; otherwise the Tracer is never loaded.
+if (observability.tracing) handler.use(await createTracing(SERVICE_NAMES.webhook));
