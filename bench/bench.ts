@@ -13,6 +13,7 @@ import { measureColdInit } from './scenarios/coldInit.ts';
 import { measureCpu } from './scenarios/cpu.ts';
 import { profileCpu } from './scenarios/cpuProfile.ts';
 import { measureEconomy } from './scenarios/economy.ts';
+import { measureLogVolume } from './scenarios/logVolume.ts';
 import {
   concurrencyRatio,
   HOT_CUSTOMER,
@@ -73,6 +74,8 @@ try {
   });
   progress('API calls per event');
   const economy = await measureEconomy(driver, { customers: quick ? 5 : 20 });
+  progress('bytes logged per event');
+  const logVolume = await measureLogVolume(driver, { customers: quick ? 25 : 100 });
   // Peak resident memory of this process (the handler, its clients and caches, plus the small bench driver;
   // the services run in their own process) after the throughput runs, the heaviest batches (100 records).
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -93,6 +96,7 @@ try {
     throughput,
     concurrencyRatio: concurrencyRatio(throughput),
     economy,
+    logVolume,
     cpu,
     cpuProfile,
     coldInit,

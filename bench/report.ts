@@ -3,6 +3,7 @@ import type { ColdInit } from './scenarios/coldInit.ts';
 import type { CpuRow } from './scenarios/cpu.ts';
 import type { CpuShare } from './scenarios/cpuProfile.ts';
 import type { EconomyRow } from './scenarios/economy.ts';
+import type { LogVolumeRow } from './scenarios/logVolume.ts';
 import type { ThroughputRow } from './scenarios/throughput.ts';
 import type { Machine } from './support/machine.ts';
 import { formatTable, mark } from './support/table.ts';
@@ -25,6 +26,8 @@ export interface BenchResults {
   throughput: ThroughputRow[];
   concurrencyRatio: number | undefined;
   economy: EconomyRow[];
+  /** Bytes written to CloudWatch Logs per event (log lines, EMF records). */
+  logVolume: LogVolumeRow[];
   cpu: CpuRow[];
   /** Where the handler's CPU goes (sampling profile of a separate run), biggest first. */
   cpuProfile: CpuShare[];
@@ -90,6 +93,11 @@ export function formatReport(r: BenchResults): string {
       formatTable(
         ['event', 'CRO', 'IC reads', 'IC writes', 'DynamoDB', 'goal', ''],
         r.economy.map((e) => [e.case, e.croCalls, e.icReads, e.icWrites, e.dynamoCalls, e.goal, mark(e.ok)]),
+      ),
+    'Bytes written per event (CloudWatch Logs ingestion; Lambda START/END/REPORT lines not included)\n' +
+      formatTable(
+        ['events', 'records per invocation', 'log lines B', 'EMF B'],
+        r.logVolume.map((v) => [v.case, v.batch, v.logBytes, v.emfBytes]),
       ),
     'Handler CPU per event (simulators at 0 ms latency, in a child process: not counted)\n' +
       formatTable(
