@@ -23,7 +23,7 @@ export const ObservabilityEnvSchema = z
       ._default(flag, false)
       .check(
         z.describe(
-          '`true`: trace invocations and AWS calls with Powertools Tracer (X-Ray); the stack sets it from the `tracing` context key',
+          '`true`: trace each invocation and its HTTP calls with Powertools Tracer (X-Ray); unset or `false`: the Tracer is not loaded. The stack sets it from the `tracing` context key',
         ),
       ),
   })
