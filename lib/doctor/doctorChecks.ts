@@ -91,62 +91,64 @@ async function checkCredentials(
   target: DoctorTarget,
   deps: DoctorDeps,
 ): Promise<{ result: CheckResult; tokens?: { ic: TokenProvider; cro: TokenProvider } }> {
-  const check = 'credentials secret';
   const id = target.credentialsSecretId;
-  const text = await readSecretText(id, deps.readSecret);
-  if (typeof text !== 'string') return { result: unreadable(check, id, text, target) };
-  // The functions' own parser, over the text already read: the same rules, no second fetch.
-  const provider = credentialsProvider(id, { reader: () => Promise.resolve(text) });
-  try {
-    await Promise.all([provider.invisibleCollectorToken(), provider.crmToken()]);
-  } catch (error) {
-    if (!(error instanceof SecretError)) throw error;
-    return {
-      result: {
-        check,
-        ok: false,
-        detail: error.message,
-        fix:
-          target.kind === 'aws'
-            ? `aws secretsmanager put-secret-value --secret-id ${id} --secret-string '{"invisibleCollectorToken":"<IC token>","crmToken":"<CRO token>"}'`
-            : `write {"invisibleCollectorToken": "...", "crmToken": "..."} to ${localPath(id)}, or delete it and restart npm start`,
-      },
-    };
-  }
-  return {
-    result: { check, ok: true, detail: `${id}: JSON with invisibleCollectorToken and crmToken` },
-    tokens: { ic: provider.invisibleCollectorToken, cro: provider.crmToken },
-  };
+  const { result, value } = await checkSecret('credentials secret', id, target, deps, {
+    // The functions' own parser, over the text already read: the same rules, no second fetch.
+    parse: async (text) => {
+      const provider = credentialsProvider(id, { reader: () => Promise.resolve(text) });
+      await Promise.all([provider.invisibleCollectorToken(), provider.crmToken()]);
+      return { ic: provider.invisibleCollectorToken, cro: provider.crmToken };
+    },
+    describe: () => 'JSON with invisibleCollectorToken and crmToken',
+    fix: {
+      aws: `aws secretsmanager put-secret-value --secret-id ${id} --secret-string '{"invisibleCollectorToken":"<IC token>","crmToken":"<CRO token>"}'`,
+      local: `write {"invisibleCollectorToken": "...", "crmToken": "..."} to ${localPath(id)}, or delete it and restart npm start`,
+    },
+  });
+  return { result, ...(value !== undefined && { tokens: value }) };
 }
 
 async function checkWebhookSecret(target: DoctorTarget, deps: DoctorDeps): Promise<CheckResult> {
-  const check = 'webhook secret';
   const id = target.webhookSecretId;
-  const text = await readSecretText(id, deps.readSecret);
-  if (typeof text !== 'string') return unreadable(check, id, text, target);
-  try {
-    const secrets = parseWebhookSecrets(id, text);
-    return { check, ok: true, detail: `${id}: ${secrets.length} whsec_ secret(s)` };
-  } catch (error) {
-    if (!(error instanceof SecretError)) throw error;
-    return {
-      check,
-      ok: false,
-      detail: error.message,
-      fix:
-        target.kind === 'aws'
-          ? `aws secretsmanager put-secret-value --secret-id ${id} --secret-string 'whsec_<base64>' (the CRM's signing secret; several, space-separated, while rotating)`
-          : `write a whsec_<base64> secret to ${localPath(id)}, or delete it and restart npm start`,
-    };
-  }
+  const { result } = await checkSecret('webhook secret', id, target, deps, {
+    parse: async (text) => parseWebhookSecrets(id, text),
+    describe: (secrets) => `${secrets.length} whsec_ secret(s)`,
+    fix: {
+      aws: `aws secretsmanager put-secret-value --secret-id ${id} --secret-string 'whsec_<base64>' (the CRM's signing secret; several, space-separated, while rotating)`,
+      local: `write a whsec_<base64> secret to ${localPath(id)}, or delete it and restart npm start`,
+    },
+  });
+  return result;
 }
 
-async function readSecretText(id: string, read: SecretReader): Promise<string | SecretError> {
+/**
+ * Reads a secret (bypassing any cache) and parses it with the functions' own parser: unreadable and malformed
+ * are both failures, each with its fix; never the value.
+ */
+async function checkSecret<T>(
+  check: string,
+  id: string,
+  target: DoctorTarget,
+  deps: DoctorDeps,
+  how: {
+    parse: (text: string) => Promise<T>;
+    describe: (value: T) => string;
+    fix: Record<DoctorTarget['kind'], string>;
+  },
+): Promise<{ result: CheckResult; value?: T }> {
+  let text: string;
   try {
-    return await read(id, { forceRefresh: true });
+    text = await deps.readSecret(id, { forceRefresh: true });
   } catch (error) {
-    if (error instanceof SecretError) return error;
+    if (error instanceof SecretError) return { result: unreadable(check, id, error, target) };
     throw error;
+  }
+  try {
+    const value = await how.parse(text);
+    return { result: { check, ok: true, detail: `${id}: ${how.describe(value)}` }, value };
+  } catch (error) {
+    if (!(error instanceof SecretError)) throw error;
+    return { result: { check, ok: false, detail: error.message, fix: how.fix[target.kind] } };
   }
 }
 

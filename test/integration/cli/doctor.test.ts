@@ -245,60 +245,52 @@ describe('crm-sync doctor --stack', () => {
     });
   }
 
-  it('reads the outputs and the Secrets Manager secrets, and checks everything', async () => {
+  /** `doctor --stack CrmSync-prod` with the credentials secret answering `credentials` (a value or an error). */
+  async function doctorStack(credentials: { SecretString: string } | Error) {
     secrets.reset();
+    const onCredentials = secrets.on(GetSecretValueCommand, { SecretId: 'crm-sync/credentials' });
+    if (credentials instanceof Error) onCredentials.rejects(credentials);
+    else onCredentials.resolves(credentials);
     secrets
-      .on(GetSecretValueCommand, { SecretId: 'crm-sync/credentials' })
-      .resolves({
-        SecretString: JSON.stringify({
-          invisibleCollectorToken: DEFAULT_IC_TOKEN,
-          crmToken: DEFAULT_CRO_TOKEN,
-        }),
-      })
       .on(GetSecretValueCommand, { SecretId: 'crm-sync/webhook-secret' })
       .resolves({ SecretString: stack.webhookSecret });
     const cloudFormation = await stubStack();
     try {
       const { io, out } = awsIo(cloudFormation.endpoint);
-
       const code = await runCli(
         ['doctor', '--stack', 'CrmSync-prod', '--endpoint-url', stack.sqsEndpoint],
         io,
       );
-
-      expect(out()).toMatch(/^crm-sync doctor: stack CrmSync-prod\n/);
-      expect(code).toBe(0);
-      expect(cloudFormation.requests).toEqual(['DescribeStacks CrmSync-prod']);
+      return { code, out: out(), requests: cloudFormation.requests };
     } finally {
       await cloudFormation.stop();
     }
+  }
+
+  it('reads the outputs and the Secrets Manager secrets, and checks everything', async () => {
+    const { code, out, requests } = await doctorStack({
+      SecretString: JSON.stringify({
+        invisibleCollectorToken: DEFAULT_IC_TOKEN,
+        crmToken: DEFAULT_CRO_TOKEN,
+      }),
+    });
+
+    expect(out).toMatch(/^crm-sync doctor: stack CrmSync-prod\n/);
+    expect(code).toBe(0);
+    expect(requests).toEqual(['DescribeStacks CrmSync-prod']);
   });
 
   it('reports a secret it cannot read, with the permission and region to check', async () => {
-    secrets.reset();
-    secrets
-      .on(GetSecretValueCommand, { SecretId: 'crm-sync/credentials' })
-      .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }))
-      .on(GetSecretValueCommand, { SecretId: 'crm-sync/webhook-secret' })
-      .resolves({ SecretString: stack.webhookSecret });
-    const cloudFormation = await stubStack();
-    try {
-      const { io, out } = awsIo(cloudFormation.endpoint);
+    const { code, out } = await doctorStack(
+      new ResourceNotFoundException({ message: 'not found', $metadata: {} }),
+    );
 
-      const code = await runCli(
-        ['doctor', '--stack', 'CrmSync-prod', '--endpoint-url', stack.sqsEndpoint],
-        io,
-      );
-
-      expect(code).toBe(1);
-      expect(line(out(), 'credentials secret')).toMatch(
-        /^✗ .*crm-sync\/credentials.*cannot be read \(ResourceNotFoundException\)/,
-      );
-      expect(fixAfter(out(), 'credentials secret')).toContain(
-        'fix: check that crm-sync/credentials exists in this region and that your credentials may read it',
-      );
-    } finally {
-      await cloudFormation.stop();
-    }
+    expect(code).toBe(1);
+    expect(line(out, 'credentials secret')).toMatch(
+      /^✗ .*crm-sync\/credentials.*cannot be read \(ResourceNotFoundException\)/,
+    );
+    expect(fixAfter(out, 'credentials secret')).toContain(
+      'fix: check that crm-sync/credentials exists in this region and that your credentials may read it',
+    );
   });
 });
