@@ -146,7 +146,7 @@ export const CONTEXT_SCHEMA = z.object({
     .optional(bool)
     .check(
       z.describe(
-        'X-Ray active tracing with Powertools Tracer (invocations, AWS calls); off, no trace is recorded or paid for',
+        'X-Ray active tracing with Powertools Tracer (each invocation and its HTTP calls); off, no trace is recorded or paid for',
       ),
     ),
 });
