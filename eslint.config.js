@@ -36,6 +36,24 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // The local console's page script runs in the browser.
+    files: ['lib/local/console/page/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'document',
+          'fetch',
+          'EventSource',
+          'FormData',
+          'Node',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
   ...restrictImports(['lib/**', 'functions/**'], [ZOD_PATTERN, LAYER_PATTERN]),
   ...restrictImports(['**/*'], [ZOD_PATTERN], ['lib/**', 'functions/**']),
 );

@@ -1,9 +1,7 @@
 // `npm run send-example [-- <customerId> ...]`: signs an example `crm.customer.updated` event with the local
 // stack's webhook secret and posts it to the running `npm start` (found through .local/stack.json).
 import { readFile } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
-import { exampleEvent } from '../lib/local/exampleEvent.ts';
+import { exampleEvent, postSigned } from '../lib/local/exampleEvent.ts';
 import { readStackFile } from '../lib/local/localFiles.ts';
 
 try {
@@ -17,22 +15,11 @@ try {
     .split(/\s+/)[0]!;
   const events = customerIds.map((id) => exampleEvent(stack.tenantId, id));
   const body = JSON.stringify(events.length === 1 ? events[0] : events);
-  const webhookId = `msg_${randomUUID()}`;
-  const now = new Date();
-  const response = await fetch(stack.webhookUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': webhookId,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(webhookId, now, body),
-    },
-    body,
-  });
+  const response = await postSigned(stack.webhookUrl, secret, body);
   console.log(
-    `POST ${stack.webhookUrl} (customer ${customerIds.join(', ')}) → ${response.status} ${await response.text()}`,
+    `POST ${stack.webhookUrl} (customer ${customerIds.join(', ')}) → ${response.status} ${response.text}`,
   );
-  console.log('The sync result appears in the npm start window.');
+  console.log(`The sync result appears in the npm start window and in the console: ${stack.consoleUrl}`);
   process.exitCode = response.status === 202 ? 0 : 1;
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));

@@ -1,7 +1,7 @@
 // `npm start`: the whole integration on this machine — see README "Run it locally".
 // Environment: PORT (3000), CRM_TENANT_ID (42), IC_API_URL + IC_API_TOKEN and/or CRM_API_URL + CRM_API_TOKEN
 // (real APIs instead of the simulators), STATE_STORE=dynalite, FIFO=true, LOG_LEVEL=debug (every log line),
-// DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY (passed to customer-sync), LOCAL_DIR (.local),
+// DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY / RETRY_BASE_SECONDS (passed to customer-sync), LOCAL_DIR (.local),
 // DIST_DIR (dist/functions: the bundles `npm run build` wrote).
 import { relative } from 'node:path';
 import { formatActivity } from '../lib/local/activity.ts';
@@ -27,7 +27,7 @@ function requireToken(urlVar: string, tokenVar: string): string | undefined {
 const icToken = requireToken('IC_API_URL', 'IC_API_TOKEN');
 const crmToken = requireToken('CRM_API_URL', 'CRM_API_TOKEN');
 const syncEnv = Object.fromEntries(
-  ['DEFAULT_COUNTRY', 'DEFAULT_LOCALE', 'VAT_CONFLICT_POLICY', 'CRM_API_VERSION']
+  ['DEFAULT_COUNTRY', 'DEFAULT_LOCALE', 'VAT_CONFLICT_POLICY', 'CRM_API_VERSION', 'RETRY_BASE_SECONDS']
     .filter((name) => env[name] !== undefined && env[name] !== '')
     .map((name) => [name, env[name]!]),
 );
@@ -68,6 +68,7 @@ const apis = [
 ].join(', ');
 console.log(`
 crm-sync local stack ready: webhook ${stack.webhookUrl}
+  console ${stack.consoleUrl}  (the simulators' data, faults, queues, DLQ and this log, live)
   queue ${stack.queueUrl}
   DLQ   ${stack.dlqUrl}
   APIs  ${apis}
@@ -78,6 +79,10 @@ or with curl:
 ${signedCurlExample(stack.webhookUrl, secretFile, JSON.stringify(exampleEvent(stack.tenantId, 1)))}
 
 Ctrl-C stops. Processed events:`);
+// Changes made through the console or `crm-sync local` are printed among the events they cause.
+stack.log.subscribe((entry) => {
+  if (entry.kind === 'control') print(entry.text);
+});
 
 let stopping = false;
 const shutdown = async (signal: string) => {

@@ -2,6 +2,7 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { inspectDlq } from '../replay/inspectDlq.ts';
 import { replayMessages } from '../replay/replayMessages.ts';
 import { summariseDlq } from '../replay/inspectDlq.ts';
+import { FAILURE_REASONS, isKnownReason } from '../replay/failureReasons.ts';
 import type { ReplayFilter } from '../replay/types.ts';
 import { CliUsageError } from './errors.ts';
 import { renderDlqSummary, renderMessages, renderReplaySummary } from './output.ts';
@@ -29,6 +30,7 @@ export interface ReplayCommandOptions extends TargetOptions, ReplayFilter {
  * summarises the DLQ instead. Returns the exit code: 1 if any send failed.
  */
 export async function replayCommand(options: ReplayCommandOptions, io: CliIo): Promise<number> {
+  const filter = filterOf(options);
   const target = await resolveTarget(options, io);
   if (!target.to && !options.dryRun) {
     throw new CliUsageError('no event queue: give --to <queue-url>, --stack <name> or --local');
@@ -38,12 +40,15 @@ export async function replayCommand(options: ReplayCommandOptions, io: CliIo): P
     const total = options.json
       ? 0
       : Math.min(options.max ?? Infinity, await approximateSize(sqs, target.from));
-    const progress = createProgress(io.stderr, total);
+    const progress = createProgress(io.stderr, total, {
+      dryRun: options.dryRun ?? false,
+      copy: options.copy ?? false,
+    });
     const summary = await replayMessages({
       sqs,
       from: target.from,
       to: target.to ?? '',
-      ...filterOf(options),
+      ...filter,
       ...(options.max !== undefined && { max: options.max }),
       ...(options.rate !== undefined && { rate: options.rate }),
       copy: options.copy ?? false,
@@ -77,10 +82,11 @@ export interface DlqCommandOptions extends TargetOptions, ReplayFilter {
 
 /** `crm-sync dlq`: what is in the DLQ by reason and type, the oldest age; `--list` adds the table. */
 export async function dlqCommand(options: DlqCommandOptions, io: CliIo): Promise<number> {
+  const filter = filterOf(options);
   const target = await resolveTarget(options, io);
   const sqs = (io.sqsClient ?? createSqsClient)(target);
   try {
-    const { messages, summary } = await inspectDlq({ sqs, from: target.from, ...filterOf(options) });
+    const { messages, summary } = await inspectDlq({ sqs, from: target.from, ...filter });
     if (options.json) {
       io.stdout.write(`${JSON.stringify({ dlq: target.from, summary, messages }, null, 2)}\n`);
     } else {
@@ -94,11 +100,18 @@ export async function dlqCommand(options: DlqCommandOptions, io: CliIo): Promise
   }
 }
 
+// An unknown --reason would silently match nothing: refused before anything is read, with the known ones.
 function filterOf(options: ReplayFilter): ReplayFilter {
+  if (options.reason !== undefined && !isKnownReason(options.reason)) {
+    throw new CliUsageError(
+      `unknown --reason "${options.reason}"; the known reasons are: ${Object.keys(FAILURE_REASONS).join(', ')}`,
+    );
+  }
   return {
     ...(options.customer !== undefined && { customer: options.customer }),
     ...(options.type !== undefined && { type: options.type }),
     ...(options.reason !== undefined && { reason: options.reason }),
+    ...(options.eventId !== undefined && { eventId: options.eventId }),
   };
 }
 

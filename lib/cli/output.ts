@@ -2,6 +2,7 @@ import type { DlqSummary } from '../replay/inspectDlq.ts';
 import type { DlqMessage, ReplaySummary } from '../replay/types.ts';
 import { Presets, SingleBar } from 'cli-progress';
 import type { ReplayProgress } from '../replay/replayMessages.ts';
+import { redactText } from '../observability/redact.ts';
 
 /**
  * A duration as an operator reads it: `45s`, `12m`, `3h 5m`, `2d 4h`.
@@ -35,20 +36,36 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** The dry-run table: message id, event type, customer, reason, age, receive count. */
+/** Longest `failure-detail` shown in a table row (`--json` has it whole). */
+const MAX_DETAIL_IN_TABLE = 80;
+
+/**
+ * The DLQ table (`dlq --list`, `replay --dry-run`): event id (the id `npm start` and the logs print; the
+ * SQS message id when the body has none), customer, failure reason, age, and the failure detail — redacted
+ * again (a DLQ may hold messages written by other tools) and cut to one line.
+ *
+ * @example
+ * renderMessages([row]);
+ * // event id  customer  reason        age  detail
+ * // e-1       7         vat-conflict  2h   customer cro-42-7: its VAT number belongs to ...
+ */
 export function renderMessages(messages: readonly DlqMessage[]): string {
   if (messages.length === 0) return 'No matching messages in the DLQ.';
   return renderTable(
-    ['message id', 'event type', 'customer', 'reason', 'age', 'receives'],
+    ['event id', 'customer', 'reason', 'age', 'detail'],
     messages.map((m) => [
-      m.messageId,
-      m.eventType ?? '-',
+      m.eventId ?? `(message ${m.messageId})`,
       m.customerId ?? '-',
       m.reason,
       formatAge(m.ageMs),
-      String(m.receiveCount),
+      m.detail === undefined ? '-' : oneLine(redactText(m.detail), MAX_DETAIL_IN_TABLE),
     ]),
   );
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
 /** Counts by reason and by type, and the oldest message's age. */
@@ -70,12 +87,13 @@ export function renderDlqSummary(summary: DlqSummary): string {
 
 /** The final line(s) of a replay: replayed / skipped by filter / failed, and each failed message. */
 export function renderReplaySummary(summary: ReplaySummary): string {
-  const verb = summary.dryRun ? 'would replay' : summary.copy ? 'copied' : 'replayed';
-  const counted = summary.dryRun ? summary.matched : summary.replayed;
   const lines = [
-    `${verb} ${counted}, skipped by filter ${summary.skippedByFilter}, failed ${summary.failed}` +
-      (summary.skippedFailedAgain > 0 ? `, failed again during this run ${summary.skippedFailedAgain}` : '') +
-      ` (scanned ${summary.scanned}; ${STOP_TEXT[summary.stoppedBy]})`,
+    `${countsLine(summary.dryRun, summary.copy, {
+      done: summary.dryRun ? summary.matched : summary.replayed,
+      skipped: summary.skippedByFilter,
+      failed: summary.failed,
+      failedAgain: summary.skippedFailedAgain,
+    })} (scanned ${summary.scanned}; ${STOP_TEXT[summary.stoppedBy]})`,
   ];
   for (const f of summary.failures) {
     lines.push(
@@ -85,6 +103,22 @@ export function renderReplaySummary(summary: ReplaySummary): string {
     );
   }
   return lines.join('\n');
+}
+
+interface Counts {
+  done: number;
+  skipped: number;
+  failed: number;
+  failedAgain: number;
+}
+
+// The one wording of a run's counts, shared by the progress bar and the summary so they always agree.
+function countsLine(dryRun: boolean, copy: boolean, counts: Counts): string {
+  const verb = dryRun ? 'would replay' : copy ? 'copied' : 'replayed';
+  return (
+    `${verb} ${counts.done}, skipped by filter ${counts.skipped}, failed ${counts.failed}` +
+    (counts.failedAgain > 0 ? `, failed again during this run ${counts.failedAgain}` : '')
+  );
 }
 
 const STOP_TEXT: Record<ReplaySummary['stoppedBy'], string> = {
@@ -102,36 +136,51 @@ export interface Progress {
 
 const silent: Progress = { tick: () => undefined, stop: () => undefined };
 
+// Which count of the summary each outcome adds to (see ReplayProgress).
+const COUNTED: Record<ReplayProgress['outcome'], keyof Counts> = {
+  replayed: 'done',
+  matched: 'done',
+  skipped: 'skipped',
+  failed: 'failed',
+  'failed-again': 'failedAgain',
+};
+
 /**
  * A cli-progress bar on `stream` when it is a terminal (never when output is piped or `--json`), counting
- * the messages looked at against the DLQ's approximate size.
+ * the messages looked at against the DLQ's approximate size, with the run's counts in the words of the final
+ * summary ({@link renderReplaySummary}): each outcome adds to the count the summary reports it in.
  *
  * @example
- * const progress = createProgress(process.stderr, 120);
+ * const progress = createProgress(process.stderr, 120, { dryRun: false, copy: false });
  * await replayMessages({ ...options, onProgress: progress.tick });
  * progress.stop();
  */
-export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, total: number): Progress {
+export function createProgress(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  total: number,
+  mode: { dryRun: boolean; copy: boolean } = { dryRun: false, copy: false },
+): Progress {
   if (!stream.isTTY || total <= 0) return silent;
   const bar = new SingleBar(
     {
       stream,
-      format: ' {bar} {value}/{total} messages | replayed {replayed} | skipped {skipped} | failed {failed}',
+      format: ' {bar} {value}/{total} messages | {counts}',
       hideCursor: true,
       clearOnComplete: false,
     },
     Presets.shades_classic,
   );
-  const counts = { replayed: 0, skipped: 0, failed: 0 };
+  const counts: Counts = { done: 0, skipped: 0, failed: 0, failedAgain: 0 };
+  const payload = () => ({ counts: countsLine(mode.dryRun, mode.copy, counts) });
   let value = 0;
-  bar.start(total, 0, counts);
+  bar.start(total, 0, payload());
   return {
     tick({ outcome }) {
-      if (outcome === 'replayed' || outcome === 'skipped' || outcome === 'failed') counts[outcome] += 1;
+      counts[COUNTED[outcome]] += 1;
       value += 1;
       // The queue may hold more than its approximate count said.
       if (value > total) bar.setTotal(value);
-      bar.update(value, counts);
+      bar.update(value, payload());
     },
     stop: () => bar.stop(),
   };

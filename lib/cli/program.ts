@@ -9,6 +9,7 @@ import {
 } from './dlqCommands.ts';
 import { registerDoctorCommand } from './doctorCommand.ts';
 import { CliUsageError } from './errors.ts';
+import { registerLocalCommands } from './localCommands.ts';
 
 /**
  * Runs the `crm-sync` CLI with `argv` (without `node` and the script) and resolves its exit code:
@@ -42,7 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('crm-sync')
     .description(
-      'Operator tools for crm-sync: inspect and replay the dead-letter queue, check a deployment (doctor).',
+      'Operator tools for crm-sync: inspect and replay the dead-letter queue, check a deployment (doctor); steer the local stack.',
     )
     .exitOverride()
     .configureOutput({
@@ -60,6 +61,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       .option('--customer <id>', 'only this CRO customer id')
       .option('--type <type>', 'only this event type, e.g. crm.customer.updated')
       .option('--reason <reason>', "only this failure-reason ('redriven': retries exhausted)")
+      .option(
+        '--event-id <id>',
+        'only the event with this CloudEvent id (as npm start and the logs print it)',
+      )
       .option('--json', 'machine-readable output');
 
   withTarget(
@@ -79,10 +84,11 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       .command('dlq')
       .description('summarise the dead-letter queue by failure reason and event type; nothing moves'),
   )
-    .addOption(new Option('--list', 'also list every message (id, type, customer, reason, age, receives)'))
+    .addOption(new Option('--list', 'also list every message (event id, customer, reason, age, detail)'))
     .action(async (options: DlqCommandOptions) => setExitCode(await dlqCommand(options, io)));
 
   registerDoctorCommand(program, io, setExitCode);
+  registerLocalCommands(program, io);
   return program;
 }
 

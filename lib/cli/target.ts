@@ -134,8 +134,10 @@ export async function readStackOutputs(
       (Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
     );
   } catch (cause) {
-    const name = cause instanceof Error ? cause.name : 'error';
-    throw new CliUsageError(`cannot read the outputs of stack ${stackName} (${name})`, { cause });
+    const region = await cloudFormation.config.region().catch(() => undefined);
+    throw new CliUsageError(`${stackProblem(cause, stackName, region)}; or use --local for \`npm start\``, {
+      cause,
+    });
   }
   const missing = required.filter((key) => !outputs[key]);
   if (missing.length > 0) {
@@ -144,4 +146,44 @@ export async function readStackOutputs(
     );
   }
   return outputs;
+}
+
+const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);
+const REFUSED_CREDENTIALS = new Set([
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'SignatureDoesNotMatch',
+  'AccessDenied',
+]);
+
+/**
+ * Why `DescribeStacks` failed, in the operator's terms: no credentials, credentials refused, no AWS region,
+ * no such stack in this region (deployed elsewhere?), CloudFormation unreachable in this region (a mistyped
+ * region name has no endpoint). Names and codes only: SDK messages can quote the request.
+ *
+ * @example
+ * stackProblem(error, 'CrmSync', 'eu-west-1'); // 'no stack named CrmSync in region eu-west-1: ...'
+ */
+export function stackProblem(cause: unknown, stackName: string, region: string | undefined): string {
+  const error = cause instanceof Error ? cause : new Error(String(cause));
+  const code = (error as { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code;
+  const where = region === undefined ? '' : ` in region ${region}`;
+  if (error.name === 'CredentialsProviderError' || /could not load credentials/i.test(error.message)) {
+    return 'no AWS credentials for --stack: set AWS_PROFILE (after `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  }
+  if (/region is missing/i.test(error.message)) {
+    return 'no AWS region for --stack: give --region or set AWS_REGION';
+  }
+  if (error.name === 'ValidationError' && /does not exist/i.test(error.message)) {
+    return `no stack named ${stackName}${where}: check the name, and --region if it was deployed to another region`;
+  }
+  if (REFUSED_CREDENTIALS.has(error.name)) {
+    return `AWS refused the credentials${where} (${error.name}): expired, or for another account?`;
+  }
+  if ((code !== undefined && NETWORK_CODES.has(code)) || error.name === 'TimeoutError') {
+    return `cannot reach CloudFormation${where} (${code ?? error.name}): is the region name right, and is there a network?`;
+  }
+  return `cannot read the outputs of stack ${stackName}${where} (${error.name})`;
 }

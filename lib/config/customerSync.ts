@@ -90,6 +90,13 @@ export const CustomerSyncEnvSchema = z
     TIME_MARGIN_MS: z
       ._default(envVar.int(0, 60_000), 3_000)
       .check(z.describe('time kept before the Lambda deadline (ms): no customer starts inside it')),
+    RETRY_BASE_SECONDS: z
+      ._default(envVar.int(1, 900), 30)
+      .check(
+        z.describe(
+          'visibility backoff after the first transient failure of a record (s), doubled per receive up to 900 s, jittered; `npm start` takes a short one from the environment',
+        ),
+      ),
   })
   .check(
     z.meta({
@@ -125,6 +132,11 @@ export interface CustomerSyncConfig {
   crmApiVersion?: string;
   /** Time kept in reserve before the Lambda deadline: no new customer starts inside it. @default 3000 */
   timeMarginMs: number;
+  /**
+   * Visibility backoff of a transiently failed record after its first receive, seconds (doubled per receive
+   * up to 900 s, jittered). A short one suits the local stack, where an operator watches the retry. @default 30
+   */
+  retryBaseSeconds: number;
 }
 
 /**
@@ -152,5 +164,6 @@ export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConf
     crmTimeoutMs: e.CRM_TIMEOUT_MS,
     ...(e.CRM_API_VERSION !== undefined && { crmApiVersion: e.CRM_API_VERSION }),
     timeMarginMs: e.TIME_MARGIN_MS,
+    retryBaseSeconds: e.RETRY_BASE_SECONDS,
   };
 }

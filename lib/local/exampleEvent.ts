@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { customerEvent } from '../events/customerEvent.ts';
 import type { CustomerEvent } from '../events/schemas.ts';
 
@@ -33,4 +35,31 @@ export function signedCurlExample(webhookUrl: string, secretFile: string, body: 
     `curl -sS -i -X POST '${webhookUrl}' -H 'content-type: application/json' \\`,
     `  -H "webhook-id: $ID" -H "webhook-timestamp: $TS" -H "webhook-signature: v1,$SIG" --data-raw "$BODY"`,
   ].join('\n');
+}
+
+/**
+ * Posts `body` to the webhook as a producer does: Standard Webhooks headers signed with `secret` (a fresh
+ * `msg_` id, now as the timestamp). Returns the answer's status and text.
+ *
+ * @example
+ * const { status } = await postSigned(stack.webhookUrl, stack.webhookSecret, JSON.stringify(event));
+ */
+export async function postSigned(
+  webhookUrl: string,
+  secret: string,
+  body: string,
+): Promise<{ status: number; text: string; webhookId: string }> {
+  const webhookId = `msg_${randomUUID()}`;
+  const now = new Date();
+  const response = await fetch(webhookUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': webhookId,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign(webhookId, now, body),
+    },
+    body,
+  });
+  return { status: response.status, text: await response.text(), webhookId };
 }

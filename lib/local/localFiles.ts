@@ -9,6 +9,8 @@ import { LocalStackFileError } from './errors.ts';
 /** What `.local/stack.json` holds: how tools (the replay CLI, `npm run send-example`) reach the local stack. */
 export interface StackFile {
   webhookUrl: string;
+  /** The local console and its control API (`<consoleUrl>api/...`). */
+  consoleUrl: string;
   queueUrl: string;
   dlqUrl: string;
   sqsEndpoint: string;

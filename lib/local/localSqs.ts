@@ -1,4 +1,4 @@
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, type Message, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { DLQ_RETENTION_SECONDS } from '../settings/queueSettings.ts';
 
@@ -14,6 +14,11 @@ export interface LocalSqs {
   endpoint: string;
   queue: LocalQueue;
   dlq: LocalQueue;
+  /**
+   * Every message of a queue — ready, delayed and in flight — as `ReceiveMessage` would return it with all
+   * attributes, without receiving it (fauxqs's inspection: no receive count, no visibility change).
+   */
+  peek(queueName: string): Message[];
   /** Creates another queue pair (e.g. FIFO) on the same emulator. */
   createQueuePair(options: LocalQueuePairOptions): Promise<{ queue: LocalQueue; dlq: LocalQueue }>;
   stop(): Promise<void>;
@@ -71,6 +76,27 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
     queue,
     dlq,
     createQueuePair,
+    peek(queueName) {
+      const state = server.inspectQueue(queueName);
+      if (state === undefined) return [];
+      const { ready, delayed, inflight } = state.messages;
+      return [...ready, ...delayed, ...inflight.map((entry) => entry.message)].map((m) => ({
+        MessageId: m.messageId,
+        Body: m.body,
+        // String attributes only: crm-sync writes no binary ones, and these rows are for reading.
+        MessageAttributes: Object.fromEntries(
+          Object.entries(m.messageAttributes).map(([name, value]) => [
+            name,
+            { DataType: value.DataType, StringValue: value.StringValue },
+          ]),
+        ),
+        Attributes: {
+          SentTimestamp: String(m.sentTimestamp),
+          ApproximateReceiveCount: String(m.approximateReceiveCount),
+          ...(m.messageGroupId !== undefined && { MessageGroupId: m.messageGroupId }),
+        },
+      }));
+    },
     async stop() {
       sqs.destroy();
       await server.stop();

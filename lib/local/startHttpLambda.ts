@@ -22,6 +22,11 @@ export interface HttpLambdaOptions {
   timeoutMs?: number;
   /** API Gateway's payload limit: larger requests get its 413 without reaching the function. @default 10 MiB */
   maxPayloadBytes?: number;
+  /**
+   * Serves some requests itself instead of the function (the local console under `/_console`): returns true
+   * when it took the request.
+   */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface HttpLambda {
@@ -43,6 +48,7 @@ export interface HttpLambda {
 export async function startHttpLambda(options: HttpLambdaOptions): Promise<HttpLambda> {
   const maxPayloadBytes = options.maxPayloadBytes ?? 10 * 1024 * 1024;
   const server = createServer((req, res) => {
+    if (options.intercept?.(req, res)) return;
     void serve(req, res).catch(() =>
       send(res, 500, {}, JSON.stringify({ message: 'Internal Server Error' })),
     );

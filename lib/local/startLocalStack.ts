@@ -11,6 +11,10 @@ import {
   startIcSimulator,
 } from './simulators/index.ts';
 import { type Activity, activityOf } from './activity.ts';
+import { CONSOLE_PATH, consoleHandler } from './console/consoleServer.ts';
+import { EventLog } from './console/eventLog.ts';
+import type { SimulatorName, TokenRevocation } from './console/faults.ts';
+import { createLocalControl, type LocalControl } from './console/localControl.ts';
 import { LambdaWorker } from './LambdaWorker.ts';
 import { type LocalDynamo, startLocalDynamo } from './localDynamo.ts';
 import { type StackFile, writeLocalSecrets, writeStackFile, removeStackFile } from './localFiles.ts';
@@ -56,6 +60,8 @@ export interface LocalStackOptions {
   onActivity?: (activity: Activity) => void;
   /** Every raw log line of the functions (JSON), e.g. for `--verbose`. */
   onLog?: (line: string, functionName: string) => void;
+  /** How the console's "revoked token" fault is made per simulator. @default the simulator refuses its tokens */
+  tokenRevocation?: Partial<Record<SimulatorName, TokenRevocation>>;
 }
 
 /** A running local stack. */
@@ -69,6 +75,10 @@ export interface LocalStack extends StackFile {
   /** The simulators, when started. */
   ic?: IcSimulator;
   cro?: CroSimulator;
+  /** The event log the console shows: every activity, and every change made through the control API. */
+  log: EventLog;
+  /** What the console and `crm-sync local` see and change (also over HTTP under `consoleUrl`). */
+  control: LocalControl;
   stop(): Promise<void>;
 }
 
@@ -83,7 +93,8 @@ const ACCOUNT = '000000000000';
  * URLs are given, `file:` secrets under `.local/`, the BUNDLED webhook behind a node:http server that speaks
  * API Gateway v2 events, and a poller invoking the BUNDLED customer-sync like the SQS event source mapping.
  * Each bundle runs in its own worker thread with its own environment (set before import, as Lambda does);
- * their log lines become {@link Activity} callbacks. Writes `.local/stack.json` for tools.
+ * their log lines become {@link Activity} callbacks and lines of the event log. The console (`/_console/` on the
+ * webhook's port) shows that log and steers the simulators, queues and DLQ. Writes `.local/stack.json` for tools.
  *
  * @example
  * const stack = await startLocalStack({ port: 0, onActivity: (a) => console.log(a) });
@@ -160,10 +171,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       NODE_OPTIONS: '--enable-source-maps',
       PATH: process.env.PATH ?? '',
     };
+    const log = new EventLog();
+    const report = (activity: Activity) => {
+      log.activity(activity);
+      options.onActivity?.(activity);
+    };
     const onOutput = (name: string) => (line: string) => {
       options.onLog?.(line, name);
       const activity = activityOf(line);
-      if (activity !== undefined) options.onActivity?.(activity);
+      if (activity !== undefined) report(activity);
     };
 
     const sync = await LambdaWorker.start({
@@ -208,24 +224,42 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       onBatch: (outcome) => {
         if (outcome.error !== undefined) {
           const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-          options.onActivity?.({ kind: 'problem', service: 'customer-sync', level: 'ERROR', message });
+          report({ kind: 'problem', service: 'customer-sync', level: 'ERROR', message });
         }
       },
     });
     poller.start();
     stops.push(() => poller.stop());
 
+    // The console is mounted once the webhook URL (its port) is known: it posts CRO edits there.
+    const mounted: { console?: ReturnType<typeof consoleHandler> } = {};
     const http: HttpLambda = await startHttpLambda({
       handler: ((event, context) => webhook.invoke(event, context)) as HttpLambdaHandler,
       port: options.port ?? 3000,
       host: options.host ?? '127.0.0.1',
       functionName: 'webhook',
       timeoutMs: 10_000,
+      intercept: (req, res) => mounted.console?.(req, res) ?? false,
     });
     stops.push(() => http.stop());
+    const webhookUrl = `${http.url}/webhook`;
+    const control = createLocalControl({
+      webhookUrl,
+      webhookSecret,
+      tenantId,
+      sqs,
+      queueUrl,
+      dlqUrl,
+      ...(ic !== undefined && { ic }),
+      ...(cro !== undefined && { cro }),
+      ...(options.tokenRevocation !== undefined && { revocation: options.tokenRevocation }),
+      log,
+    });
+    mounted.console = consoleHandler(control, log);
 
     const stackFile: StackFile = {
-      webhookUrl: `${http.url}/webhook`,
+      webhookUrl,
+      consoleUrl: `${http.url}${CONSOLE_PATH}/`,
       queueUrl,
       dlqUrl,
       sqsEndpoint: sqs.endpoint,
@@ -249,6 +283,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs,
       ...(ic !== undefined && { ic }),
       ...(cro !== undefined && { cro }),
+      log,
+      control,
       stop: stopAll,
     };
   } catch (error) {

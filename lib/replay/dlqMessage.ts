@@ -92,7 +92,8 @@ export function matchesFilter(message: DlqMessage, filter: ReplayFilter): boolea
   return (
     (filter.customer === undefined || message.customerId === filter.customer) &&
     (filter.type === undefined || message.eventType === filter.type) &&
-    (filter.reason === undefined || message.reason === filter.reason)
+    (filter.reason === undefined || message.reason === filter.reason) &&
+    (filter.eventId === undefined || message.eventId === filter.eventId)
   );
 }
 

@@ -4,3 +4,4 @@ export * from './inspectDlq.ts';
 export * from './replayLambda.ts';
 export * from './replayMessages.ts';
 export * from './types.ts';
+export * from './failureReasons.ts';

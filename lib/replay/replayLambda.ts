@@ -60,6 +60,7 @@ const ReplayRequestSchema = z.strictObject({
   customer: z.optional(z.pipe(z.union([nonEmpty, positiveInt]), z.transform(String))),
   type: z.optional(nonEmpty),
   reason: z.optional(nonEmpty),
+  eventId: z.optional(nonEmpty),
   copy: z.optional(z.boolean()),
   dryRun: z.optional(z.boolean()),
 });

@@ -41,9 +41,13 @@ export interface ReplayOptions
   now?: () => number;
 }
 
-/** One message's outcome, for progress bars and logs. */
+/**
+ * One message's outcome, for progress bars and logs; each is counted in one field of the summary:
+ * `replayed` → `replayed`, `matched` (dry run) → `matched`, `skipped` → `skippedByFilter`,
+ * `failed-again` → `skippedFailedAgain`, `failed` → `failed`.
+ */
 export interface ReplayProgress {
-  outcome: 'replayed' | 'matched' | 'skipped' | 'failed';
+  outcome: 'replayed' | 'matched' | 'skipped' | 'failed-again' | 'failed';
   message: DlqMessage;
 }
 
@@ -107,7 +111,7 @@ export async function replayMessages(options: ReplayOptions): Promise<ReplaySumm
         summary.scanned += 1;
         if (sentIds.has(row.messageId) || (row.sourceMessageId && sentIds.has(row.sourceMessageId))) {
           summary.skippedFailedAgain += 1;
-          report('skipped', row);
+          report('failed-again', row);
         } else if (!matchesFilter(row, options)) {
           summary.skippedByFilter += 1;
           report('skipped', row);

@@ -32,6 +32,8 @@ export interface ReplayFilter {
   type?: string;
   /** `failure-reason` (or `redriven`). */
   reason?: string;
+  /** CloudEvent `id` (the id `npm start` and the logs print). */
+  eventId?: string;
 }
 
 /** One message that could not be moved; it stays in the DLQ. */

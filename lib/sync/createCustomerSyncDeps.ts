@@ -66,6 +66,7 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
         ...(config.defaultLocale !== undefined && { defaultLocale: config.defaultLocale }),
       },
       timeMarginMs: config.timeMarginMs,
+      backoff: { baseSeconds: config.retryBaseSeconds },
       ...parts.options,
     },
   };

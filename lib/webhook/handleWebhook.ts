@@ -19,7 +19,8 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 /**
  * The webhook's whole job, independent of what carried the request (docs/events.md#webhook):
  * `POST` only (405) → size ≤ 256 KiB (413) → signature (401) → one or an array of ≤ 10 valid CloudEvents
- * for this tenant, or a CRO-native payload turned into one (400) → `SendMessageBatch` (503 unless every
+ * for this tenant in any content mode of the CloudEvents HTTP binding (structured, batched, binary), or a
+ * CRO-native payload turned into one (400) → `SendMessageBatch` of the structured events (503 unless every
  * event is on the queue) → `202 {accepted: [ids]}`. Bad input never gets a 5xx; nothing unenqueued gets a 2xx.
  *
  * @example
@@ -40,7 +41,7 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
     const accepted: AcceptedEvent[] =
       verified.scheme === 'cro'
         ? [croDeliveryToEvent(request.body, verified.deliveryId, deps.tenantId)]
-        : parseWebhookEvents(request.body.toString('utf8'), deps.tenantId);
+        : parseWebhookEvents(request, deps.tenantId);
     await enqueue(accepted, deps);
     const ids = accepted.map((a) => a.event.id);
     deps.metrics.accepted(ids.length);

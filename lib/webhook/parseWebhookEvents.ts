@@ -1,7 +1,9 @@
 import { InvalidEventError, type EventIssue } from '../events/errors.ts';
 import { parseEvent } from '../events/parseEventBody.ts';
 import type { CustomerEvent } from '../events/schemas.ts';
+import { decodeCloudEvents } from './cloudEventsHttp.ts';
 import { WebhookPayloadError } from './errors.ts';
+import type { WebhookRequest } from './types.ts';
 
 /** Events per request: one SendMessageBatch, and a bounded amount of work per delivery. */
 export const MAX_EVENTS_PER_REQUEST = 10;
@@ -13,15 +15,20 @@ export interface AcceptedEvent {
 }
 
 /**
- * Parses a webhook body — one CloudEvent or a JSON array of 1–10 — with the ONE event schema the sync uses
- * (`lib/events`), and checks every event is for `tenantId`. Every problem of every element is reported at
- * once (`[2].data.customerId: ...`); throws {@link WebhookPayloadError} (400) with the issues.
+ * Parses a webhook request — one CloudEvent or an array of 1–10, in any content mode of the CloudEvents HTTP
+ * binding ({@link decodeCloudEvents}) — with the ONE event schema the sync uses (`lib/events`), and checks
+ * every event is for `tenantId`. Every problem of every element is reported at once
+ * (`[2].data.customerId: ...`); throws {@link WebhookPayloadError} (400) with the issues. The queue body is
+ * the structured JSON event (as sent in structured and batched modes, unknown fields kept).
  *
  * @example
- * const accepted = parseWebhookEvents('[{"specversion":"1.0",...}]', 42);
+ * const accepted = parseWebhookEvents({ headers: { 'content-type': 'application/json' }, body }, 42);
  */
-export function parseWebhookEvents(text: string, tenantId: number): AcceptedEvent[] {
-  const value = parseJson(text);
+export function parseWebhookEvents(
+  request: Pick<WebhookRequest, 'headers' | 'body'>,
+  tenantId: number,
+): AcceptedEvent[] {
+  const { value } = decodeCloudEvents(request);
   const elements = Array.isArray(value) ? value : [value];
   const prefix = (index: number) => (Array.isArray(value) ? `[${index}]` : '');
   if (elements.length === 0) throw new WebhookPayloadError('empty event array');
@@ -55,13 +62,4 @@ export function parseWebhookEvents(text: string, tenantId: number): AcceptedEven
 function join(prefix: string, path: string): string {
   if (prefix === '') return path;
   return path === '(root)' ? prefix : `${prefix}.${path}`;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    // JSON.parse's message quotes the input: not kept.
-    throw new WebhookPayloadError('body is not valid JSON', [{ path: '(root)', message: 'not valid JSON' }]);
-  }
 }

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { Webhook as SvixWebhook } from 'svix';
 
 /** A fresh Standard Webhooks secret, `whsec_<base64 of 24 random bytes>`. */
 export function newWebhookSecret(): string {
@@ -30,6 +31,27 @@ export function signWebhook(
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
     'webhook-signature': new Webhook(secret).sign(id, timestamp, body),
+  };
+}
+
+/**
+ * The same headers computed by someone else's Standard Webhooks code: svix 1.82 signs with its own HMAC
+ * implementation (fast-sha256), so a test with it does not check our verifier against its own library.
+ *
+ * @example
+ * const headers = svixSignWebhook(body, secret);
+ */
+export function svixSignWebhook(
+  body: string,
+  secret: string,
+  options: SignOptions = {},
+): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
+  const id = options.id ?? `msg_${randomUUID()}`;
+  const timestamp = options.timestamp ?? new Date();
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+    'webhook-signature': new SvixWebhook(secret).sign(id, timestamp, body),
   };
 }
 

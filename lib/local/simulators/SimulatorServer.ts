@@ -177,6 +177,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     setTokens: (next) => {
       tokens = new Set(next);
     },
+    acceptedTokens: () => [...tokens],
     setLatency: (ms) => {
       latencyMs = ms;
     },

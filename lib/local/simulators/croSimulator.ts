@@ -39,6 +39,8 @@ export interface CroSimulator extends SimulatorControls {
   touch(id: number, changes: Partial<CroCustomer>): CroCustomer;
   deleteCustomer(id: number): void;
   getCustomer(id: number): CroCustomer | undefined;
+  /** Every stored customer (copies), by id. */
+  customers(): CroCustomer[];
 }
 
 /**
@@ -120,6 +122,7 @@ export async function startCroSimulator(options: CroSimulatorOptions = {}): Prom
       customers.delete(id);
     },
     getCustomer: get,
+    customers: () => [...customers.values()].sort((a, b) => a.id - b.id).map((c) => structuredClone(c)),
   };
 }
 

@@ -56,6 +56,8 @@ export interface SimulatorControls {
   clearCalls(): void;
   /** Replaces the accepted bearer tokens (rotation: the old token now gets a 401). */
   setTokens(tokens: string[]): void;
+  /** The bearer tokens accepted now. */
+  acceptedTokens(): string[];
   /** Adds a fixed delay to every response. */
   setLatency(ms: number): void;
   /** Random faults on every route; `{}` turns them off. */

@@ -32,6 +32,12 @@ async function localStackWithDlq() {
   const pair = await local.createQueuePair({ name: `cli-${pairs}`, maxReceiveCount: 2 });
   await deadLetterDirectly(local.sqs, pair, eventBody(1, { id: 'a' }), { reason: 'vat-conflict' });
   await deadLetterByRedrive(local.sqs, pair.queue, eventBody(2, { id: 'b' }));
+  await writeStackJson(pair);
+  return pair;
+}
+
+/** `<cwd>/.local/stack.json` pointing at `pair`, as `npm start` writes it. */
+async function writeStackJson(pair: { queue: { url: string }; dlq: { url: string } }) {
   await mkdir(join(cwd, '.local'), { recursive: true });
   await writeFile(
     join(cwd, '.local', 'stack.json'),
@@ -44,7 +50,6 @@ async function localStackWithDlq() {
       sqsEndpoint: local.endpoint,
     }),
   );
-  return pair;
 }
 
 function capture(overrides: Partial<CliIo> = {}) {
@@ -66,9 +71,9 @@ describe('crm-sync CLI', () => {
     const code = await runCli(['replay', '--local', '--dry-run'], io);
 
     expect(code).toBe(0);
-    expect(out()).toMatch(/message id\s+event type\s+customer\s+reason\s+age\s+receives/);
-    expect(out()).toMatch(/crm\.customer\.updated\s+1\s+vat-conflict/);
-    expect(out()).toMatch(/crm\.customer\.updated\s+2\s+redriven/);
+    expect(out()).toMatch(/event id\s+customer\s+reason\s+age\s+detail/);
+    expect(out()).toMatch(/a\s+1\s+vat-conflict\s+\d+s\s+IC refused the customer/);
+    expect(out()).toMatch(/b\s+2\s+redriven/);
     expect(out()).toMatch(/would replay 2, skipped by filter 0, failed 0/);
     expect(await drainQueue(local.sqs, pair.queue.url)).toEqual([]);
     expect(eventIds(await drainQueue(local.sqs, pair.dlq.url))).toEqual(['a', 'b']);
@@ -152,7 +157,119 @@ describe('crm-sync CLI', () => {
     await stub.stop();
 
     expect(code).toBe(2);
-    expect(err()).toBe('crm-sync: cannot read the outputs of stack Nope (ValidationError)\n');
+    expect(err()).toBe(
+      'crm-sync: no stack named Nope in region us-east-1: check the name, and --region if it was deployed ' +
+        'to another region; or use --local for `npm start`\n',
+    );
+  });
+
+  it('exits 2 naming refused credentials when CloudFormation rejects the token', async () => {
+    const stub = await startCloudFormationStub(
+      { name: 'CrmSync', outputs: {} },
+      {
+        status: 403,
+        code: 'InvalidClientTokenId',
+        message: 'The security token included in the request is invalid.',
+      },
+    );
+    const cloudFormation = () =>
+      new CloudFormationClient({
+        endpoint: stub.endpoint,
+        region: 'eu-west-1',
+        credentials: LOCAL_CREDENTIALS,
+      });
+    const { io, err } = capture({ cloudFormation });
+
+    const code = await runCli(['dlq', '--stack', 'CrmSync'], io);
+    await stub.stop();
+
+    expect(code).toBe(2);
+    expect(err()).toMatch(
+      /AWS refused the credentials in region eu-west-1 \(InvalidClientTokenId\).*or use --local/,
+    );
+  });
+
+  it('exits 2 saying there are no AWS credentials (a real SDK credential chain finding none)', async () => {
+    const node = join(process.cwd(), 'node_modules', '.bin', 'node');
+    const home = await mkdtemp(join(tmpdir(), 'crm-sync-nocreds-'));
+
+    const result = await promisify(execFile)(
+      node,
+      [join(process.cwd(), 'bin/crm-sync.mjs'), 'dlq', '--stack', 'CrmSync', '--region', 'eu-west-1'],
+      { cwd: home, env: { PATH: process.env.PATH, HOME: home, AWS_EC2_METADATA_DISABLED: 'true' } },
+    ).catch((error: { code: number; stderr: string }) => error);
+    await rm(home, { recursive: true, force: true });
+
+    expect(result).toMatchObject({ code: 2 });
+    expect(result.stderr).toMatch(
+      /^crm-sync: no AWS credentials for --stack: set AWS_PROFILE .*or use --local/,
+    );
+  });
+
+  it('refuses an unknown --reason before reading anything, listing the known reasons', async () => {
+    const { io, err } = capture();
+
+    const code = await runCli(['dlq', '--local', '--reason', 'vat'], io);
+
+    expect(code).toBe(2);
+    expect(err()).toMatch(
+      /unknown --reason "vat"; the known reasons are: invalid-event, .*vat-conflict.*redriven/,
+    );
+  });
+
+  it('dlq --list shows event id, customer, reason, age and the redacted detail of each message', async () => {
+    pairs += 1;
+    const pair = await local.createQueuePair({ name: `cli-${pairs}`, maxReceiveCount: 2 });
+    await deadLetterDirectly(local.sqs, pair, eventBody(7, { id: 'evt-7' }), {
+      reason: 'ic-validation',
+      detail: 'Invisible Collector 422: email ana@example.com is invalid',
+    });
+    await deadLetterByRedrive(local.sqs, pair.queue, eventBody(8, { id: 'evt-8' }));
+    const { io, out } = capture();
+
+    await writeStackJson(pair);
+
+    const code = await runCli(['dlq', '--local', '--list'], io);
+
+    expect(code).toBe(0);
+    expect(out()).toMatch(/event id\s+customer\s+reason\s+age\s+detail/);
+    expect(out()).toMatch(
+      /evt-7\s+7\s+ic-validation\s+\d+s\s+Invisible Collector 422: email \[email\] is invalid/,
+    );
+    expect(out()).toMatch(/evt-8\s+8\s+redriven\s+\d+s\s+-/);
+    expect(out()).not.toContain('example.com');
+  });
+
+  it('replay --event-id moves only that event', async () => {
+    const pair = await localStackWithDlq();
+    const { io, out } = capture();
+
+    const code = await runCli(['replay', '--local', '--event-id', 'a'], io);
+
+    expect(code).toBe(0);
+    expect(out()).toMatch(/replayed 1, skipped by filter 1, failed 0/);
+    expect(eventIds(await drainQueue(local.sqs, pair.queue.url))).toEqual(['a']);
+  });
+
+  it("the progress bar's last counts are the summary's", async () => {
+    await localStackWithDlq();
+    const stderr = Object.assign(new PassThrough(), {
+      isTTY: true,
+      columns: 200,
+      cursorTo: () => true,
+      clearLine: () => true,
+    });
+    let bar = '';
+    stderr.on('data', (chunk: Buffer) => (bar += chunk.toString()));
+    const { io, out } = capture({ stderr });
+
+    const code = await runCli(['replay', '--local', '--reason', 'vat-conflict'], io);
+
+    expect(code).toBe(0);
+    const summary = /^(replayed \d+, skipped by filter \d+, failed \d+)/m.exec(out())![1]!;
+    const frames = bar.match(/messages \| [^\n\r]*/g) ?? [];
+    expect(summary).toBe('replayed 1, skipped by filter 1, failed 0');
+    expect(frames.at(-1)).toContain(summary);
   });
 
   it('exits 2 when no queue is given, and when .local/stack.json is missing', async () => {

@@ -13,6 +13,8 @@ export interface StubStack {
  */
 export async function startCloudFormationStub(
   stack: StubStack,
+  /** Answer every request with this AWS error instead (e.g. refused credentials). */
+  failWith?: { status: number; code: string; message: string },
 ): Promise<{ endpoint: string; requests: string[]; stop(): Promise<void> }> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
@@ -23,6 +25,14 @@ export async function startCloudFormationStub(
       const name = params.get('StackName') ?? '';
       requests.push(`${params.get('Action')} ${name}`);
       res.setHeader('content-type', 'text/xml');
+      if (failWith !== undefined) {
+        res.statusCode = failWith.status;
+        res.end(
+          `<ErrorResponse><Error><Type>Sender</Type><Code>${failWith.code}</Code>` +
+            `<Message>${failWith.message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+        );
+        return;
+      }
       if (name !== stack.name) {
         res.statusCode = 400;
         res.end(

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { createProgress, formatAge, renderReplaySummary, renderTable } from '../../../../lib/cli/output.ts';
+import {
+  createProgress,
+  formatAge,
+  renderMessages,
+  renderReplaySummary,
+  renderTable,
+} from '../../../../lib/cli/output.ts';
 import type { DlqMessage, ReplaySummary } from '../../../../lib/replay/index.ts';
 import { PassThrough } from 'node:stream';
 
@@ -90,7 +96,19 @@ describe('createProgress', () => {
     progress.tick({ outcome: 'replayed', message });
     progress.tick({ outcome: 'failed', message });
     progress.stop();
-    expect(written()).toContain('2/2 messages | replayed 1 | skipped 0 | failed 1');
+    expect(written()).toContain('2/2 messages | replayed 1, skipped by filter 0, failed 1');
+  });
+
+  it("counts each outcome where the summary counts it, in the summary's words", () => {
+    const { out, written } = stream(true);
+    const progress = createProgress(out, 4, { dryRun: true, copy: false });
+    progress.tick({ outcome: 'matched', message });
+    progress.tick({ outcome: 'matched', message });
+    progress.tick({ outcome: 'skipped', message });
+    progress.tick({ outcome: 'failed-again', message });
+    progress.stop();
+    const counts = summary({ dryRun: true, matched: 2, skippedByFilter: 1, skippedFailedAgain: 1 });
+    expect(written()).toContain(`4/4 messages | ${renderReplaySummary(counts).replace(/ \(scanned.*$/, '')}`);
   });
 
   it('writes nothing when the output is not a terminal', () => {
@@ -99,5 +117,26 @@ describe('createProgress', () => {
     progress.tick({ outcome: 'replayed', message });
     progress.stop();
     expect(written()).toBe('');
+  });
+});
+
+describe('renderMessages', () => {
+  it('shows the event id, or the message id when the body has none, and one redacted line of detail', () => {
+    const rows: DlqMessage[] = [
+      {
+        ...message,
+        eventId: 'e-1',
+        customerId: '7',
+        reason: 'vat-conflict',
+        ageMs: 7_200_000,
+        detail: 'vat PT501234567\nclash',
+      },
+      { ...message, messageId: 'm-2', reason: 'invalid-event', detail: 'x'.repeat(200) },
+    ];
+
+    const [, , first, second] = renderMessages(rows).split('\n');
+
+    expect(first).toMatch(/^e-1\s+7\s+vat-conflict\s+2h 0m\s+vat \[vat\] clash$/);
+    expect(second).toMatch(/^\(message m-2\)\s+-\s+invalid-event\s+0s\s+x{79}…$/);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliUsageError } from '../../../../lib/cli/errors.ts';
-import { resolveTarget } from '../../../../lib/cli/target.ts';
+import { resolveTarget, stackProblem } from '../../../../lib/cli/target.ts';
 
 let cwd: string;
 const stack = {
@@ -66,5 +66,32 @@ describe('resolveTarget', () => {
       /missing stack details \(.*dlqUrl: /,
     );
     await rm(bad, { recursive: true, force: true });
+  });
+});
+
+describe('stackProblem', () => {
+  const named = (name: string, message: string, extra: Record<string, unknown> = {}) =>
+    Object.assign(new Error(message), { name }, extra);
+
+  it('names a region without a CloudFormation endpoint (a mistyped region) as such', () => {
+    const dns = named('Error', 'getaddrinfo ENOTFOUND cloudformation.eu-westt-1.amazonaws.com', {
+      code: 'ENOTFOUND',
+    });
+
+    expect(stackProblem(dns, 'CrmSync', 'eu-westt-1')).toBe(
+      'cannot reach CloudFormation in region eu-westt-1 (ENOTFOUND): is the region name right, and is there a network?',
+    );
+  });
+
+  it('asks for a region when the SDK has none', () => {
+    expect(stackProblem(named('Error', 'Region is missing'), 'CrmSync', undefined)).toMatch(
+      /^no AWS region for --stack: give --region or set AWS_REGION/,
+    );
+  });
+
+  it('falls back to the error name, never its message', () => {
+    expect(stackProblem(named('Throttling', 'Rate exceeded for 123456789012'), 'CrmSync', 'eu-west-1')).toBe(
+      'cannot read the outputs of stack CrmSync in region eu-west-1 (Throttling)',
+    );
   });
 });

@@ -33,6 +33,7 @@ describe('loadCustomerSyncConfig', () => {
       icTimeoutMs: 5000,
       crmTimeoutMs: 5000,
       timeMarginMs: 3000,
+      retryBaseSeconds: 30,
     });
   });
 
@@ -49,6 +50,7 @@ describe('loadCustomerSyncConfig', () => {
       CRM_TIMEOUT_MS: '1500',
       CRM_API_VERSION: '2019/02/08',
       TIME_MARGIN_MS: '500',
+      RETRY_BASE_SECONDS: '2',
     });
 
     expect(config).toMatchObject({
@@ -62,6 +64,7 @@ describe('loadCustomerSyncConfig', () => {
       crmTimeoutMs: 1500,
       crmApiVersion: '2019/02/08',
       timeMarginMs: 500,
+      retryBaseSeconds: 2,
     });
   });
 

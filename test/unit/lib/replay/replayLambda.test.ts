@@ -11,10 +11,20 @@ describe('parseReplayRequest', () => {
         customer: 7,
         type: 't',
         reason: 'r',
+        eventId: 'e-1',
         copy: true,
         dryRun: false,
       }),
-    ).toEqual({ max: 10, rate: 2.5, customer: '7', type: 't', reason: 'r', copy: true, dryRun: false });
+    ).toEqual({
+      max: 10,
+      rate: 2.5,
+      customer: '7',
+      type: 't',
+      reason: 'r',
+      eventId: 'e-1',
+      copy: true,
+      dryRun: false,
+    });
   });
 
   it('treats an empty or missing payload as "replay everything"', () => {

@@ -3,9 +3,12 @@ import { WebhookPayloadError } from '../../../../lib/webhook/errors.ts';
 import { MAX_EVENTS_PER_REQUEST, parseWebhookEvents } from '../../../../lib/webhook/parseWebhookEvents.ts';
 import { TENANT, webhookEvent } from './events.ts';
 
+/** A plain JSON request (no CloudEvents content type, no `ce-*` headers). */
+const json = (text: string) => ({ headers: { 'content-type': 'application/json' }, body: Buffer.from(text) });
+
 function payloadError(text: string): WebhookPayloadError {
   try {
-    parseWebhookEvents(text, TENANT);
+    parseWebhookEvents(json(text), TENANT);
   } catch (error) {
     if (error instanceof WebhookPayloadError) return error;
     throw error;
@@ -17,7 +20,7 @@ describe('parseWebhookEvents', () => {
   it('accepts one CloudEvent and keeps its JSON, unknown fields included, as the queue body', () => {
     const event = { ...webhookEvent(1), traceparent: '00-abc' };
 
-    const [accepted] = parseWebhookEvents(JSON.stringify(event), TENANT);
+    const [accepted] = parseWebhookEvents(json(JSON.stringify(event)), TENANT);
 
     expect(accepted!.event.id).toBe(event.id);
     expect(JSON.parse(accepted!.body)).toEqual(event);
@@ -26,7 +29,7 @@ describe('parseWebhookEvents', () => {
   it('accepts an array of events in order', () => {
     const events = [webhookEvent(1), webhookEvent(2), webhookEvent(3)];
 
-    const accepted = parseWebhookEvents(JSON.stringify(events), TENANT);
+    const accepted = parseWebhookEvents(json(JSON.stringify(events)), TENANT);
 
     expect(accepted.map((a) => a.event.data.customerId)).toEqual([1, 2, 3]);
   });
