@@ -26,7 +26,7 @@ function restrictImports(files, patterns, ignores = []) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdk.out/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'cdk.out/', 'coverage/', 'reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

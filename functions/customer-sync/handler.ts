@@ -6,6 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { InvocationDeadline } from '../../lib/aws/boundedCalls.ts';
 import { loadCustomerSyncConfig } from '../../lib/config/customerSync.ts';
 import { loadObservabilityConfig } from '../../lib/config/observability.ts';
 import { createLogger, createMetrics, SERVICE_NAMES } from '../../lib/observability/index.ts';
@@ -24,13 +25,17 @@ const syncMetrics = powertoolsSyncMetrics(
   metrics,
   createMetrics(SERVICE_NAMES.customerSync, observability.stack),
 );
-const deps = createCustomerSyncDeps(config, { logger, metrics: syncMetrics });
+// Every AWS call of an invocation ends before it does (DynamoDB, SQS and Secrets Manager clients share it).
+const deadline = new InvocationDeadline();
+const deps = createCustomerSyncDeps(config, { logger, metrics: syncMetrics, deadline });
 
 /** The handler without middlewares: one SQS batch → the partial batch response. */
 export const run = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  deadline.start(context, config.awsDeadlineReserveMs);
   try {
     return await processBatch(event.Records, deps, context);
   } finally {
+    deadline.clear();
     syncMetrics.flush();
   }
 };

@@ -6,6 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { awsClientConfig } from '../../lib/aws/boundedCalls.ts';
 import { loadObservabilityConfig } from '../../lib/config/observability.ts';
 import { createLogger, SERVICE_NAMES } from '../../lib/observability/index.ts';
 import { createTracing } from '../../lib/observability/createTracer.ts';
@@ -16,7 +17,7 @@ import type { ReplaySummary } from '../../lib/replay/types.ts';
 const config = loadReplayConfig();
 const observability = loadObservabilityConfig();
 const logger = createLogger(SERVICE_NAMES.replay);
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false, ...awsClientConfig(config.awsLimits) });
 
 /** The handler without middlewares: replay options → the run's summary. */
 export const run = (payload: unknown, context: Context): Promise<ReplaySummary> =>

@@ -32,11 +32,14 @@ export class AlarmTopic extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-encrypted-sns
+    // Only CloudWatch acting for this account's alarms may use the key (confused-deputy guard).
+    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } };
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [cloudWatch],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: fromThisAccount,
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', {
@@ -49,7 +52,7 @@ export class AlarmTopic extends Construct {
         principals: [cloudWatch],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: fromThisAccount,
       }),
     );
     if (props.alarmEmail !== undefined) {

@@ -134,13 +134,13 @@ export class SyncFunction extends lambda.Function {
     return this;
   }
 
-  /** Sets `envName` to the table name; allows item reads and writes (Get/Put/Update/DeleteItem) on it only. */
+  /**
+   * Sets `envName` to the table name; allows `GetItem` and `UpdateItem` on it only: the state store reads and
+   * writes every item with conditional updates (lease, commit, release), never `PutItem` or `DeleteItem`.
+   */
   bindStateTable(envName: string, table: dynamodb.ITable): this {
     this.addEnvironment(envName, table.tableName);
-    this.allow(
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-      [table.tableArn],
-    );
+    this.allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn]);
     this.allowKey(table.encryptionKey, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
     return this;
   }

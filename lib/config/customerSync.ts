@@ -1,8 +1,12 @@
+import type { AwsCallLimits } from '../aws/boundedCalls.ts';
+import { COUNTRY_CODE_PROBLEM, isIsoCountryCode } from '../countries.ts';
 import * as z from '../zod.ts';
 import { CRO_DEFAULT_API_VERSION } from '../crm/CroClient.ts';
 import { IC_LOCALES, type IcLocale } from '../invisible-collector/schemas.ts';
 import { FALLBACK_LOCALE } from '../mapping/fieldTable.ts';
 import { normaliseLocale } from '../mapping/normaliseLocale.ts';
+import { awsLimitsEnv, awsLimitsOf } from './awsLimits.ts';
+import { ConfigError } from './errors.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
 /** What to do when registering a customer hits a 409 because another IC customer has the VAT number. */
@@ -36,11 +40,13 @@ export const CustomerSyncEnvSchema = z
     DLQ_URL: envVar.url().check(z.describe('the dead-letter queue permanent failures are sent to')),
     DEFAULT_COUNTRY: z
       .optional(
-        z
-          .string()
-          .check(z.toUpperCase(), z.regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 code' })),
+        z.string().check(z.toUpperCase(), z.refine(isIsoCountryCode, { error: COUNTRY_CODE_PROBLEM })),
       )
-      .check(z.describe('ISO 3166-1 alpha-2 country used when the address has none')),
+      .check(
+        z.describe(
+          'ISO 3166-1 alpha-2 country (an assigned one: `GB`, not `UK`) used when the address has none',
+        ),
+      ),
     DEFAULT_LOCALE: z
       .optional(
         z.pipe(
@@ -62,7 +68,7 @@ export const CustomerSyncEnvSchema = z
       .optional(envVar.text())
       .check(
         z.describe(
-          'DynamoDB table of leases, watermarks and dedup ids (the stack sets it); unset → an in-memory store, one process only',
+          'DynamoDB table of leases, watermarks and dedup ids (the stack sets it); required in AWS Lambda; unset in a local run → an in-memory store, one process only',
         ),
       ),
     SYNC_CONCURRENCY: z
@@ -97,6 +103,14 @@ export const CustomerSyncEnvSchema = z
           'visibility backoff after the first transient failure of a record (s), doubled per receive up to 900 s, jittered; `npm start` takes a short one from the environment',
         ),
       ),
+    ...awsLimitsEnv(),
+    AWS_LAMBDA_FUNCTION_NAME: z
+      .optional(envVar.text())
+      .check(
+        z.describe(
+          'set by the Lambda runtime, never by hand: a deployed function, which requires `STATE_TABLE_NAME`',
+        ),
+      ),
   })
   .check(
     z.meta({
@@ -118,7 +132,10 @@ export interface CustomerSyncConfig {
   defaultCountry?: string;
   /** Mapping fallback when the event has no (supported) locale, already normalised. */
   defaultLocale?: IcLocale;
-  /** DynamoDB table for leases, watermarks and dedup; unset → in-memory store (single process only). */
+  /**
+   * DynamoDB table for leases, watermarks and dedup. Required in AWS Lambda; unset in a local run → the
+   * in-memory store (single process only).
+   */
   stateTableName?: string;
   /** Customers synced at the same time within one batch. @default 10 */
   syncConcurrency: number;
@@ -137,11 +154,23 @@ export interface CustomerSyncConfig {
    * up to 900 s, jittered). A short one suits the local stack, where an operator watches the retry. @default 30
    */
   retryBaseSeconds: number;
+  /**
+   * Bounds of every DynamoDB, SQS and Secrets Manager call (`AWS_CONNECT_TIMEOUT_MS`, `AWS_CALL_TIMEOUT_MS`,
+   * `AWS_MAX_ATTEMPTS`). @default { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 3 }
+   */
+  awsLimits: AwsCallLimits;
+  /** AWS calls end this long before the invocation would time out, so the batch response still goes out. */
+  awsDeadlineReserveMs: number;
 }
+
+/** Time an invocation keeps after its last AWS call to return the partial batch response. */
+const AWS_DEADLINE_RESERVE_MS = 1_000;
 
 /**
  * Reads and validates the customer-sync configuration once (call it at module scope: a bad deployment
- * fails at cold start). Throws {@link ConfigError} naming every bad variable.
+ * fails at cold start). Throws {@link ConfigError} naming every bad variable; in AWS Lambda (the runtime sets
+ * `AWS_LAMBDA_FUNCTION_NAME`) `STATE_TABLE_NAME` is required, since an in-memory store would silently lose
+ * leases, watermarks and deduplication between containers.
  *
  * @example
  * const config = loadCustomerSyncConfig(); // process.env
@@ -149,6 +178,16 @@ export interface CustomerSyncConfig {
  */
 export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConfig {
   const e = parseEnv(CustomerSyncEnvSchema, env);
+  if (e.AWS_LAMBDA_FUNCTION_NAME !== undefined && e.STATE_TABLE_NAME === undefined) {
+    throw new ConfigError([
+      {
+        variable: 'STATE_TABLE_NAME',
+        message:
+          'is required in AWS Lambda (the in-memory state store would not share leases, watermarks or ' +
+          'deduplication between containers)',
+      },
+    ]);
+  }
   return {
     icApiUrl: e.IC_API_URL,
     crmApiUrl: e.CRM_API_URL,
@@ -165,5 +204,7 @@ export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConf
     ...(e.CRM_API_VERSION !== undefined && { crmApiVersion: e.CRM_API_VERSION }),
     timeMarginMs: e.TIME_MARGIN_MS,
     retryBaseSeconds: e.RETRY_BASE_SECONDS,
+    awsLimits: awsLimitsOf(e),
+    awsDeadlineReserveMs: AWS_DEADLINE_RESERVE_MS,
   };
 }

@@ -1,4 +1,6 @@
+import type { AwsCallLimits } from '../aws/boundedCalls.ts';
 import * as z from '../zod.ts';
+import { awsLimitsEnv, awsLimitsOf } from './awsLimits.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
 /** Encodings a CRO-native signature header may use. */
@@ -37,6 +39,8 @@ export const WebhookEnvSchema = z
     WEBHOOK_SECRET_TTL_MS: z
       ._default(envVar.int(0, 3_600_000), 300_000)
       .check(z.describe('how long the webhook secret is cached (ms)')),
+    // Few attempts: the sender retries a 503 anyway, and API Gateway gives up after 30 s.
+    ...awsLimitsEnv({ maxAttempts: 2 }),
   })
   .check(
     z.meta({ title: 'webhook', description: 'The signed HTTP endpoint that puts events on the queue.' }),
@@ -58,6 +62,8 @@ export interface WebhookConfig {
   croDeliveryIdHeader: string;
   /** How long the webhook secret is cached. @default 300000 */
   secretTtlMs: number;
+  /** Bounds of the SQS and Secrets Manager calls. @default { 1000, 3000, maxAttempts: 2 } */
+  awsLimits: AwsCallLimits;
 }
 
 /**
@@ -77,5 +83,6 @@ export function loadWebhookConfig(env: Env = process.env): WebhookConfig {
     croSignatureEncoding: e.CRO_SIGNATURE_ENCODING,
     croDeliveryIdHeader: e.CRO_DELIVERY_ID_HEADER,
     secretTtlMs: e.WEBHOOK_SECRET_TTL_MS,
+    awsLimits: awsLimitsOf(e),
   };
 }

@@ -38,7 +38,8 @@ export const MAX_DETAIL_LENGTH = 200;
  * The ONE factory from a non-2xx HTTP answer to a typed `ApiError`: 401/403 → auth, 404 → not found,
  * 409 → conflict (`gid` when the body has one), 400/422 → validation, 429 → rate limited (Retry-After),
  * 408 → timeout, ≥500 → server, other → a permanent `ApiError`. Parses IC bodies `{code, message, gid}`
- * and CRO bodies `{detail, explanation, title}` / `{field, detail, explanation}` tolerantly; never throws.
+ * and CRO bodies `{field, detail, explanation}` (the documented shape; a `title` is read too) tolerantly;
+ * never throws.
  * The vendor message is redacted (IC echoes submitted values) and truncated.
  *
  * @example
@@ -81,7 +82,7 @@ interface ErrorBody {
   gid?: string;
 }
 
-/** IC `{code, message, gid}`, CRO `{detail, explanation, title}` / `{field, detail, explanation}`, or nothing. */
+/** IC `{code, message, gid}`, CRO `{field, detail, explanation}` (`field` null when no parameter is at fault), or nothing. */
 function parseErrorBody(text: string): ErrorBody {
   let json: unknown;
   try {

@@ -1,5 +1,5 @@
 import * as z from '../zod.ts';
-import { ApiNotFoundError, RequestValidationError } from '../http/errors.ts';
+import { ApiNotFoundError, ApiValidationError, RequestValidationError } from '../http/errors.ts';
 import { HttpClient, type HttpClientOptions } from '../http/HttpClient.ts';
 import { toIssues } from '../zodIssues.ts';
 import {
@@ -70,17 +70,39 @@ export class InvisibleCollectorClient implements InvisibleCollectorApi {
     }
   }
 
+  /**
+   * `PUT /customers/:id`. An unknown id is an `ApiNotFoundError` whichever way IC says it: its documents list
+   * only 401 and 422 for this endpoint, and the 404 comes from the vendor SDK's fixture
+   * (`invisible-collector-ruby` `spec/fixtures/customer/not_found.json`: `{"code": 404, "message": "Customer
+   * not found"}`). Should IC refuse an unknown id with a 400/422 instead, a `GET` (documented 404) tells
+   * "unknown" from "refused": the sync then registers a new customer instead of dead-lettering it.
+   */
   async updateCustomer(id: string, customer: IcUpdateCustomer, options?: CallOptions): Promise<IcCustomer> {
     const path = customerPath(id, 'PUT');
     const body = validate(IcUpdateCustomerSchema, withoutGid(customer), 'PUT', CUSTOMER);
-    return this.#http.request({
-      method: 'PUT',
-      path,
-      route: CUSTOMER,
-      body,
-      schema: IcCustomerSchema,
-      options,
-    });
+    try {
+      return await this.#http.request({
+        method: 'PUT',
+        path,
+        route: CUSTOMER,
+        body,
+        schema: IcCustomerSchema,
+        options,
+      });
+    } catch (error) {
+      if (!(error instanceof ApiValidationError)) throw error;
+      if ((await this.findCustomer(id, options)) !== undefined) throw error;
+      throw new ApiNotFoundError(
+        {
+          api: 'invisible-collector',
+          method: 'PUT',
+          path,
+          status: error.status,
+          detail: 'no such customer (GET 404)',
+        },
+        { cause: error },
+      );
+    }
   }
 
   async registerCustomer(customer: IcRegisterCustomer, options?: CallOptions): Promise<IcCustomer> {

@@ -1,3 +1,4 @@
+import { COUNTRY_CODE_PROBLEM, isIsoCountryCode } from '../countries.ts';
 import * as z from '../zod.ts';
 
 /** The only locales Invisible Collector accepts (POST/PUT /customers); the API's default is `pt`. */
@@ -5,7 +6,7 @@ export const IC_LOCALES = ['pt', 'es', 'en', 'fr-fr', 'de', 'zh-CN'] as const;
 export const IcLocaleSchema = z.enum(IC_LOCALES);
 export type IcLocale = z.infer<typeof IcLocaleSchema>;
 
-const country = z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in upper case'));
+const country = z.string().check(z.refine(isIsoCountryCode, COUNTRY_CODE_PROBLEM));
 /** A string trimmed, then of `min`–`max` characters. */
 const trimmed = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
 const text = trimmed(1, 1024);

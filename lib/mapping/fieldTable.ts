@@ -1,3 +1,4 @@
+import { COUNTRY_CODE_PROBLEM, isIsoCountryCode } from '../countries.ts';
 import type { IcLocale, IcUpdateCustomer } from '../invisible-collector/schemas.ts';
 import { MappingError } from './errors.ts';
 import { normaliseLocale } from './normaliseLocale.ts';
@@ -86,13 +87,9 @@ export function externalIdOf(tenantId: number, customerId: number): string {
 function readCountry({ sources, defaultCountry }: FieldContext): string {
   const fromAddress = text(sources.address?.country)?.toUpperCase();
   if (fromAddress !== undefined) {
-    // A country name or alpha-3 code is not guessed at: dead-letter so the CRM data gets fixed.
-    if (!/^[A-Z]{2}$/.test(fromAddress)) {
-      throw new MappingError(
-        'missing-country',
-        'country',
-        'the address country is not an ISO 3166-1 alpha-2 code',
-      );
+    // A country name, an alpha-3 or a reserved code (UK) is not guessed at: dead-letter so the CRM data gets fixed.
+    if (!isIsoCountryCode(fromAddress)) {
+      throw new MappingError('missing-country', 'country', `the address country ${COUNTRY_CODE_PROBLEM}`);
     }
     return fromAddress;
   }

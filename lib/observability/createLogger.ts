@@ -25,9 +25,10 @@ export class RedactingLogFormatter extends LogFormatter {
     return new LogItem({ attributes: base }).addAttributes(redact(additional) as LogAttributes);
   }
 
+  // The error's class name is kept as is (under `name`, a personal key elsewhere); the rest is redacted.
   override formatError(error: Error): LogAttributes {
     const formatted = super.formatError(error);
-    return redact(formatted) as LogAttributes;
+    return { ...(redact(formatted) as LogAttributes), name: formatted.name };
   }
 }
 

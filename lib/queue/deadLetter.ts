@@ -8,17 +8,23 @@ import {
 import type { SQSRecord } from 'aws-lambda';
 import { CrmSyncError } from '../errors.ts';
 import { redactText } from '../observability/redact.ts';
+import {
+  isFailureAttribute,
+  MAX_MESSAGE_ATTRIBUTES,
+  MESSAGE_ATTRIBUTES,
+  recordAttributes,
+  REQUEUE_ATTRIBUTES,
+  withAttributes,
+} from './messageAttributes.ts';
 
-/** Message attributes a dead-lettered message carries (docs/events.md#failures). */
+/** Message attributes a dead-lettered message carries (docs/events.md#failures); all names in `messageAttributes.ts`. */
 export const FAILURE_ATTRIBUTES = {
-  reason: 'failure-reason',
-  detail: 'failure-detail',
-  failedAt: 'failed-at',
-  sourceMessageId: 'source-message-id',
+  reason: MESSAGE_ATTRIBUTES.failureReason,
+  detail: MESSAGE_ATTRIBUTES.failureDetail,
+  failedAt: MESSAGE_ATTRIBUTES.failedAt,
+  sourceMessageId: MESSAGE_ATTRIBUTES.sourceMessageId,
 } as const;
 
-/** SQS allows 10 message attributes: 4 are ours, the original message keeps at most this many. */
-const MAX_ORIGINAL_ATTRIBUTES = 6;
 /** failure-detail is for humans; long vendor messages are cut. */
 const MAX_DETAIL_LENGTH = 1_000;
 
@@ -48,9 +54,10 @@ export class DeadLetterSendError extends CrmSyncError {
 }
 
 /**
- * The `SendMessage` request that dead-letters `record`: the original body, the original message attributes
- * (minus any earlier `failure-*`), plus `failure-reason`, `failure-detail`, `failed-at` and
- * `source-message-id`. For a FIFO DLQ: the original message group and a deduplication id derived from the
+ * The `SendMessage` request that dead-letters `record`: the original body, `failure-reason`, `failure-detail`,
+ * `failed-at` and `source-message-id`, and the original message attributes (minus any earlier `failure-*`)
+ * that fit in SQS's 10 ({@link withAttributes}: `replay-count` first; `failure-detail` names any left out).
+ * For a FIFO DLQ: the original message group and a deduplication id derived from the
  * SQS message id — a redelivery of the same message is deduplicated, while a replayed message (new message
  * id) that fails again is not silently dropped inside SQS's 5-minute deduplication window.
  *
@@ -62,13 +69,21 @@ export function deadLetterMessage(
   record: SQSRecord,
   failure: DeadLetterFailure,
 ): SendMessageCommandInput {
-  const attributes: Record<string, MessageAttributeValue> = {
-    ...originalAttributes(record),
+  // Not carried: an earlier failure's attributes, and a deferral's (they describe a path, not the event).
+  const carried = recordAttributes(
+    record,
+    (name) => isFailureAttribute(name) || REQUEUE_ATTRIBUTES.has(name),
+  );
+  const { attributes, dropped } = withAttributes(carried, {
     [FAILURE_ATTRIBUTES.reason]: text(failure.reason),
     [FAILURE_ATTRIBUTES.detail]: text(detailOf(failure.detail)),
     [FAILURE_ATTRIBUTES.failedAt]: text((failure.failedAt ?? new Date()).toISOString()),
     [FAILURE_ATTRIBUTES.sourceMessageId]: text(record.messageId),
-  };
+  });
+  if (dropped.length > 0) {
+    const note = `message attributes not kept (SQS allows ${MAX_MESSAGE_ATTRIBUTES}): ${dropped.join(', ')}`;
+    attributes[FAILURE_ATTRIBUTES.detail] = text(detailOf(`${note}. ${failure.detail}`));
+  }
   const input: SendMessageCommandInput = {
     QueueUrl: dlqUrl,
     MessageBody: record.body,
@@ -108,25 +123,6 @@ function detailOf(detail: string): string {
   const clean = redactText(detail).trim();
   if (clean === '') return '(no detail)';
   return clean.length > MAX_DETAIL_LENGTH ? `${clean.slice(0, MAX_DETAIL_LENGTH - 1)}…` : clean;
-}
-
-// Lambda's record shape → the SDK's; binary values arrive base64-encoded.
-function originalAttributes(record: SQSRecord): Record<string, MessageAttributeValue> {
-  const ours = new Set<string>(Object.values(FAILURE_ATTRIBUTES));
-  const out: Record<string, MessageAttributeValue> = {};
-  const names = Object.keys(record.messageAttributes ?? {})
-    .filter((name) => !ours.has(name))
-    .sort()
-    .slice(0, MAX_ORIGINAL_ATTRIBUTES);
-  for (const name of names) {
-    const value = record.messageAttributes[name]!;
-    if (value.stringValue !== undefined) {
-      out[name] = { DataType: value.dataType, StringValue: value.stringValue };
-    } else if (value.binaryValue !== undefined) {
-      out[name] = { DataType: value.dataType, BinaryValue: Buffer.from(value.binaryValue, 'base64') };
-    }
-  }
-  return out;
 }
 
 // Deduplication ids allow 128 characters of [A-Za-z0-9!-/:-@[-`{-~]; message ids are UUIDs, but hash anything odd.

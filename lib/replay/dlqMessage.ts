@@ -1,22 +1,19 @@
-import type { Message, MessageAttributeValue, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import type { Message, SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { FAILURE_ATTRIBUTES } from '../queue/deadLetter.ts';
+import {
+  isFailureAttribute,
+  type MessageAttributes,
+  REPLAY_COUNT_ATTRIBUTE,
+  withAttributes,
+} from '../queue/messageAttributes.ts';
 import { unwrap } from '../events/parseEventBody.ts';
 import type { DlqMessage, ReplayFilter } from './types.ts';
 import { createHash } from 'node:crypto';
 
-/** Message attribute counting how often an event was replayed from the DLQ (a `Number`). */
-export const REPLAY_COUNT_ATTRIBUTE = 'replay-count';
+export { isFailureAttribute, REPLAY_COUNT_ATTRIBUTE } from '../queue/messageAttributes.ts';
 
 /** `failure-reason` shown (and filtered on) for a message the redrive policy moved: it has no attribute. */
 export const REDRIVEN_REASON = 'redriven';
-
-/**
- * True for the attributes the sync adds when it dead-letters (docs/events.md#failures): `failure-*`, `failed-at`,
- * `source-message-id`. They describe the last failure, not the event, so a replayed message does not carry them.
- */
-export function isFailureAttribute(name: string): boolean {
-  return name.startsWith('failure-') || Object.values<string>(FAILURE_ATTRIBUTES).includes(name);
-}
 
 /** A string message attribute's value, if present. */
 export function stringAttribute(message: Message, name: string): string | undefined {
@@ -103,7 +100,9 @@ export const FALLBACK_GROUP_ID = 'crm-sync';
 /**
  * The `SendMessageBatch` entry that puts a DLQ message back on the event queue: the same body, the same
  * message attributes minus the failure ones (`failure-*`, `failed-at`, `source-message-id`), plus
- * `replay-count` incremented. For a FIFO queue: the message's own group (its customer's order is kept) and a
+ * `replay-count` incremented — within SQS's 10 attributes: a message that already carries 10 (it reached the
+ * DLQ through the redrive policy) leaves out the producer's attribute last in name order, and stays
+ * replayable. For a FIFO queue: the message's own group (its customer's order is kept) and a
  * new deduplication id `<original>-r<count>`, so SQS does not drop it as a duplicate of the first delivery.
  *
  * @example
@@ -113,16 +112,18 @@ export const FALLBACK_GROUP_ID = 'crm-sync';
  */
 export function replayEntry(message: Message, id: string, fifo: boolean): SendMessageBatchRequestEntry {
   const count = replayCountOf(message) + 1;
-  const attributes: Record<string, MessageAttributeValue> = {};
+  const carried: MessageAttributes = {};
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    if (isFailureAttribute(name) || name === REPLAY_COUNT_ATTRIBUTE) continue;
-    attributes[name] = {
+    if (isFailureAttribute(name)) continue;
+    carried[name] = {
       DataType: value.DataType,
       ...(value.StringValue !== undefined && { StringValue: value.StringValue }),
       ...(value.BinaryValue !== undefined && { BinaryValue: value.BinaryValue }),
     };
   }
-  attributes[REPLAY_COUNT_ATTRIBUTE] = { DataType: 'Number', StringValue: String(count) };
+  const { attributes } = withAttributes(carried, {
+    [REPLAY_COUNT_ATTRIBUTE]: { DataType: 'Number', StringValue: String(count) },
+  });
   const entry: SendMessageBatchRequestEntry = {
     Id: id,
     MessageBody: message.Body ?? '',

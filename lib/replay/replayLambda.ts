@@ -1,4 +1,6 @@
+import type { AwsCallLimits } from '../aws/boundedCalls.ts';
 import * as z from '../zod.ts';
+import { awsLimitsEnv, awsLimitsOf } from '../config/awsLimits.ts';
 import { type Env, envVar, parseEnv } from '../config/parseEnv.ts';
 import { formatIssues, toIssues } from '../zodIssues.ts';
 import { ReplayOptionsError } from './errors.ts';
@@ -24,6 +26,8 @@ export const ReplayEnvSchema = z
           'time kept before the invocation deadline (ms): sending stops then, so the run ends cleanly',
         ),
       ),
+    // An attempt may be a long poll (SQS waits up to 20 s): room for it, and two attempts fit the margin.
+    ...awsLimitsEnv({ requestTimeoutMs: 22_000, maxAttempts: 2 }),
   })
   .check(
     z.meta({ title: 'replay', description: 'The Lambda that replays the dead-letter queue on request.' }),
@@ -37,6 +41,8 @@ export interface ReplayConfig {
   queueUrl: string;
   /** Time kept in reserve at the end of an invocation. @default 30000 */
   safetyMarginMs: number;
+  /** Bounds of the SQS calls. @default { connectionTimeoutMs: 1000, requestTimeoutMs: 22000, maxAttempts: 2 } */
+  awsLimits: AwsCallLimits;
 }
 
 /**
@@ -48,7 +54,12 @@ export interface ReplayConfig {
  */
 export function loadReplayConfig(env: Env = process.env): ReplayConfig {
   const e = parseEnv(ReplayEnvSchema, env);
-  return { dlqUrl: e.DLQ_URL, queueUrl: e.QUEUE_URL, safetyMarginMs: e.REPLAY_SAFETY_MARGIN_MS };
+  return {
+    dlqUrl: e.DLQ_URL,
+    queueUrl: e.QUEUE_URL,
+    safetyMarginMs: e.REPLAY_SAFETY_MARGIN_MS,
+    awsLimits: awsLimitsOf(e),
+  };
 }
 
 const positiveInt = z.number().check(z.int(), z.positive());

@@ -1,9 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientConfig, type InvocationDeadline } from '../aws/boundedCalls.ts';
 import type { CustomerSyncConfig } from '../config/customerSync.ts';
 import { CroClient } from '../crm/CroClient.ts';
 import type { CallInfo } from '../http/HttpClient.ts';
 import { InvisibleCollectorClient } from '../invisible-collector/InvisibleCollectorClient.ts';
+import { createSecretReader } from '../secrets/createSecretReader.ts';
 import { credentialsProvider, type CredentialsProvider } from '../secrets/credentialsProvider.ts';
 import { createSyncStateStore } from './state/createSyncStateStore.ts';
 import type { SyncStateStore } from './state/types.ts';
@@ -14,6 +17,11 @@ import type { SyncDeps, SyncOptions } from './types.ts';
 export interface CustomerSyncParts {
   logger: Logger;
   metrics: SyncMetrics;
+  /**
+   * The invocation's end, which the handler starts from its context: every AWS call (DynamoDB, SQS, Secrets
+   * Manager) made during an invocation ends before it. Without one, only `config.awsLimits` apply.
+   */
+  deadline?: InvocationDeadline;
   /** @default credentialsProvider(config.credentialsSecretId) (Secrets Manager, cached with a TTL) */
   credentials?: CredentialsProvider;
   /** @default a client following the SDK's standard variables (`AWS_ENDPOINT_URL_SQS`, ...) */
@@ -27,14 +35,22 @@ export interface CustomerSyncParts {
 /**
  * Builds the customer-sync's dependencies from its configuration: both API clients (sharing the cached
  * credentials, reporting every attempt to the `ApiCalls`/`ApiLatency` metrics), the state store, and the
- * SQS client for dead-letter sends and visibility changes. Called once per container, at module scope.
+ * SQS client for dead-letter sends and visibility changes. The AWS clients are bounded (`config.awsLimits`,
+ * and `parts.deadline` during an invocation): a stalled socket is a transient failure of the records it
+ * concerns, never a timeout of the whole batch. Called once per container, at module scope.
  *
  * @example
  * const deps = createCustomerSyncDeps(loadCustomerSyncConfig(), { logger, metrics });
  * await processBatch(event.Records, deps, context);
  */
 export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: CustomerSyncParts): SyncDeps {
-  const credentials = parts.credentials ?? credentialsProvider(config.credentialsSecretId);
+  const aws = awsClientConfig(config.awsLimits, parts.deadline);
+  const credentials =
+    parts.credentials ??
+    credentialsProvider(config.credentialsSecretId, {
+      // `file:` credentials are cached like Secrets Manager values (a 401 forces a reread).
+      reader: createSecretReader({ cacheFiles: true, client: new SecretsManagerClient(aws) }),
+    });
   const onCall = (info: CallInfo) => parts.metrics.apiCall(info.api, info.durationMs, info.status);
   return {
     tenantId: config.crmTenantId,
@@ -52,9 +68,9 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
       ...(config.crmApiVersion !== undefined && { apiVersion: config.crmApiVersion }),
       onCall,
     }),
-    store: parts.store ?? createSyncStateStore({ tableName: config.stateTableName }),
+    store: parts.store ?? createSyncStateStore({ tableName: config.stateTableName, clientConfig: aws }),
     // Queue URLs are passed as parameters, so the endpoint (AWS or an emulator) comes from the SDK's settings.
-    sqs: parts.sqs ?? new SQSClient({ useQueueUrlAsEndpoint: false }),
+    sqs: parts.sqs ?? new SQSClient({ useQueueUrlAsEndpoint: false, ...aws }),
     dlqUrl: config.dlqUrl,
     logger: parts.logger,
     metrics: parts.metrics,

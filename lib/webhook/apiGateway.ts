@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { WebhookRequest, WebhookResponse } from './types.ts';
 
 /**
  * The request inside an API Gateway HTTP API (payload 2.0) or Function URL event: the method, lower-case
- * headers, and the raw body bytes — base64-decoded when `isBase64Encoded`, which is what was signed.
+ * headers, the raw body bytes — base64-decoded when `isBase64Encoded`, which is what was signed — and the
+ * request id (both carriers always set `requestContext.requestId`; a fresh UUID stands in otherwise).
  *
  * @example
  * const request = fromApiGatewayEvent(event); // { method: 'POST', headers: {...}, body: <Buffer> }
@@ -18,6 +20,7 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): WebhookReque
     method: (event.requestContext?.http?.method ?? 'GET').toUpperCase(),
     headers,
     body: Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8'),
+    requestId: event.requestContext?.requestId || randomUUID(),
   };
 }
 

@@ -1,6 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientConfig } from '../aws/boundedCalls.ts';
 import type { WebhookConfig } from '../config/webhook.ts';
+import { createSecretReader } from '../secrets/createSecretReader.ts';
 import { webhookSecretProvider, type WebhookSecretsProvider } from '../secrets/webhookSecretProvider.ts';
 import type { WebhookDeps } from './types.ts';
 import type { WebhookMetrics } from './webhookMetrics.ts';
@@ -9,7 +12,7 @@ import type { WebhookMetrics } from './webhookMetrics.ts';
 export interface WebhookParts {
   logger: Logger;
   metrics: WebhookMetrics;
-  /** @default a client following the SDK's standard variables (`AWS_ENDPOINT_URL_SQS`, ...), 2 attempts */
+  /** @default a client following the SDK's standard variables (`AWS_ENDPOINT_URL_SQS`, ...), within `config.awsLimits` */
   sqs?: SQSClient;
   /** @default webhookSecretProvider(config.webhookSecretId) (Secrets Manager or `file:`, cached) */
   secrets?: WebhookSecretsProvider;
@@ -25,9 +28,15 @@ export function createWebhookDeps(config: WebhookConfig, parts: WebhookParts): W
   return {
     tenantId: config.crmTenantId,
     queueUrl: config.queueUrl,
-    // Few attempts: the sender retries a 503 anyway, and API Gateway gives up after 30 s.
-    sqs: parts.sqs ?? new SQSClient({ useQueueUrlAsEndpoint: false, maxAttempts: 2 }),
-    secrets: parts.secrets ?? webhookSecretProvider(config.webhookSecretId, { ttlMs: config.secretTtlMs }),
+    sqs: parts.sqs ?? new SQSClient({ useQueueUrlAsEndpoint: false, ...awsClientConfig(config.awsLimits) }),
+    secrets:
+      parts.secrets ??
+      webhookSecretProvider(config.webhookSecretId, {
+        reader: createSecretReader({
+          ttlMs: config.secretTtlMs,
+          client: new SecretsManagerClient(awsClientConfig(config.awsLimits)),
+        }),
+      }),
     cro: {
       signatureHeader: config.croSignatureHeader,
       deliveryIdHeader: config.croDeliveryIdHeader,

@@ -47,20 +47,27 @@ function customerIdOf(payload: z.infer<typeof CroHookPayloadSchema>): number | u
   return payload.customer_id ?? payload.customerId ?? fromNested ?? payload.id;
 }
 
+/** What identifies one CRO-native delivery. */
+export interface CroDeliveryIds {
+  /** CRO's delivery id header, when CRO sends one (the same on a redelivery). */
+  deliveryId?: string;
+  /** The id of the HTTP request that carried it (API Gateway's `requestContext.requestId`): unique per request. */
+  requestId: string;
+}
+
 /**
  * Turns a CRO-native webhook delivery into a `crm.customer.updated` CloudEvent for `tenantId`. The event id
- * is deterministic — `cro-` + SHA-256 of the delivery id header when CRO sends one, else of the raw body — so
- * a redelivery of the same notification becomes the same event and is deduplicated downstream.
+ * is `cro-` + SHA-256 of the delivery id header when CRO sends one, so a redelivery of the same
+ * notification becomes the same event and is deduplicated downstream; without it, of the request id. Never of
+ * the body: two changes of one customer can arrive with identical bodies (`{"customer_id": 7}`), and sharing
+ * an id would drop the later one as a duplicate. A resent request without a delivery id costs one more sync,
+ * which reads CRO's current state and writes nothing that did not change.
  * Throws {@link WebhookPayloadError} (400) when no customer id can be found or the payload names another tenant.
  *
  * @example
- * croDeliveryToEvent(Buffer.from('{"id":7}'), undefined, 42).event.data; // { tenantId: 42, customerId: 7 }
+ * croDeliveryToEvent(Buffer.from('{"id":7}'), { requestId: 'r-1' }, 42).event.data; // { tenantId: 42, customerId: 7 }
  */
-export function croDeliveryToEvent(
-  rawBody: Buffer,
-  deliveryId: string | undefined,
-  tenantId: number,
-): AcceptedEvent {
+export function croDeliveryToEvent(rawBody: Buffer, ids: CroDeliveryIds, tenantId: number): AcceptedEvent {
   let value: unknown;
   try {
     value = JSON.parse(rawBody.toString('utf8'));
@@ -84,9 +91,9 @@ export function croDeliveryToEvent(
     ]);
   }
   const seed =
-    deliveryId !== undefined && deliveryId !== ''
-      ? `delivery:${deliveryId}`
-      : `body:${rawBody.toString('base64')}`;
+    ids.deliveryId !== undefined && ids.deliveryId !== ''
+      ? `delivery:${ids.deliveryId}`
+      : `request:${ids.requestId}`;
   const time = normaliseSourceTimestamp(parsed.data.last_updated_on ?? parsed.data.updated_on);
   const event: CustomerEvent = {
     specversion: '1.0',

@@ -40,7 +40,13 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
         : { scheme: verified.scheme, webhookId: verified.webhookId };
     const accepted: AcceptedEvent[] =
       verified.scheme === 'cro'
-        ? [croDeliveryToEvent(request.body, verified.deliveryId, deps.tenantId)]
+        ? [
+            croDeliveryToEvent(
+              request.body,
+              { deliveryId: verified.deliveryId, requestId: request.requestId },
+              deps.tenantId,
+            ),
+          ]
         : parseWebhookEvents(request, deps.tenantId);
     await enqueue(accepted, deps);
     const ids = accepted.map((a) => a.event.id);

@@ -12,6 +12,8 @@ export interface WebhookRequest {
   headers: Readonly<Record<string, string | undefined>>;
   /** The raw body bytes, exactly as signed. */
   body: Buffer;
+  /** Unique per HTTP request (API Gateway's `requestContext.requestId`). */
+  requestId: string;
 }
 
 /** The HTTP answer: a JSON body. */

@@ -144,10 +144,7 @@ describe('CrmSyncStack with default props', () => {
             ],
             arnOf(stack.queues.queue),
           ),
-          ...allow(
-            ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-            arnOf(stack.stateTable),
-          ),
+          ...allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], arnOf(stack.stateTable)),
         ]),
       );
     });
@@ -314,6 +311,25 @@ describe('CrmSyncStack with default props', () => {
         },
       });
       template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+
+    it("let CloudWatch use the topic's key only for this account's alarms", () => {
+      const [key] = Object.values(template.findResources('AWS::KMS::Key')).filter(
+        (resource) =>
+          (resource as { Properties: { Description?: string } }).Properties.Description ===
+          'Encrypts the crm-sync alarm topic',
+      ) as Array<{ Properties: { KeyPolicy: { Statement: Array<Record<string, unknown>> } } }>;
+      const forCloudWatch = key!.Properties.KeyPolicy.Statement.filter(
+        (statement) =>
+          JSON.stringify(statement.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }),
+      );
+      expect(forCloudWatch).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+        }),
+      ]);
     });
   });
 

@@ -21,6 +21,8 @@ export interface SimRequest {
 /** A simulator's answer. */
 export interface SimResponse {
   status: number;
+  /** The status line's reason phrase; Node's standard one when absent. */
+  statusText?: string;
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -63,6 +65,8 @@ interface Script {
 export async function startSimulatorServer(options: SimulatorServerOptions): Promise<SimulatorControls> {
   const calls: RecordedCall[] = [];
   const scripts: Script[] = [];
+  const arrivals: Array<{ route?: string; resolve: (call: RecordedCall) => void }> = [];
+  const settled = new WeakMap<RecordedCall, Promise<void>>();
   const stopping = new AbortController();
   let tokens = new Set(options.tokens);
   let latencyMs = options.latencyMs ?? 0;
@@ -70,13 +74,16 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
   let random = seededRandom(faults.seed ?? 1);
 
   const server: Server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, { status: 500, body: { message: String(error) } });
-    });
+    let done: () => void = () => undefined;
+    void handle(req, res, new Promise<void>((resolve) => (done = resolve)))
+      .catch((error: unknown) => {
+        if (!res.headersSent) send(res, { status: 500, body: { message: String(error) } });
+      })
+      .finally(() => done());
   });
   server.keepAliveTimeout = 5_000;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, finished: Promise<void>): Promise<void> {
     const rawBody = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://simulator');
     const path = url.pathname;
@@ -104,6 +111,13 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       }
     }
     calls.push(call);
+    settled.set(call, finished);
+    for (let i = arrivals.length - 1; i >= 0; i -= 1) {
+      const waiter = arrivals[i]!;
+      if (waiter.route !== undefined && waiter.route !== call.route) continue;
+      arrivals.splice(i, 1);
+      waiter.resolve(call);
+    }
     const gone = AbortSignal.any([stopping.signal, closedSignal(res)]);
 
     const respond = (response: SimResponse) => {
@@ -171,6 +185,8 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     url: `http://127.0.0.1:${port}`,
     calls,
     callsFor: (route) => (route === undefined ? [...calls] : calls.filter((c) => c.route === route)),
+    nextCall: (route) => new Promise((resolve) => arrivals.push({ route, resolve })),
+    callSettled: (call) => settled.get(call) ?? Promise.resolve(),
     clearCalls: () => {
       calls.length = 0;
     },
@@ -260,6 +276,7 @@ function send(res: ServerResponse, response: SimResponse): void {
     headers['content-type'] = isText ? 'text/plain; charset=utf-8' : 'application/json';
   }
   headers['content-length'] = String(Buffer.byteLength(payload));
-  res.writeHead(response.status, headers);
+  if (response.statusText === undefined) res.writeHead(response.status, headers);
+  else res.writeHead(response.status, response.statusText, headers);
   res.end(payload);
 }

@@ -8,6 +8,11 @@ export const DEFAULT_CRO_TOKEN = 'cro-header.cro-payload.cro-signature';
 /** The tenant the CRO simulator serves unless told otherwise. */
 export const DEFAULT_CRO_TENANT = 42;
 
+// The `authorization` header CRO's docs require: "Matches ^bearer [a-z0-9-_=]+.[a-z0-9-_=]+.?[a-z0-9-_.+/=]*$,
+// no longer than 256 characters" — a JWT-shaped token (the docs' unescaped dots read as the JWT's separators).
+const AUTHORIZATION = /^bearer [a-z0-9_=-]+\.[a-z0-9_=-]+\.?[a-z0-9_.+/=-]*$/i;
+const MAX_AUTHORIZATION_LENGTH = 256;
+
 // The API versions CRO's docs list for `x-api-version`.
 const API_VERSIONS = new Set([
   '2019/02/08',
@@ -47,7 +52,9 @@ export interface CroSimulator extends SimulatorControls {
  * Starts a CRO Software API simulator on 127.0.0.1 (port 0 by default), following the vendor's
  * `GET /customers/{customer_id}` page: Bearer auth, `x-tenant-id` required and checked, optional
  * `x-api-version` checked against the documented list, `X-REQUEST-ID`/`X-API-VERSION` response headers,
- * error bodies `{detail, explanation, title}` (or `{field, detail, explanation}` for a bad parameter).
+ * the documented `authorization` pattern (a JWT-shaped bearer token, at most 256 characters), and the
+ * documented error body `{field, detail, explanation}` (`field` null when no parameter is at fault) with a
+ * human-readable status line (`400 customer_id: Invalid value`).
  *
  * @example
  * const cro = await startCroSimulator({ tenantId: 42 });
@@ -82,10 +89,10 @@ export async function startCroSimulator(options: CroSimulatorOptions = {}): Prom
         handle: (req) => {
           const raw = req.params.id ?? '';
           if (!/^\d+$/.test(raw)) {
-            return fieldError('customer_id', 'Invalid value', 'Customer identifier must be an integer.');
+            return croError(400, 'customer_id', 'Invalid value', 'Customer identifier must be an integer.');
           }
           const customer = get(Number(raw));
-          if (!customer) return croError(404, 'Not Found', 'The requested customer does not exist.');
+          if (!customer) return croError(404, null, 'Not Found', 'The requested customer does not exist.');
           return {
             status: 200,
             body: customer,
@@ -129,38 +136,48 @@ export async function startCroSimulator(options: CroSimulatorOptions = {}): Prom
 function croVendor(tenantId: number): VendorShape {
   return {
     authorise(req, tokens) {
-      const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-      if (!match || !tokens.has(match[1]!)) {
-        return croError(401, 'Unauthorized', 'A valid bearer access token is required.');
+      const authorization = req.headers.authorization ?? '';
+      if (authorization.length > MAX_AUTHORIZATION_LENGTH || !AUTHORIZATION.test(authorization)) {
+        return croError(401, 'authorization', 'Invalid header', 'Must be "Bearer <access token>" (a JWT).');
+      }
+      if (!tokens.has(authorization.slice('bearer '.length))) {
+        return croError(401, null, 'Unauthorized', 'A valid bearer access token is required.');
       }
       const tenant = req.headers['x-tenant-id'];
       if (tenant === undefined || !/^\d+$/.test(tenant)) {
-        return fieldError('x-tenant-id', 'Invalid header', 'x-tenant-id is required and must be an integer.');
+        return croError(
+          400,
+          'x-tenant-id',
+          'Invalid header',
+          'x-tenant-id is required and must be an integer.',
+        );
       }
       if (Number(tenant) !== tenantId) {
-        return croError(403, 'Forbidden', 'You do not have access to this tenant.');
+        return croError(403, null, 'Forbidden', 'You do not have access to this tenant.');
       }
       const version = req.headers['x-api-version'];
       if (version !== undefined && !API_VERSIONS.has(version)) {
-        return fieldError('x-api-version', 'Invalid header', 'Must be a valid API version string.');
+        return croError(400, 'x-api-version', 'Invalid header', 'Must be a valid API version string.');
       }
       const accept = req.headers.accept;
       if (accept !== undefined && !/application\/json|\*\/\*/.test(accept)) {
-        return croError(406, 'Not Acceptable', 'Only application/json responses are available.');
+        return croError(406, null, 'Not Acceptable', 'Only application/json responses are available.');
       }
       return undefined;
     },
-    error: (status, message) => croError(status, message, message),
+    error: (status, message) => croError(status, null, message, message),
     commonHeaders: () => ({ 'x-request-id': randomUUID() }),
   };
 }
 
-/** `{detail, explanation, title}`: CRO's error body. */
-function croError(status: number, title: string, explanation: string): SimResponse {
-  return { status, body: { detail: title, explanation, title } };
-}
-
-/** `{field, detail, explanation}`: CRO's body for a bad parameter or header (400). */
-function fieldError(field: string, detail: string, explanation: string): SimResponse {
-  return { status: 400, body: { field, detail, explanation } };
+/**
+ * CRO's documented error body, `{field, detail, explanation}`, and its human-readable status line
+ * (`400 CreateCustomerModel.user_id: Unknown field.`).
+ */
+function croError(status: number, field: string | null, detail: string, explanation: string): SimResponse {
+  return {
+    status,
+    statusText: field === null ? detail : `${field}: ${detail}`,
+    body: { field, detail, explanation },
+  };
 }

@@ -1,3 +1,4 @@
+import { isIsoCountryCode } from '../../countries.ts';
 import { IcStore, pickFields, type SimIcCustomer, type SimIcCustomerInput } from './icStore.ts';
 import {
   type SimRequest,
@@ -21,6 +22,11 @@ export interface IcSimulatorOptions {
   port?: number;
   /** Put the existing customer's `gid` in 409 bodies (the docs say so; the SDK fixtures show a 409 without). @default true */
   conflictWithGid?: boolean;
+  /**
+   * The answer to a `PUT` for an unknown id. The documents list only 401 and 422 for `PUT`; 404 is what the
+   * vendor SDK's fixture (`not_found.json`) shows. 422 is the other plausible answer. @default 404
+   */
+  putUnknownStatus?: 404 | 422;
 }
 
 /** A running Invisible Collector simulator; see `startIcSimulator`. */
@@ -34,6 +40,8 @@ export interface IcSimulator extends SimulatorControls {
   seed(customers: Array<SimIcCustomerInput & { attributes?: Record<string, string> }>): SimIcCustomer[];
   /** Whether 409 bodies carry the existing customer's gid. */
   setConflictGid(include: boolean): void;
+  /** How a `PUT` for an unknown id is answered (see {@link IcSimulatorOptions.putUnknownStatus}). */
+  setPutUnknownStatus(status: 404 | 422): void;
 }
 
 /**
@@ -52,6 +60,7 @@ export interface IcSimulator extends SimulatorControls {
 export async function startIcSimulator(options: IcSimulatorOptions = {}): Promise<IcSimulator> {
   const store = new IcStore();
   let conflictWithGid = options.conflictWithGid ?? true;
+  let putUnknownStatus = options.putUnknownStatus ?? 404;
 
   const notFound = () => icError(404, 'Customer not found');
   const withCustomer = (req: SimRequest, then: (customer: SimIcCustomer) => SimResponse): SimResponse => {
@@ -100,13 +109,15 @@ export async function startIcSimulator(options: IcSimulatorOptions = {}): Promis
       {
         method: 'PUT',
         route: '/customers/:id',
-        handle: (req) =>
-          withCustomer(req, (customer) => {
-            const invalid = validateCustomer(req, ['country']);
-            if (invalid) return invalid;
-            const fields = pickFields(req.body as Record<string, unknown>);
-            return { status: 200, body: store.update(customer.gid, fields) };
-          }),
+        handle: (req) => {
+          const customer = store.find(req.params.id ?? '');
+          // Undocumented for PUT (the docs list 401 and 422): the SDK fixture's 404, or a 422.
+          if (!customer) return putUnknownStatus === 404 ? notFound() : icError(422, 'Customer not found');
+          const invalid = validateCustomer(req, ['country']);
+          if (invalid) return invalid;
+          const fields = pickFields(req.body as Record<string, unknown>);
+          return { status: 200, body: store.update(customer.gid, fields) };
+        },
       },
       {
         method: 'GET',
@@ -148,6 +159,9 @@ export async function startIcSimulator(options: IcSimulatorOptions = {}): Promis
     setConflictGid: (include) => {
       conflictWithGid = include;
     },
+    setPutUnknownStatus: (status) => {
+      putUnknownStatus = status;
+    },
   };
 }
 
@@ -177,7 +191,8 @@ function validateCustomer(req: SimRequest, required: string[]): SimResponse | un
   }
   const missing = required.filter((key) => typeof fields[key] !== 'string' || fields[key].trim() === '');
   if (missing.length > 0) return icError(422, `Missing mandatory fields: ${missing.join(', ')}`);
-  if (typeof fields.country === 'string' && !/^[A-Z]{2}$/.test(fields.country)) {
+  // The documents ask for "the customer's ISO 3166-1 country code": an assigned one, not any two letters.
+  if (typeof fields.country === 'string' && !isIsoCountryCode(fields.country)) {
     return icError(422, 'Invalid country code');
   }
   if (typeof fields.locale === 'string' && !LOCALES.has(fields.locale)) {

@@ -53,6 +53,13 @@ export interface SimulatorControls {
   calls: RecordedCall[];
   /** Calls to one route template (all calls when omitted). */
   callsFor(route?: string): RecordedCall[];
+  /**
+   * Resolves with the next request that reaches the server (on `route` when given) as soon as it is read:
+   * what a test waits for instead of a fixed delay (e.g. to abort a call once it is in flight).
+   */
+  nextCall(route?: string): Promise<RecordedCall>;
+  /** Resolves once the server is done with `call`: answered, or given up because the client left. */
+  callSettled(call: RecordedCall): Promise<void>;
   clearCalls(): void;
   /** Replaces the accepted bearer tokens (rotation: the old token now gets a 401). */
   setTokens(tokens: string[]): void;

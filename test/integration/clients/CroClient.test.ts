@@ -125,7 +125,7 @@ describe('CroClient against the CRO simulator', () => {
     cro.upsertCustomer(croCustomer({ id: 6 }));
     cro.failNext(1, {
       status: 500,
-      body: { detail: 'Internal Server Error', explanation: 'oops', title: 'Error' },
+      body: { field: null, detail: 'Internal Server Error', explanation: 'oops' },
     });
 
     const customer = await client().getCustomer(6);
@@ -135,7 +135,7 @@ describe('CroClient against the CRO simulator', () => {
   });
 
   it('throws a transient ApiServerError when 500s persist', async () => {
-    cro.failNext(3, { status: 500, body: { detail: 'Internal Server Error' } });
+    cro.failNext(3, { status: 500, body: { field: null, detail: 'Internal Server Error', explanation: '' } });
 
     const error = await client({ maxAttempts: 3 })
       .getCustomer(6)
@@ -173,7 +173,7 @@ describe('CRO simulator state', () => {
     expect(cro.getCustomer(1)?.name).toBe('Again');
   });
 
-  it('answers 404 with the vendor body once a customer is deleted', async () => {
+  it('answers 404 with the documented body {field, detail, explanation} once a customer is deleted', async () => {
     cro.upsertCustomer(croCustomer({ id: 9 }));
     cro.deleteCustomer(9);
 
@@ -183,9 +183,56 @@ describe('CRO simulator state', () => {
 
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({
-      detail: expect.any(String),
+      field: null,
+      detail: 'Not Found',
       explanation: expect.any(String),
-      title: expect.any(String),
+    });
+  });
+
+  it('names the parameter at fault in the body and in a human-readable status line', async () => {
+    const response = await fetch(`${cro.url}/customers/abc`, {
+      headers: { authorization: `Bearer ${DEFAULT_CRO_TOKEN}`, 'x-tenant-id': String(cro.tenantId) },
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.statusText).toBe('customer_id: Invalid value');
+    expect(await response.json()).toEqual({
+      field: 'customer_id',
+      detail: 'Invalid value',
+      explanation: expect.any(String),
+    });
+  });
+
+  it.each([
+    ['an opaque token, even one it accepts', 'opaque-token'],
+    ['a token with a space', 'cro-header.cro payload.sig'],
+    ['a token over 256 characters', `${'a'.repeat(200)}.${'b'.repeat(60)}.c`],
+  ])('refuses the authorization header of %s: CRO documents a JWT-shaped bearer', async (_, token) => {
+    cro.setTokens([DEFAULT_CRO_TOKEN, token]);
+
+    const response = await fetch(`${cro.url}/customers/1`, {
+      headers: { authorization: `Bearer ${token}`, 'x-tenant-id': String(cro.tenantId) },
+    });
+    cro.setTokens([DEFAULT_CRO_TOKEN]);
+
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ field: 'authorization', detail: 'Invalid header' });
+  });
+
+  it('accepts the JWT shape in any case of "Bearer", and refuses a well-shaped token it does not know', async () => {
+    cro.upsertCustomer(croCustomer({ id: 10 }));
+    const get = (authorization: string) =>
+      fetch(`${cro.url}/customers/10`, { headers: { authorization, 'x-tenant-id': String(cro.tenantId) } });
+
+    const lower = await get(`bearer ${DEFAULT_CRO_TOKEN}`);
+    const unknown = await get('Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl');
+
+    expect(lower.status).toBe(200);
+    expect(unknown.status).toBe(401);
+    expect(await unknown.json()).toEqual({
+      field: null,
+      detail: 'Unauthorized',
+      explanation: expect.any(String),
     });
   });
 

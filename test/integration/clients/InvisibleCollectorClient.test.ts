@@ -48,6 +48,7 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
     ic.setLatency(0);
     ic.setTokens([DEFAULT_IC_TOKEN]);
     ic.setConflictGid(true);
+    ic.setPutUnknownStatus(404);
     calls = [];
     tokenProvider = jest.fn(async () => DEFAULT_IC_TOKEN);
   });
@@ -111,11 +112,37 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
     expect(ic.calls[0]!.body).toEqual({ country: 'PT', city: 'Porto' });
   });
 
-  it('throws ApiNotFoundError when PUT targets an unknown customer', async () => {
+  it("throws ApiNotFoundError when PUT targets an unknown customer (the SDK fixture's 404)", async () => {
     await expect(client().updateCustomer('cro-42-missing', { country: 'PT' })).rejects.toBeInstanceOf(
       ApiNotFoundError,
     );
     expect(ic.calls).toHaveLength(1);
+  });
+
+  it('throws ApiNotFoundError too when IC refuses the unknown id with a 422, after a GET confirms it', async () => {
+    ic.setPutUnknownStatus(422);
+
+    const error = await client()
+      .updateCustomer('cro-42-missing', { country: 'PT' })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiNotFoundError);
+    expect(error).toMatchObject({ reason: 'ic-not-found', transient: false, status: 422 });
+    expect(ic.calls.map((c) => `${c.method} ${c.status}`)).toEqual(['PUT 422', 'GET 404']);
+  });
+
+  it('keeps a 422 for a customer that exists a permanent ApiValidationError', async () => {
+    const [customer] = ic.seed([
+      { name: 'Acme', vatNumber: 'PT501234500', country: 'PT', externalId: 'cro-42-422' },
+    ]);
+    ic.failNext(1, { status: 422, body: { code: 422, message: 'phone is invalid' } }, '/customers/:id');
+
+    const error = await client()
+      .updateCustomer(customer!.gid, { country: 'PT', phone: '1' })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiValidationError);
+    expect(ic.calls.map((c) => `${c.method} ${c.status}`)).toEqual(['PUT 422', 'GET 200']);
   });
 
   it('rejects a bad locale or a missing country locally, with zero HTTP calls and a precise path', async () => {
@@ -129,6 +156,16 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
     await expect(badLocale).rejects.toMatchObject({ reason: 'ic-invalid-request', transient: false });
     await expect(badLocale).rejects.toThrow(/locale: /);
     await expect(noCountry).rejects.toThrow(/country: /);
+    expect(ic.calls).toHaveLength(0);
+  });
+
+  it('refuses a well-formed but unassigned country code (UK, XX) locally, with a clear error', async () => {
+    const uk = client().registerCustomer({ ...acme, country: 'UK' });
+    const xx = client().updateCustomer('cro-42-1', { country: 'XX' });
+
+    await expect(uk).rejects.toThrow(RequestValidationError);
+    await expect(uk).rejects.toThrow(/country: must be an officially assigned ISO 3166-1 alpha-2 code/);
+    await expect(xx).rejects.toMatchObject({ reason: 'ic-invalid-request', transient: false });
     expect(ic.calls).toHaveLength(0);
   });
 
@@ -286,7 +323,8 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
   });
 
   it('times out a slow answer per attempt and retries it', async () => {
-    ic.failNext(1, { status: 200, body: {}, delayMs: 2_000 });
+    // The first answer would take a minute: only the client's per-attempt timeout can end that attempt.
+    ic.failNext(1, { status: 200, body: {}, delayMs: 60_000 });
 
     const found = await client({ timeoutMs: 100 }).findCustomer('cro-42-nobody');
 
@@ -295,7 +333,7 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
   });
 
   it('throws ApiTimeoutError when every attempt is too slow', async () => {
-    ic.setLatency(1_000);
+    ic.setLatency(60_000);
 
     const error = await client({ timeoutMs: 50, maxAttempts: 2 })
       .findCustomer('x')
@@ -342,9 +380,9 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
   });
 
   it('stops when the caller aborts', async () => {
-    ic.setLatency(1_000);
+    ic.setLatency(60_000);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    void ic.nextCall().then(() => controller.abort());
 
     const error = await client()
       .findCustomer('x', { signal: controller.signal })

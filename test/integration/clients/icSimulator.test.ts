@@ -91,6 +91,21 @@ describe('Invisible Collector simulator', () => {
     expect(invalid).toMatchObject({ status: 400, body: { code: 400, message: 'Invalid JSON' } });
   });
 
+  it.each(['UK', 'XX', 'EL', 'pt'])(
+    'answers 422 to a register or update with country %s, not an assigned ISO 3166-1 alpha-2 code',
+    async (country) => {
+      const [customer] = ic.seed([{ ...acme, externalId: `cro-42-${country}`, vatNumber: `PT-${country}` }]);
+
+      const register = await call('POST', '/customers', { ...acme, vatNumber: 'PT509999991', country });
+      const update = await call('PUT', `/customers/${customer!.gid}`, { country });
+      const assigned = await call('PUT', `/customers/${customer!.gid}`, { country: 'GB' });
+
+      expect(register).toMatchObject({ status: 422, body: { code: 422 } });
+      expect(update.status).toBe(422);
+      expect(assigned.status).toBe(200);
+    },
+  );
+
   it('updates with PUT only when country is present and the customer exists', async () => {
     const [customer] = ic.seed([{ ...acme, externalId: 'cro-42-3', vatNumber: 'PT3' }]);
     const noCountry = await call('PUT', `/customers/${customer!.gid}`, { name: 'New' });
@@ -186,15 +201,18 @@ describe('Invisible Collector simulator', () => {
   });
 
   it('holds a response for timeoutMs when a timeout fault is drawn, and records that the client left', async () => {
-    ic.setFaults({ timeoutRate: 1, timeoutMs: 5_000 });
+    ic.setFaults({ timeoutRate: 1, timeoutMs: 60_000 });
+    const controller = new AbortController();
+    const arrived = ic.nextCall();
+    void arrived.then(() => controller.abort());
 
-    const error = await fetch(`${ic.url}/customers/x`, {
-      headers: auth,
-      signal: AbortSignal.timeout(50),
-    }).catch((e: unknown) => e);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const error = await fetch(`${ic.url}/customers/x`, { headers: auth, signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
+    const call = await arrived;
+    await ic.callSettled(call);
 
-    expect((error as Error).name).toBe('TimeoutError');
-    expect(ic.calls[0]!.status).toBe(0);
+    expect((error as Error).name).toBe('AbortError');
+    expect(call.status).toBe(0);
   });
 });

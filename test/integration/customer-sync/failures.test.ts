@@ -72,7 +72,11 @@ describe('customer-sync through SQS: failures', () => {
 
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]!.deleted).toEqual([messageId]);
-    expect(h.ic.callsFor('/customers/:id').map((c) => c.status)).toEqual([422]);
+    // One PUT; the GET only confirms the customer exists (a 422 is not IC's way of saying "unknown id").
+    expect(h.ic.callsFor('/customers/:id').map((c) => `${c.method} ${c.status}`)).toEqual([
+      'PUT 422',
+      'GET 200',
+    ]);
     const [dead, ...more] = await h.dlqMessages();
     expect(more).toEqual([]);
     expect(attribute(dead!, 'failure-reason')).toBe('ic-validation');

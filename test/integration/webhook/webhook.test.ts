@@ -79,6 +79,19 @@ describe('webhook → SQS (fauxqs)', () => {
     expect(response.headers.allow).toBe('POST');
   });
 
+  it('accepts a signed event of about 250 KiB, just under the limit, and enqueues it whole', async () => {
+    const event = webhookEvent(2, { data: { attributes: { notes: 'x'.repeat(250 * 1024) } } });
+    const body = JSON.stringify(event);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(250 * 1024);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(256 * 1024);
+
+    const response = await bench.post(body, signWebhook(body, bench.secret));
+
+    expect(response).toMatchObject({ status: 202, body: { accepted: [event.id] } });
+    const [message] = await bench.receiveAll();
+    expect(message!.Body).toBe(body);
+  });
+
   it('answers 413 to a body over 256 KiB, before looking at the signature', async () => {
     const body = JSON.stringify({ ...webhookEvent(1), padding: 'x'.repeat(256 * 1024) });
 
@@ -167,6 +180,21 @@ describe('webhook → SQS (fauxqs)', () => {
       type: 'crm.customer.updated',
       data: { tenantId: TENANT, customerId: 77 },
     });
+  });
+
+  it('enqueues two CRO-native deliveries without a delivery id as two events, even with identical bodies', async () => {
+    const body = JSON.stringify({ customer_id: 78 });
+    const headers = { 'x-cro-signature': croSign(body, bench.secret) };
+
+    const first = await bench.post(body, headers);
+    const later = await bench.post(body, headers);
+
+    expect([first.status, later.status]).toEqual([202, 202]);
+    expect(later.body.accepted).not.toEqual(first.body.accepted);
+    const ids = (await bench.receiveAll()).map((m) => (JSON.parse(m.Body!) as { id: string }).id);
+    expect(ids.sort()).toEqual(
+      [...(first.body.accepted as string[]), ...(later.body.accepted as string[])].sort(),
+    );
   });
 
   it('logs the webhook id and never the body', async () => {

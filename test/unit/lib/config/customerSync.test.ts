@@ -34,6 +34,8 @@ describe('loadCustomerSyncConfig', () => {
       crmTimeoutMs: 5000,
       timeMarginMs: 3000,
       retryBaseSeconds: 30,
+      awsLimits: { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 3 },
+      awsDeadlineReserveMs: 1000,
     });
   });
 
@@ -51,6 +53,9 @@ describe('loadCustomerSyncConfig', () => {
       CRM_API_VERSION: '2019/02/08',
       TIME_MARGIN_MS: '500',
       RETRY_BASE_SECONDS: '2',
+      AWS_CONNECT_TIMEOUT_MS: '700',
+      AWS_CALL_TIMEOUT_MS: '2000',
+      AWS_MAX_ATTEMPTS: '2',
     });
 
     expect(config).toMatchObject({
@@ -65,6 +70,7 @@ describe('loadCustomerSyncConfig', () => {
       crmApiVersion: '2019/02/08',
       timeMarginMs: 500,
       retryBaseSeconds: 2,
+      awsLimits: { connectionTimeoutMs: 700, requestTimeoutMs: 2000, maxAttempts: 2 },
     });
   });
 
@@ -74,6 +80,25 @@ describe('loadCustomerSyncConfig', () => {
     expect(error.variables).toEqual([variable]);
     expect(error.message).toContain(`${variable}: is required`);
     expect(error.transient).toBe(false);
+  });
+
+  it('fails the cold start of a deployed function without STATE_TABLE_NAME, naming it', () => {
+    const error = configError({ ...REQUIRED, AWS_LAMBDA_FUNCTION_NAME: 'crm-sync-customer-sync' });
+
+    expect(error.variables).toEqual(['STATE_TABLE_NAME']);
+    expect(error.message).toMatch(/STATE_TABLE_NAME: is required in AWS Lambda/);
+  });
+
+  it('runs a deployed function with its state table, and a local run without one (in memory)', () => {
+    const deployed = loadCustomerSyncConfig({
+      ...REQUIRED,
+      AWS_LAMBDA_FUNCTION_NAME: 'crm-sync-customer-sync',
+      STATE_TABLE_NAME: 'crm-sync-state',
+    });
+    const local = loadCustomerSyncConfig(REQUIRED);
+
+    expect(deployed.stateTableName).toBe('crm-sync-state');
+    expect(local.stateTableName).toBeUndefined();
   });
 
   it('treats an empty variable as unset', () => {
@@ -90,6 +115,7 @@ describe('loadCustomerSyncConfig', () => {
     ['SYNC_CONCURRENCY', '0'],
     ['VAT_CONFLICT_POLICY', 'merge'],
     ['DEFAULT_COUNTRY', 'Portugal'],
+    ['DEFAULT_COUNTRY', 'XX'],
     ['DEFAULT_LOCALE', 'klingon'],
     ['IC_TIMEOUT_MS', '-1'],
   ])('rejects %s=%j naming the variable but not the value', (variable, value) => {
@@ -98,6 +124,13 @@ describe('loadCustomerSyncConfig', () => {
     expect(error.variables).toEqual([variable]);
     expect(error.message).toMatch(new RegExp(`^invalid configuration: ${variable}: `));
     expect(error.message).not.toContain(value);
+  });
+
+  it('refuses a DEFAULT_COUNTRY that is only reserved (UK), pointing to the assigned code', () => {
+    const error = configError({ ...REQUIRED, DEFAULT_COUNTRY: 'uk' });
+
+    expect(error.variables).toEqual(['DEFAULT_COUNTRY']);
+    expect(error.message).toContain('GB, not UK');
   });
 
   it('lists every bad variable at once', () => {

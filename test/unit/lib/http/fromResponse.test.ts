@@ -56,6 +56,17 @@ describe('fromResponse with the vendor SDK fixtures', () => {
 });
 
 describe('fromResponse with CRO bodies', () => {
+  it('reads the documented {field: null, detail, explanation} without a code', () => {
+    const error = fromResponse({
+      ...cro,
+      status: 404,
+      bodyText: JSON.stringify({ field: null, detail: 'Not Found', explanation: 'No such customer' }),
+    });
+
+    expect(error).toMatchObject({ reason: 'crm-not-found', code: undefined });
+    expect(error.message).toBe('CRO GET /customers/1 → 404: Not Found — No such customer');
+  });
+
   it('reads {detail, explanation, title} and the request id', () => {
     const error = fromResponse({
       ...cro,

@@ -104,25 +104,24 @@ describe('send (node:http transport) against a local server', () => {
   });
 
   it('rejects with the signal reason when aborted before the answer', async () => {
-    answer = () => undefined; // never answers
     const controller = new AbortController();
     const reason = new Error('stop');
+    answer = () => controller.abort(reason); // the request arrived; no answer ever comes
 
     const pending = send({ method: 'GET', url: url('/slow'), headers: {}, signal: controller.signal });
-    setTimeout(() => controller.abort(reason), 20);
 
     await expect(pending).rejects.toBe(reason);
   });
 
   it('rejects with the signal reason when aborted in the middle of the body', async () => {
+    const controller = new AbortController();
     answer = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.write('{"partial":');
+      // Half the body is on the wire; the rest never comes.
+      res.write('{"partial":', () => controller.abort(new Error('timeout')));
     };
-    const controller = new AbortController();
 
     const pending = send({ method: 'GET', url: url('/half'), headers: {}, signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('timeout')), 50);
 
     await expect(pending).rejects.toThrow('timeout');
   });
@@ -137,8 +136,7 @@ describe('send (node:http transport) against a local server', () => {
   it('rejects with ECONNRESET when the server drops the connection in the middle of the body', async () => {
     answer = (_req, res) => {
       res.writeHead(200, { 'content-length': '100' });
-      res.write('{"partial":');
-      setTimeout(() => res.destroy(), 10);
+      res.write('{"partial":', () => res.destroy());
     };
 
     await expect(

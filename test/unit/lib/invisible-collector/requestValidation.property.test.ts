@@ -1,5 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import fc from 'fast-check';
+import { ISO_COUNTRY_CODES } from '../../../../lib/countries.ts';
 import { RequestValidationError } from '../../../../lib/http/index.ts';
 import {
   IC_LOCALES,
@@ -11,7 +12,7 @@ import {
 
 const nonBlank = (max: number) =>
   fc.string({ minLength: 1, maxLength: max }).filter((s) => s.trim().length > 0 && s.trim().length <= max);
-const country = fc.stringMatching(/^[A-Z]{2}$/);
+const country = fc.constantFrom(...ISO_COUNTRY_CODES);
 const optional = {
   externalId: nonBlank(64),
   address: nonBlank(200),
@@ -34,6 +35,9 @@ const badLocale = fc
   .filter((s) => !(IC_LOCALES as readonly string[]).includes(s));
 const badCountry = fc.oneof(
   fc.stringMatching(/^[a-z]{2}$/),
+  // Well-formed but not assigned: reserved (UK, EL), user-assigned (XX, AA, ZZ) or unused.
+  fc.stringMatching(/^[A-Z]{2}$/).filter((code) => !ISO_COUNTRY_CODES.has(code)),
+  fc.constantFrom('UK', 'EL', 'XX'),
   fc.stringMatching(/^[A-Z]{3,5}$/),
   fc.constant(''),
   fc.constant('P1'),

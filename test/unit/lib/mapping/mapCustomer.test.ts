@@ -167,6 +167,18 @@ describe('mapCustomer', () => {
       expect(error.message).toContain('no active address');
     });
 
+    it.each(['UK', 'XX', 'EL'])(
+      'is a permanent missing-country failure for %s, well-formed but not an assigned ISO 3166-1 code',
+      (code) => {
+        const error = mappingError(() =>
+          map({ addresses: [address({ country: code })] }, {}, { defaultCountry: 'PT' }),
+        );
+
+        expect(error).toMatchObject({ reason: 'missing-country', field: 'country', transient: false });
+        expect(error.message).toContain('officially assigned ISO 3166-1 alpha-2 code');
+      },
+    );
+
     it('is not guessed from a country name', () => {
       const error = mappingError(() =>
         map({ addresses: [address({ country: 'Portugal' })] }, {}, { defaultCountry: 'PT' }),
@@ -226,6 +238,7 @@ describe('mapCustomer', () => {
       ['zh', {}, 'zh-CN'],
       ['de_AT', {}, 'de'],
       ['it', { defaultLocale: 'es' }, 'es'],
+      ['es-ES', { defaultLocale: 'en' }, 'es'],
       [undefined, { defaultLocale: 'en-US' }, 'en'],
       [undefined, {}, 'pt'],
       ['it', { defaultLocale: 'klingon' }, 'pt'],

@@ -45,6 +45,25 @@ describe('createLogger', () => {
     expect(JSON.stringify(line)).not.toContain('ana@example.pt');
   });
 
+  it("keeps a logged error's name and message, with only the token and personal data masked", () => {
+    capture = captureConsole();
+    const logger = createLogger('customer-sync');
+    class ApiValidationError extends Error {
+      override name = 'ApiValidationError';
+    }
+
+    logger.error(
+      'failed',
+      new ApiValidationError("refused Bearer s3cr3t-token, name 'João Silva' is too long for customer 7"),
+    );
+
+    const [line] = capture.lines();
+    expect(line!.error).toMatchObject({
+      name: 'ApiValidationError',
+      message: "refused Bearer [redacted], name '[redacted]' is too long for customer 7",
+    });
+  });
+
   it('redacts tokens in logged errors', () => {
     capture = captureConsole();
     const logger = createLogger('webhook');

@@ -48,6 +48,57 @@ describe('deadLetterMessage', () => {
     expect(input.MessageAttributes!['attr-0']!.StringValue).toBe('v0');
   });
 
+  it('keeps replay-count ahead of the producer attributes, and names the ones left out in failure-detail', () => {
+    const record = sqsRecord('{}');
+    const attribute = (value: string) => ({
+      dataType: 'String',
+      stringValue: value,
+      stringListValues: [],
+      binaryListValues: [],
+    });
+    for (const name of ['a-1', 'a-2', 'a-3', 'a-4', 'a-5', 'a-6', 'a-7', 'a-8', 'a-9'])
+      record.messageAttributes[name] = attribute(name);
+    record.messageAttributes['replay-count'] = { ...attribute('2'), dataType: 'Number' };
+
+    const input = deadLetterMessage('https://q/dlq', record, { reason: 'ic-validation', detail: 'refused' });
+
+    expect(Object.keys(input.MessageAttributes!).sort()).toEqual(
+      [
+        'a-1',
+        'a-2',
+        'a-3',
+        'a-4',
+        'a-5',
+        'failure-detail',
+        'failure-reason',
+        'failed-at',
+        'replay-count',
+        'source-message-id',
+      ].sort(),
+    );
+    expect(input.MessageAttributes!['replay-count']).toEqual({ DataType: 'Number', StringValue: '2' });
+    expect(input.MessageAttributes!['failure-detail']!.StringValue).toBe(
+      'message attributes not kept (SQS allows 10): a-6, a-7, a-8, a-9. refused',
+    );
+  });
+
+  it('carries a binary attribute as its bytes (Lambda delivers it base64-encoded)', () => {
+    const record = sqsRecord('{}');
+    record.messageAttributes.trace = {
+      dataType: 'Binary',
+      binaryValue: Buffer.from([0xde, 0xad, 0xbe, 0xef]).toString('base64'),
+      stringListValues: [],
+      binaryListValues: [],
+    };
+
+    const input = deadLetterMessage('https://q/dlq', record, { reason: 'invalid-event', detail: 'x' });
+
+    expect(input.MessageAttributes!.trace).toEqual({
+      DataType: 'Binary',
+      BinaryValue: Buffer.from([0xde, 0xad, 0xbe, 0xef]),
+    });
+  });
+
   it('masks personal data and cuts a long detail', () => {
     const input = deadLetterMessage('https://q/dlq', sqsRecord('{}'), {
       reason: 'ic-validation',

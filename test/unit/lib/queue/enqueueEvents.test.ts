@@ -120,6 +120,8 @@ describe('batch shaping', () => {
   it('uses the event id as the deduplication id when SQS allows it, else a stable hash', () => {
     expect(deduplicationId('4f1c7a52-0d7e')).toBe('4f1c7a52-0d7e');
     expect(deduplicationId('é'.repeat(3))).toMatch(/^[0-9a-f]{64}$/);
+    expect(deduplicationId('x'.repeat(128))).toBe('x'.repeat(128));
+    expect(deduplicationId('x'.repeat(129))).toMatch(/^[0-9a-f]{64}$/);
     expect(deduplicationId('x'.repeat(200))).toBe(deduplicationId('x'.repeat(200)));
   });
 });

@@ -35,6 +35,12 @@ describe('queueUrlFromArn', () => {
     );
   });
 
+  it('uses the China partition domain for an aws-cn ARN', () => {
+    expect(queueUrlFromArn('arn:aws-cn:sqs:cn-north-1:123456789012:crm-sync-events')).toBe(
+      'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/crm-sync-events',
+    );
+  });
+
   it('refuses an ARN that is not an SQS queue', () => {
     expect(() => queueUrlFromArn('arn:aws:sns:eu-west-1:1:topic')).toThrow('not an SQS queue ARN');
   });

@@ -126,6 +126,41 @@ describe('replayEntry', () => {
     });
   });
 
+  it("stays within SQS's 10 attributes for a message that already carries 10, so it can be replayed", () => {
+    const full: Message = {
+      MessageId: 'm-3',
+      Body: '{}',
+      MessageAttributes: Object.fromEntries(
+        Array.from({ length: 10 }, (_, i) => [`attr-${i}`, { DataType: 'String', StringValue: `v${i}` }]),
+      ),
+    };
+
+    const attributes = replayEntry(full, '0', false).MessageAttributes!;
+
+    expect(Object.keys(attributes)).toHaveLength(10);
+    expect(attributes['replay-count']).toEqual({ DataType: 'Number', StringValue: '1' });
+    expect(attributes['attr-0']).toEqual({ DataType: 'String', StringValue: 'v0' });
+    expect(attributes['attr-9']).toBeUndefined();
+  });
+
+  test.prop([fc.uniqueArray(fc.string({ minLength: 1, maxLength: 20 }), { maxLength: 10 })])(
+    'never sends more than 10 attributes, and always replay-count',
+    (names) => {
+      const message: Message = {
+        MessageId: 'm-4',
+        Body: '{}',
+        MessageAttributes: Object.fromEntries(
+          names.map((name) => [name, { DataType: 'String', StringValue: 'v' }]),
+        ),
+      };
+
+      const attributes = replayEntry(message, '0', false).MessageAttributes!;
+
+      expect(Object.keys(attributes).length).toBeLessThanOrEqual(10);
+      expect(attributes['replay-count']!.DataType).toBe('Number');
+    },
+  );
+
   it('for a FIFO queue keeps the message group and derives a new deduplication id', () => {
     expect(replayEntry(message, '0', true)).toMatchObject({
       MessageGroupId: '42-7',

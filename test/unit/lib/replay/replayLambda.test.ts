@@ -48,6 +48,7 @@ describe('loadReplayConfig', () => {
       dlqUrl: 'https://sqs/dlq',
       queueUrl: 'https://sqs/q',
       safetyMarginMs: 30_000,
+      awsLimits: { connectionTimeoutMs: 1_000, requestTimeoutMs: 22_000, maxAttempts: 2 },
     });
   });
 

@@ -17,4 +17,8 @@ describe('TimeBudget', () => {
     expect(new TimeBudget(remaining(20_000), 3_000).leaseMs()).toBe(20_000);
     expect(new TimeBudget(remaining(60 * 60_000), 3_000).leaseMs()).toBe(MAX_LEASE_MS);
   });
+
+  it('never leases for less than a second, so a lease taken at the very end still outlives its write', () => {
+    expect(new TimeBudget(remaining(200), 3_000).leaseMs()).toBe(1_000);
+  });
 });

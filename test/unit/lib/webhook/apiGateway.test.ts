@@ -18,6 +18,7 @@ describe('API Gateway v2 events', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1' },
       body,
+      requestId: event.requestContext.requestId,
     });
   });
 

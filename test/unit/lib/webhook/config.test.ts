@@ -18,6 +18,7 @@ describe('loadWebhookConfig', () => {
       croSignatureEncoding: 'base64',
       croDeliveryIdHeader: 'x-cro-delivery-id',
       secretTtlMs: 300_000,
+      awsLimits: { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 2 },
     });
   });
 

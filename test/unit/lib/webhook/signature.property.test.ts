@@ -65,7 +65,13 @@ describe('signature checks (fast-check)', () => {
   it('turn any CRO payload into an event or a 400, never another error', () => {
     fc.assert(
       fc.property(fc.oneof(fc.json(), fc.string()), fc.option(fc.string()), (text, deliveryId) => {
-        const error = thrown(() => croDeliveryToEvent(Buffer.from(text), deliveryId ?? undefined, 42));
+        const error = thrown(() =>
+          croDeliveryToEvent(
+            Buffer.from(text),
+            { deliveryId: deliveryId ?? undefined, requestId: 'r-1' },
+            42,
+          ),
+        );
 
         if (error !== undefined) expect((error as WebhookError).status).toBe(400);
       }),
