@@ -17,6 +17,8 @@ import { powertoolsSyncMetrics } from '../../lib/sync/syncMetrics.ts';
 
 const config = loadCustomerSyncConfig();
 const observability = loadObservabilityConfig();
+// X-Ray only with the stack's `tracing` on; otherwise the Tracer is never loaded. Before the clients: it wraps them.
+const tracing = observability.tracing ? await createTracing(SERVICE_NAMES.customerSync) : undefined;
 const logger = createLogger(SERVICE_NAMES.customerSync);
 const metrics = createMetrics(SERVICE_NAMES.customerSync, observability.stack);
 // Counted during the batch, emitted once at its end (one EMF record per dimension value); the shared
@@ -27,7 +29,12 @@ const syncMetrics = powertoolsSyncMetrics(
 );
 // Every AWS call of an invocation ends before it does (DynamoDB, SQS and Secrets Manager clients share it).
 const deadline = new InvocationDeadline();
-const deps = createCustomerSyncDeps(config, { logger, metrics: syncMetrics, deadline });
+const deps = createCustomerSyncDeps(config, {
+  logger,
+  metrics: syncMetrics,
+  deadline,
+  ...(tracing !== undefined && { traceClient: tracing.traceClient }),
+});
 
 /** The handler without middlewares: one SQS batch → the partial batch response. */
 export const run = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
@@ -43,5 +50,4 @@ export const run = async (event: SQSEvent, context: Context): Promise<SQSBatchRe
 export const handler = middy(run)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }));
-// X-Ray only with the stack's `tracing` on; otherwise the Tracer is never loaded.
-if (observability.tracing) handler.use(await createTracing(SERVICE_NAMES.customerSync));
+if (tracing !== undefined) handler.use(tracing.middleware);

@@ -16,8 +16,11 @@ import type { ReplaySummary } from '../../lib/replay/types.ts';
 
 const config = loadReplayConfig();
 const observability = loadObservabilityConfig();
+// X-Ray only with the stack's `tracing` on; otherwise the Tracer is never loaded. Before the client: it wraps it.
+const tracing = observability.tracing ? await createTracing(SERVICE_NAMES.replay) : undefined;
 const logger = createLogger(SERVICE_NAMES.replay);
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false, ...awsClientConfig(config.awsLimits) });
+const client = new SQSClient({ useQueueUrlAsEndpoint: false, ...awsClientConfig(config.awsLimits) });
+const sqs = tracing === undefined ? client : tracing.traceClient(client);
 
 /** The handler without middlewares: replay options → the run's summary. */
 export const run = (payload: unknown, context: Context): Promise<ReplaySummary> =>
@@ -28,5 +31,4 @@ export const run = (payload: unknown, context: Context): Promise<ReplaySummary> 
   );
 
 export const handler = middy(run).use(injectLambdaContext(logger, { resetKeys: true }));
-// X-Ray only with the stack's `tracing` on; otherwise the Tracer is never loaded.
-if (observability.tracing) handler.use(await createTracing(SERVICE_NAMES.replay));
+if (tracing !== undefined) handler.use(tracing.middleware);

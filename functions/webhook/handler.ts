@@ -16,9 +16,15 @@ import { powertoolsWebhookMetrics } from '../../lib/webhook/webhookMetrics.ts';
 
 const config = loadWebhookConfig();
 const observability = loadObservabilityConfig();
+// X-Ray only with the stack's `tracing` on; otherwise the Tracer is never loaded. Before the clients: it wraps them.
+const tracing = observability.tracing ? await createTracing(SERVICE_NAMES.webhook) : undefined;
 const logger = createLogger(SERVICE_NAMES.webhook);
 const metrics = createMetrics(SERVICE_NAMES.webhook, observability.stack);
-const deps = createWebhookDeps(config, { logger, metrics: powertoolsWebhookMetrics(metrics) });
+const deps = createWebhookDeps(config, {
+  logger,
+  metrics: powertoolsWebhookMetrics(metrics),
+  ...(tracing !== undefined && { traceClient: tracing.traceClient }),
+});
 
 /** The handler without middlewares: one HTTP request → one HTTP result. */
 export const run = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> =>
@@ -27,5 +33,4 @@ export const run = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProx
 export const handler = middy(run)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));
-// X-Ray only with the stack's `tracing` on; otherwise the Tracer is never loaded.
-if (observability.tracing) handler.use(await createTracing(SERVICE_NAMES.webhook));
+if (tracing !== undefined) handler.use(tracing.middleware);

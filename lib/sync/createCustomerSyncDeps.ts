@@ -5,6 +5,7 @@ import { awsClientConfig, type InvocationDeadline } from '../aws/boundedCalls.ts
 import type { CustomerSyncConfig } from '../config/customerSync.ts';
 import { CroClient } from '../crm/CroClient.ts';
 import type { CallInfo } from '../http/HttpClient.ts';
+import type { TraceClient } from '../observability/createTracer.ts';
 import { InvisibleCollectorClient } from '../invisible-collector/InvisibleCollectorClient.ts';
 import { createSecretReader } from '../secrets/createSecretReader.ts';
 import { credentialsProvider, type CredentialsProvider } from '../secrets/credentialsProvider.ts';
@@ -30,6 +31,8 @@ export interface CustomerSyncParts {
   store?: SyncStateStore;
   /** Overrides of the options derived from the configuration (e.g. tiny backoffs in tests). */
   options?: SyncOptions;
+  /** Wraps each AWS client this builds (X-Ray, with `tracing` on). @default none */
+  traceClient?: TraceClient;
 }
 
 /**
@@ -45,11 +48,12 @@ export interface CustomerSyncParts {
  */
 export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: CustomerSyncParts): SyncDeps {
   const aws = awsClientConfig(config.awsLimits, parts.deadline);
+  const traced: TraceClient = parts.traceClient ?? ((client) => client);
   const credentials =
     parts.credentials ??
     credentialsProvider(config.credentialsSecretId, {
       // `file:` credentials are cached like Secrets Manager values (a 401 forces a reread).
-      reader: createSecretReader({ cacheFiles: true, client: new SecretsManagerClient(aws) }),
+      reader: createSecretReader({ cacheFiles: true, client: traced(new SecretsManagerClient(aws)) }),
     });
   const onCall = (info: CallInfo) => parts.metrics.apiCall(info.api, info.durationMs, info.status);
   return {
@@ -68,9 +72,11 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
       ...(config.crmApiVersion !== undefined && { apiVersion: config.crmApiVersion }),
       onCall,
     }),
-    store: parts.store ?? createSyncStateStore({ tableName: config.stateTableName, clientConfig: aws }),
+    store:
+      parts.store ??
+      createSyncStateStore({ tableName: config.stateTableName, clientConfig: aws, traceClient: traced }),
     // Queue URLs are passed as parameters, so the endpoint (AWS or an emulator) comes from the SDK's settings.
-    sqs: parts.sqs ?? new SQSClient({ useQueueUrlAsEndpoint: false, ...aws }),
+    sqs: parts.sqs ?? traced(new SQSClient({ useQueueUrlAsEndpoint: false, ...aws })),
     dlqUrl: config.dlqUrl,
     logger: parts.logger,
     metrics: parts.metrics,

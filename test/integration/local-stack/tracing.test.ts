@@ -1,5 +1,5 @@
-// `tracing` on: the bundled customer-sync loads Powertools Tracer and every HTTP call (Invisible Collector,
-// CRO, AWS) becomes an X-Ray subsegment, sent to the daemon address as Lambda's X-Ray daemon would get it (a
+// `tracing` on: the bundled customer-sync loads Powertools Tracer and every call (Invisible Collector and CRO
+// over HTTP, DynamoDB through its traced client) becomes an X-Ray subsegment, sent to the daemon address as Lambda's X-Ray daemon would get it (a
 // UDP socket here). Off: the bundle never loads the Tracer (node:http stays unpatched).
 import { createSocket, type Socket } from 'node:dgram';
 import { execFileSync } from 'node:child_process';
@@ -46,6 +46,8 @@ describe('tracing', () => {
       port: 0,
       localDir: LOCAL_DIR,
       distDir,
+      // In Lambda (the environment below says so) customer-sync requires a shared state table.
+      state: 'dynalite',
       syncEnv: { TRACING: 'true', ...lambdaEnv(`127.0.0.1:${daemon.address().port}`) },
       onActivity: (a) => activities.push(a),
     });
@@ -82,6 +84,11 @@ describe('tracing', () => {
       .map((s) => s.http as { request: { method: string; url: string } });
     const urls = calls.map((c) => `${c.request.method} ${new URL(c.request.url).pathname}`);
     expect(urls).toEqual(expect.arrayContaining(['GET /customers/1', 'POST /customers']));
+    // The AWS calls too (traced through their clients): the lease and the commit on the state table.
+    const awsCalls = segments
+      .filter((s) => s.namespace === 'aws' && s.parent_id === handler!.id)
+      .map((s) => `${String(s.name)} ${(s.aws as { operation: string }).operation}`);
+    expect(awsCalls).toEqual(['DynamoDB UpdateItem', 'DynamoDB UpdateItem']);
     expect(calls.every((c) => !c.request.url.includes('?'))).toBe(true);
   });
 
