@@ -15,6 +15,7 @@ import { profileCpu } from './scenarios/cpuProfile.ts';
 import { measureEconomy } from './scenarios/economy.ts';
 import { measureLogVolume } from './scenarios/logVolume.ts';
 import { measureWebhookLogVolume } from './scenarios/webhookLogVolume.ts';
+import { measureTokenRefreshes } from './scenarios/tokenRefreshes.ts';
 import {
   concurrencyRatio,
   HOT_CUSTOMER,
@@ -92,6 +93,12 @@ try {
   progress('cold init');
   const coldInit = await measureColdInit({ runs: quick ? 3 : 10, env });
   const bundle = await measureBundle();
+  progress('CRO OAuth token refreshes (3 worker processes, one grant)');
+  const tokenRefreshes = await measureTokenRefreshes({
+    workers: 3,
+    tokenSeconds: 3,
+    seconds: quick ? 15 : 30,
+  });
 
   const measured = {
     at: new Date().toISOString(),
@@ -109,6 +116,7 @@ try {
     coldInit,
     peakRssMb,
     bundle,
+    tokenRefreshes,
   };
   const results: BenchResults = { ...measured, goals: judgeGoals(measured) };
   const json = JSON.stringify(results, null, 2);

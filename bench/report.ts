@@ -6,6 +6,7 @@ import type { EconomyRow } from './scenarios/economy.ts';
 import type { LogVolumeRow } from './scenarios/logVolume.ts';
 import type { WebhookLogVolume } from './scenarios/webhookLogVolume.ts';
 import type { ThroughputRow } from './scenarios/throughput.ts';
+import type { TokenRefreshFigures } from './scenarios/tokenRefreshes.ts';
 import type { Machine } from './support/machine.ts';
 import { formatTable, mark } from './support/table.ts';
 
@@ -38,6 +39,8 @@ export interface BenchResults {
   /** Peak resident memory of the bench process after the throughput runs (handler + bench driver), MB. */
   peakRssMb: number;
   bundle: BundleSize;
+  /** CRO OAuth: refreshes of a fleet sharing one grant. */
+  tokenRefreshes: TokenRefreshFigures;
   goals: Goal[];
 }
 
@@ -63,6 +66,12 @@ export function judgeGoals(results: Omit<BenchResults, 'goals'>): Goal[] {
       value: results.coldInit.importMs,
       target: '≤ 150',
       ok: results.coldInit.importMs <= 150,
+    },
+    {
+      name: 'CRO token refreshes per refresh cycle, whole fleet',
+      value: results.tokenRefreshes.perCycle,
+      target: '≤ 1.2, 0 invalid_grant',
+      ok: results.tokenRefreshes.perCycle <= 1.2 && results.tokenRefreshes.invalidGrants === 0,
     },
     {
       name: 'bundle size (KB minified, @aws-sdk/* external)',
@@ -121,6 +130,11 @@ export function formatReport(r: BenchResults): string {
       `\nMemory: ${r.coldInit.rssReadyMb} MB resident once ready; peak ${r.peakRssMb} MB after batches of 100 (handler + bench driver)` +
       `\nBundle: ${r.bundle.minifiedKb} KB minified, ${r.bundle.gzipKb} KB gzip; external: ${r.bundle.external.join(', ')}` +
       `\n  largest parts: ${r.bundle.largest.map((p) => `${p.module} ${p.kb} KB`).join(', ')}`,
+    `CRO OAuth, ${r.tokenRefreshes.workers} processes sharing one grant (${r.tokenRefreshes.tokenSeconds}-s access tokens, ` +
+      `rotating refresh tokens, ${r.tokenRefreshes.events} events in ${r.tokenRefreshes.seconds} s): ` +
+      `${r.tokenRefreshes.refreshes} refreshes = ${r.tokenRefreshes.perHour} per hour for the fleet, ` +
+      `${r.tokenRefreshes.perCycle} per refresh cycle, ${r.tokenRefreshes.invalidGrants} invalid_grant` +
+      `\n  with one-hour tokens that is ${r.tokenRefreshes.perHourWithHourTokens} refreshes per hour for the whole fleet`,
     'Goals\n' +
       formatTable(
         ['goal', 'measured', 'target', ''],

@@ -135,9 +135,16 @@ export class CrmSyncStack extends Stack {
         VAT_CONFLICT_POLICY: props.vatConflictPolicy ?? CONTEXT_DEFAULTS.vatConflictPolicy,
         ...(props.defaultCountry !== undefined && { DEFAULT_COUNTRY: props.defaultCountry.toUpperCase() }),
         ...(props.defaultLocale !== undefined && { DEFAULT_LOCALE: props.defaultLocale }),
+        ...(props.crmTokenUrl !== undefined && {
+          CRM_TOKEN_URL: props.crmTokenUrl,
+          CRM_TOKEN_AUTH: props.crmTokenAuth ?? CONTEXT_DEFAULTS.crmTokenAuth,
+        }),
       },
     })
-      .bindSecret('CREDENTIALS_SECRET_ID', credentials, secretsKey)
+      // With CRO OAuth, rotated refresh tokens are written back to the same secret (and to no other).
+      .bindSecret('CREDENTIALS_SECRET_ID', credentials, secretsKey, {
+        write: props.crmTokenUrl !== undefined,
+      })
       .bindQueueSender('DLQ_URL', deadLetterQueue)
       .bindStateTable('STATE_TABLE_NAME', this.stateTable);
     // The event source grants consuming the queue, ChangeMessageVisibility included (the sync's retry backoff).
@@ -249,6 +256,12 @@ export class CrmSyncStack extends Stack {
       IcApiUrl: [icApiUrl, 'Invisible Collector API base URL (crm-sync doctor)'],
       CrmApiUrl: [props.crmApiUrl, 'CRO API base URL (crm-sync doctor)'],
       CrmTenantId: [tenant, 'CRO tenant (crm-sync doctor)'],
+      ...(props.crmTokenUrl !== undefined && {
+        CrmTokenUrl: [props.crmTokenUrl, "CRO's OAuth token endpoint (npx crm-sync auth --stack)"] as [
+          string,
+          string,
+        ],
+      }),
     };
     for (const [name, [value, description]] of Object.entries(outputs)) {
       new CfnOutput(this, name, { value, description });

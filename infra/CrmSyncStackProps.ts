@@ -1,5 +1,6 @@
 import type { StackProps } from 'aws-cdk-lib';
 import type { VatConflictPolicy } from '../lib/config/customerSync.ts';
+import type { ClientAuthMethod } from '../lib/oauth/types.ts';
 import type { QueueEncryptionMode } from './constructs/EventQueues.ts';
 
 /**
@@ -11,8 +12,15 @@ export interface CrmSyncStackProps extends StackProps {
   readonly crmApiUrl: string;
   /** The CRO tenant this deployment serves (`CRM_TENANT_ID`). */
   readonly crmTenantId: number;
-  /** Name or complete ARN of the existing secret `{"invisibleCollectorToken","crmToken"}`. */
+  /** Name or complete ARN of the existing secret `{"invisibleCollectorToken","crmToken"}` (or `"crm": {...}`). */
   readonly credentialsSecretName: string;
+  /**
+   * CRO's OAuth 2.0 token endpoint (`CRM_TOKEN_URL`): set it when the credentials secret holds the `crm`
+   * OAuth object; customer-sync may then also write that secret (`PutSecretValue`, rotated refresh tokens).
+   */
+  readonly crmTokenUrl?: string;
+  /** Token endpoint client authentication (`CRM_TOKEN_AUTH`). @default 'client_secret_basic' */
+  readonly crmTokenAuth?: ClientAuthMethod;
   /** Name or complete ARN of the existing secret holding the webhook's `whsec_...` secret(s). */
   readonly webhookSecretName: string;
   /** ARN of the customer-managed KMS key the two secrets are encrypted with, if not the AWS managed one. */

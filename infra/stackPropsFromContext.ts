@@ -1,6 +1,7 @@
 import type { Node } from 'constructs';
 import * as z from '../lib/zod.ts';
 import { VAT_CONFLICT_POLICIES } from '../lib/config/customerSync.ts';
+import { CLIENT_AUTH_METHODS } from '../lib/oauth/types.ts';
 import type { CrmSyncStackProps } from './CrmSyncStackProps.ts';
 import { InvalidContextError } from './errors.ts';
 
@@ -63,9 +64,21 @@ export const CONTEXT_SCHEMA = z.object({
     z.describe("the CRO tenant served (`CRM_TENANT_ID`); other tenants' events are dead-lettered"),
   ),
   credentialsSecretName: text.check(
-    z.describe('name or complete ARN of the `{"invisibleCollectorToken","crmToken"}` secret'),
+    z.describe(
+      'name or complete ARN of the `{"invisibleCollectorToken","crmToken"}` (or `"crm": {...}`) secret',
+    ),
   ),
   webhookSecretName: text.check(z.describe('name or complete ARN of the `whsec_...` secret')),
+  crmTokenUrl: z
+    .optional(z.url({ protocol: /^https?$/ }))
+    .check(
+      z.describe(
+        "CRO's OAuth token endpoint (`CRM_TOKEN_URL`): the credentials secret holds the `crm` OAuth object, which customer-sync may write back (`PutSecretValue`, docs/cro-oauth.md)",
+      ),
+    ),
+  crmTokenAuth: z
+    .optional(z.enum(CLIENT_AUTH_METHODS))
+    .check(z.describe('token endpoint client authentication (`CRM_TOKEN_AUTH`)')),
   secretsKmsKeyArn: z
     .optional(z.string().check(z.startsWith('arn:')))
     .check(
@@ -157,6 +170,7 @@ export const CONTEXT_SCHEMA = z.object({
  */
 export const CONTEXT_DEFAULTS = {
   icApiUrl: 'https://api.invisiblecollector.com',
+  crmTokenAuth: 'client_secret_basic',
   fifo: false,
   queueEncryption: 'sqs-managed',
   queueRetentionDays: 4,

@@ -128,6 +128,14 @@ export function syncAlarmSpecs(parts: SyncAlarmParts): AlarmSpec[] {
       threshold: Duration.minutes(parts.oldestMessageAgeMinutes).toSeconds(),
       evaluationPeriods: 5,
     },
+    {
+      id: 'CrmAuthorizationLost',
+      runbook: 'alarm-crm-authorization-lost',
+      summary:
+        "CRO refuses crm-sync's OAuth credentials (invalid_grant: the authorization is lost; or the client is refused): records needing CRO are retried, not dead-lettered, until `npx crm-sync auth --stack <name>` authorizes again.",
+      metric: syncMetric(METRIC.crmAuthorizationLost, { service: sync, stack, period: FIVE_MINUTES }),
+      threshold: 0,
+    },
     ...webhookRateSpecs(parts),
     ...functionSpecs(parts),
     {

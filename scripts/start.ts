@@ -1,6 +1,9 @@
 // `npm start`: the whole integration on this machine — see README "Run it locally".
 // Environment: PORT (3000), CRM_TENANT_ID (42), IC_API_URL + IC_API_TOKEN and/or CRM_API_URL + CRM_API_TOKEN
-// (real APIs instead of the simulators), STATE_STORE=dynalite, FIFO=true, LOG_LEVEL=debug (every log line),
+// (real APIs instead of the simulators; or CRM_API_URL + CRM_TOKEN_URL [+ CRM_AUTHORIZE_URL] for CRO OAuth with
+// the `crm` object `npx crm-sync auth --local` writes), CRM_AUTH=static (the CRO simulator with a static token
+// instead of OAuth), CRM_ACCESS_TOKEN_TTL (seconds, the simulator's access tokens: 300),
+// STATE_STORE=dynalite, FIFO=true, LOG_LEVEL=debug (every log line),
 // DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY / RETRY_BASE_SECONDS (passed to customer-sync), LOCAL_DIR (.local),
 // DIST_DIR (dist/functions: the bundles `npm run build` wrote).
 import { relative } from 'node:path';
@@ -25,7 +28,15 @@ function requireToken(urlVar: string, tokenVar: string): string | undefined {
   return token;
 }
 const icToken = requireToken('IC_API_URL', 'IC_API_TOKEN');
-const crmToken = requireToken('CRM_API_URL', 'CRM_API_TOKEN');
+const crmTokenUrl = env.CRM_API_URL && env.CRM_TOKEN_URL ? env.CRM_TOKEN_URL : undefined;
+const crmToken = crmTokenUrl === undefined ? requireToken('CRM_API_URL', 'CRM_API_TOKEN') : undefined;
+const realCrm = crmToken !== undefined || crmTokenUrl !== undefined;
+if (env.CRM_ACCESS_TOKEN_TTL && !/^[1-9]\d*$/.test(env.CRM_ACCESS_TOKEN_TTL)) {
+  console.error(
+    'CRM_ACCESS_TOKEN_TTL must be a whole number of seconds (the CRO simulator access token lifetime).',
+  );
+  process.exit(2);
+}
 const syncEnv = Object.fromEntries(
   ['DEFAULT_COUNTRY', 'DEFAULT_LOCALE', 'VAT_CONFLICT_POLICY', 'CRM_API_VERSION', 'RETRY_BASE_SECONDS']
     .filter((name) => env[name] !== undefined && env[name] !== '')
@@ -38,7 +49,11 @@ try {
     port: Number(env.PORT ?? 3000),
     tenantId: Number(env.CRM_TENANT_ID ?? 42),
     ...(icToken !== undefined && { icApiUrl: env.IC_API_URL }),
-    ...(crmToken !== undefined && { crmApiUrl: env.CRM_API_URL }),
+    ...(realCrm && { crmApiUrl: env.CRM_API_URL }),
+    ...(crmTokenUrl !== undefined && { crmTokenUrl }),
+    ...(env.CRM_AUTHORIZE_URL && { crmAuthorizeUrl: env.CRM_AUTHORIZE_URL }),
+    crmAuth: env.CRM_AUTH === 'static' ? 'static' : 'oauth',
+    ...(env.CRM_ACCESS_TOKEN_TTL && { crmAccessTokenTtlSeconds: Number(env.CRM_ACCESS_TOKEN_TTL) }),
     credentials: {
       ...(icToken !== undefined && { invisibleCollectorToken: icToken }),
       ...(crmToken !== undefined && { crmToken }),
@@ -64,7 +79,9 @@ try {
 const secretFile = relative(process.cwd(), stack.webhookSecretFile);
 const apis = [
   stack.ic ? 'Invisible Collector simulator' : `Invisible Collector at ${stack.icApiUrl}`,
-  stack.cro ? 'CRO simulator (customers 1, 2, 3)' : `CRO at ${stack.crmApiUrl}`,
+  stack.cro
+    ? `CRO simulator (customers 1, 2, 3${stack.croOAuth ? ', OAuth 2.0 with rotating refresh tokens' : ''})`
+    : `CRO at ${stack.crmApiUrl}${stack.crmTokenUrl ? ' (OAuth: npx crm-sync auth --local)' : ''}`,
 ].join(', ');
 console.log(`
 crm-sync local stack ready: webhook ${stack.webhookUrl}

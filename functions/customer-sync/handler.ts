@@ -3,13 +3,14 @@
 // `processBatch` (lib/sync); partial batch failures are its own `{ batchItemFailures }` return value —
 // the one partial-batch mechanism (the event source mapping has ReportBatchItemFailures on).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { InvocationDeadline } from '../../lib/aws/boundedCalls.ts';
 import { loadCustomerSyncConfig } from '../../lib/config/customerSync.ts';
 import { loadObservabilityConfig } from '../../lib/config/observability.ts';
-import { createLogger, createMetrics, SERVICE_NAMES } from '../../lib/observability/index.ts';
+import { createLogger, createMetrics, METRIC, SERVICE_NAMES } from '../../lib/observability/index.ts';
 import { createTracing } from '../../lib/observability/createTracer.ts';
 import { createCustomerSyncDeps } from '../../lib/sync/createCustomerSyncDeps.ts';
 import { processBatch } from '../../lib/sync/processBatch.ts';
@@ -34,6 +35,11 @@ const deps = createCustomerSyncDeps(config, {
   metrics: syncMetrics,
   deadline,
   ...(tracing !== undefined && { traceClient: tracing.traceClient }),
+  // CRO OAuth: an alarm watches CrmAuthorizationLost; CrmTokenRefreshes shows the fleet's refresh rate.
+  credentialParts: {
+    onAuthorizationLost: () => metrics.addMetric(METRIC.crmAuthorizationLost, MetricUnit.Count, 1),
+    onRefresh: () => metrics.addMetric(METRIC.crmTokenRefreshes, MetricUnit.Count, 1),
+  },
 });
 
 /** The handler without middlewares: one SQS batch → the partial batch response. */

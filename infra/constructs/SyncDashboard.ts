@@ -50,7 +50,7 @@ export const FAILED_RECORDS_BY_REASON_QUERY = [
  * events (applied, skipped, dead-lettered and retried by reason, the DLQ); the third-party APIs (calls, errors
  * by api and status, latency); customer-sync's concurrency against `maxConcurrency` and the functions' longest
  * duration against their timeouts; the queue; the state table's capacity, throttles and errors; the replay
- * function; the webhook; and the latest failed records from the logs. Custom metrics are SEARCHes restricted
+ * function; the webhook; CRO's OAuth token refreshes and refusals; and the latest failed records from the logs. Custom metrics are SEARCHes restricted
  * to this stack (`stack` dimension), so stacks sharing an account and region never mix.
  *
  * @example
@@ -162,6 +162,12 @@ export class SyncDashboard extends Construct {
             search(METRIC.webhookRejected, [DIMENSION.status]),
             props.webhookThrottled,
             props.webhookApi.metricServerError({ period, label: '5xx' }),
+          ]),
+        ],
+        [
+          graph('CRO OAuth (token refreshes, authorization lost)', [
+            search(METRIC.crmTokenRefreshes),
+            search(METRIC.crmAuthorizationLost),
           ]),
         ],
         [

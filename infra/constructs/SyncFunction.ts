@@ -116,14 +116,26 @@ export class SyncFunction extends lambda.Function {
     return this;
   }
 
-  /** Sets `envName` to the secret's id; allows `secretsmanager:GetSecretValue` on that secret only. */
-  bindSecret(envName: string, secret: ImportedSecret, key?: kms.IKey): this {
+  /**
+   * Sets `envName` to the secret's id; allows `secretsmanager:GetSecretValue` on that secret only — and with
+   * `write`, `secretsmanager:PutSecretValue` on it too (rotated OAuth refresh tokens are written back). With a
+   * customer-managed key, the KMS actions are allowed only through Secrets Manager.
+   */
+  bindSecret(
+    envName: string,
+    secret: ImportedSecret,
+    key?: kms.IKey,
+    options: { write?: boolean } = {},
+  ): this {
     this.addEnvironment(envName, secret.secretId);
-    this.allow(['secretsmanager:GetSecretValue'], [secret.policyResource]);
+    this.allow(
+      ['secretsmanager:GetSecretValue', ...(options.write ? ['secretsmanager:PutSecretValue'] : [])],
+      [secret.policyResource],
+    );
     if (key !== undefined) {
       this.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: ['kms:Decrypt'],
+          actions: ['kms:Decrypt', ...(options.write ? ['kms:GenerateDataKey'] : [])],
           resources: [key.keyArn],
           conditions: {
             StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` },

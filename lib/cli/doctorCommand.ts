@@ -1,5 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { type CheckResult, type DoctorTarget, runDoctor } from '../doctor/doctorChecks.ts';
@@ -22,8 +22,8 @@ export interface DoctorCommandOptions {
 
 /** The CLI's streams and clients, plus the Secrets Manager client (injectable for tests). */
 export interface DoctorIo extends CliIo {
-  /** @default a new SecretsManagerClient */
-  secretsManager?: (config: SecretsManagerClientConfig) => SecretsManagerClient;
+  /** @default a new SecretsManagerClient (the same shape as `crm-sync auth`'s) */
+  secretsManager?: (config: { region?: string; endpoint?: string }) => SecretsManagerClient;
 }
 
 /** The stack outputs the doctor reads (QueueSettings is optional: older stacks lack it). */
@@ -93,7 +93,8 @@ export async function doctorCommand(options: DoctorCommandOptions, io: DoctorIo)
 }
 
 /**
- * The report: a title, one `✓` / `✗` line per check (fixes indented below a failure), and a closing count.
+ * The report: a title, one `✓` / `✗` line per check (`–`: not run, not a failure; fixes indented below a failure),
+ * and a closing count.
  *
  * @example
  * renderReport('stack CrmSync-prod', [{ check: 'webhook secret', ok: true, detail: 'crm-sync/webhook: 1 whsec_ secret(s)' }]);
@@ -101,7 +102,7 @@ export async function doctorCommand(options: DoctorCommandOptions, io: DoctorIo)
 export function renderReport(label: string, results: readonly CheckResult[]): string {
   const width = Math.max(...results.map((r) => r.check.length));
   const lines = results.flatMap((r) => [
-    `${r.ok ? '✓' : '✗'} ${r.check.padEnd(width)}  ${r.detail}`,
+    `${r.skipped ? '–' : r.ok ? '✓' : '✗'} ${r.check.padEnd(width)}  ${r.detail}`,
     ...(r.ok || r.fix === undefined ? [] : [`  ${' '.repeat(width)}  fix: ${r.fix}`]),
   ]);
   const failed = results.filter((r) => !r.ok).length;

@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ReplayError } from '../replay/errors.ts';
+import { type AuthIo, registerAuthCommand } from './authCommand.ts';
 import {
-  type CliIo,
   dlqCommand,
   type DlqCommandOptions,
   replayCommand,
@@ -18,7 +18,7 @@ import { registerLocalCommands } from './localCommands.ts';
  * @example
  * process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: AuthIo): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;
@@ -40,10 +40,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+function buildProgram(io: AuthIo, setExitCode: (code: number) => void): Command {
   const program = new Command('crm-sync')
     .description(
-      'Operator tools for crm-sync: inspect and replay the dead-letter queue, check a deployment (doctor); steer the local stack.',
+      'Operator tools for crm-sync: inspect and replay the dead-letter queue, check a deployment (doctor); authorize at CRO; steer the local stack.',
     )
     .exitOverride()
     .configureOutput({
@@ -88,6 +88,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .action(async (options: DlqCommandOptions) => setExitCode(await dlqCommand(options, io)));
 
   registerDoctorCommand(program, io, setExitCode);
+  registerAuthCommand(program, io, setExitCode);
   registerLocalCommands(program, io);
   return program;
 }

@@ -6,6 +6,7 @@ import { IC_LOCALES, type IcLocale } from '../invisible-collector/schemas.ts';
 import { FALLBACK_LOCALE } from '../mapping/fieldTable.ts';
 import { normaliseLocale } from '../mapping/normaliseLocale.ts';
 import { awsLimitsEnv, awsLimitsOf } from './awsLimits.ts';
+import { CRM_OAUTH_ENV, crmOAuthConfig, type CrmOAuthConfig } from './crmOAuth.ts';
 import { ConfigError } from './errors.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
@@ -34,9 +35,10 @@ export const CustomerSyncEnvSchema = z
       .text()
       .check(
         z.describe(
-          'Secrets Manager id or ARN of `{"invisibleCollectorToken": "...", "crmToken": "..."}` (`file:<path>` locally)',
+          'Secrets Manager id or ARN of `{"invisibleCollectorToken": "...", "crmToken": "..."}`, or with the `crm` OAuth object instead of `crmToken` (docs/cro-oauth.md); `file:<path>` locally',
         ),
       ),
+    ...CRM_OAUTH_ENV,
     DLQ_URL: envVar.url().check(z.describe('the dead-letter queue permanent failures are sent to')),
     DEFAULT_COUNTRY: z
       .optional(
@@ -127,6 +129,8 @@ export interface CustomerSyncConfig {
   /** The CRO tenant this deployment serves; events for another tenant are dead-lettered (`wrong-tenant`). */
   crmTenantId: number;
   credentialsSecretId: string;
+  /** CRO's OAuth token endpoint and client authentication (for a secret with the `crm` object). */
+  crmOAuth: CrmOAuthConfig;
   dlqUrl: string;
   /** Mapping fallback when the address has no country (upper case). */
   defaultCountry?: string;
@@ -193,6 +197,7 @@ export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConf
     crmApiUrl: e.CRM_API_URL,
     crmTenantId: e.CRM_TENANT_ID,
     credentialsSecretId: e.CREDENTIALS_SECRET_ID,
+    crmOAuth: crmOAuthConfig(e),
     dlqUrl: e.DLQ_URL,
     ...(e.DEFAULT_COUNTRY !== undefined && { defaultCountry: e.DEFAULT_COUNTRY }),
     ...(e.DEFAULT_LOCALE !== undefined && { defaultLocale: e.DEFAULT_LOCALE }),

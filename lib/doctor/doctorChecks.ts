@@ -11,7 +11,7 @@ import type { ApiName } from '../http/errors.ts';
 import type { TokenProvider } from '../http/types.ts';
 import { InvisibleCollectorClient } from '../invisible-collector/InvisibleCollectorClient.ts';
 import type { SecretReader } from '../secrets/createSecretReader.ts';
-import { credentialsProvider } from '../secrets/credentialsProvider.ts';
+import { parseCredentials } from '../secrets/credentialsProvider.ts';
 import { SecretError } from '../secrets/errors.ts';
 import { parseWebhookSecrets } from '../secrets/webhookSecretProvider.ts';
 import type { QueueSettings } from '../settings/queueSettings.ts';
@@ -37,12 +37,16 @@ export interface DoctorDeps {
   readSecret: SecretReader;
   /** Per-request timeout of the API probes. @default 5000 */
   timeoutMs?: number;
+  /** @default Date.now */
+  now?: () => number;
 }
 
 /** One line of the report. */
 export interface CheckResult {
   check: string;
   ok: boolean;
+  /** Not run, and not a failure (e.g. CRO with OAuth and no valid stored access token). */
+  skipped?: boolean;
   /** What was found (never a secret value). */
   detail: string;
   /** What to do, when not ok. */
@@ -72,12 +76,13 @@ export async function runDoctor(target: DoctorTarget, deps: DoctorDeps): Promise
     checkWebhookSecret(target, deps),
     checkQueues(target, deps.sqs),
   ]);
+  const tokens = credentials.tokens;
   const apis =
-    credentials.tokens === undefined
-      ? (['invisible-collector', 'cro'] as const).map((api) => skipped(api))
+    tokens === undefined
+      ? (['invisible-collector', 'cro'] as const).map((api) => notProbed(api))
       : await Promise.all([
-          probeInvisibleCollector(target, credentials.tokens.ic, deps),
-          probeCro(target, credentials.tokens.cro, deps),
+          probeInvisibleCollector(target, tokens.ic, deps),
+          tokens.cro === undefined ? oauthNotProbed() : probeCro(target, tokens.cro, deps),
         ]);
   return [credentials.result, webhook, ...apis, ...queues];
 }
@@ -90,22 +95,42 @@ const API_LABEL: Record<ApiName, string> = {
 async function checkCredentials(
   target: DoctorTarget,
   deps: DoctorDeps,
-): Promise<{ result: CheckResult; tokens?: { ic: TokenProvider; cro: TokenProvider } }> {
+): Promise<{ result: CheckResult; tokens?: { ic: TokenProvider; cro?: TokenProvider } }> {
   const id = target.credentialsSecretId;
+  const now = deps.now ?? Date.now;
   const { result, value } = await checkSecret('credentials secret', id, target, deps, {
-    // The functions' own parser, over the text already read: the same rules, no second fetch.
-    parse: async (text) => {
-      const provider = credentialsProvider(id, { reader: () => Promise.resolve(text) });
-      await Promise.all([provider.invisibleCollectorToken(), provider.crmToken()]);
-      return { ic: provider.invisibleCollectorToken, cro: provider.crmToken };
-    },
-    describe: () => 'JSON with invisibleCollectorToken and crmToken',
+    // The functions' own parser: the same rules.
+    parse: async (text) => parseCredentials(id, text),
+    describe: (secret) =>
+      secret.crm === undefined
+        ? 'JSON with invisibleCollectorToken and crmToken'
+        : 'JSON with invisibleCollectorToken and the crm OAuth credentials',
     fix: {
-      aws: `aws secretsmanager put-secret-value --secret-id ${id} --secret-string '{"invisibleCollectorToken":"<IC token>","crmToken":"<CRO token>"}'`,
+      aws: `aws secretsmanager put-secret-value --secret-id ${id} --secret-string '{"invisibleCollectorToken":"<IC token>","crmToken":"<CRO token>"}' (or npx crm-sync auth for CRO OAuth)`,
       local: `write {"invisibleCollectorToken": "...", "crmToken": "..."} to ${localPath(id)}, or delete it and restart npm start`,
     },
   });
-  return { result, ...(value !== undefined && { tokens: value }) };
+  if (value === undefined) return { result };
+  const fixed =
+    (token: string): TokenProvider =>
+    () =>
+      Promise.resolve(token);
+  // With OAuth, only a stored access token that is still valid is used: refreshing here would rotate the
+  // refresh token under the functions' feet.
+  const oauthToken =
+    value.crm?.accessToken !== undefined &&
+    value.crm.accessTokenExpiresAt !== undefined &&
+    Date.parse(value.crm.accessTokenExpiresAt) > now() + 30_000
+      ? value.crm.accessToken
+      : undefined;
+  const cro = value.crm === undefined ? value.crmToken : oauthToken;
+  return {
+    result,
+    tokens: {
+      ic: fixed(value.invisibleCollectorToken),
+      ...(cro !== undefined && { cro: fixed(cro) }),
+    },
+  };
 }
 
 async function checkWebhookSecret(target: DoctorTarget, deps: DoctorDeps): Promise<CheckResult> {
@@ -164,12 +189,22 @@ function unreadable(check: string, id: string, error: SecretError, target: Docto
   };
 }
 
-function skipped(api: ApiName): CheckResult {
+function notProbed(api: ApiName): CheckResult {
   return {
     check: API_LABEL[api],
     ok: false,
     detail: 'not probed: no usable credentials secret',
     fix: 'fix the credentials secret first',
+  };
+}
+
+function oauthNotProbed(): CheckResult {
+  return {
+    check: API_LABEL.cro,
+    ok: true,
+    skipped: true,
+    detail:
+      'not probed: CRO OAuth without a valid stored access token (getting one would rotate the refresh token the functions use); the CrmAuthorizationLost alarm watches it',
   };
 }
 

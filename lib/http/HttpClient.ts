@@ -98,6 +98,7 @@ export class HttpClient {
     let transientAttempts = 0;
     let refreshed = false;
     let forceRefresh = false;
+    let usedToken: string | undefined;
     let lastError: ApiError | undefined;
 
     for (;;) {
@@ -108,7 +109,15 @@ export class HttpClient {
       }
       attempt += 1;
       transientAttempts += 1;
-      const token = await this.#options.tokenProvider(forceRefresh ? { forceRefresh: true } : undefined);
+      const token = await this.#options.tokenProvider(
+        forceRefresh || deadline !== undefined
+          ? {
+              ...(forceRefresh && { forceRefresh: true, rejectedToken: usedToken }),
+              ...(deadline !== undefined && { deadline }),
+            }
+          : undefined,
+      );
+      usedToken = token;
       const timeoutMs = Math.min(this.#options.timeoutMs ?? 5_000, remaining);
       const outcome = await this.#attempt(request, token, timeoutMs, attempt, refreshed);
       if (outcome.ok) return outcome.value;

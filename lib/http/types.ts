@@ -6,5 +6,13 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Returns the bearer token; with `forceRefresh` it must bypass any cache (called once after a 401). */
-export type TokenProvider = (options?: { forceRefresh?: boolean }) => Promise<string>;
+/**
+ * Returns the bearer token; with `forceRefresh` it must bypass any cache (called once after a 401, with the
+ * `rejectedToken` the 401 answered: a provider that has replaced it since may answer with the newer one).
+ * `deadline` is the calling request's (epoch ms): a provider that may wait or refresh stays within it.
+ */
+export type TokenProvider = (options?: {
+  forceRefresh?: boolean;
+  rejectedToken?: string;
+  deadline?: number;
+}) => Promise<string>;

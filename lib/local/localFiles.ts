@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import type { OAuthCredentials } from '../oauth/types.ts';
 import * as z from '../zod.ts';
 import { formatIssues, toIssues } from '../zodIssues.ts';
 import type { QueueSettings } from '../settings/queueSettings.ts';
@@ -21,6 +22,9 @@ export interface StackFile {
   /** `file:` secret ids, as the functions get them. */
   webhookSecretId: string;
   credentialsSecretId: string;
+  /** CRO's OAuth endpoints (the simulator's, or `CRM_TOKEN_URL`): what `crm-sync auth --local` uses. */
+  crmTokenUrl?: string;
+  crmAuthorizeUrl?: string;
   /** Set when the state store is dynalite. */
   dynamoEndpoint?: string;
   /** The attributes the queues were created with (lib/settings/queueSettings.ts), for `crm-sync doctor`. */
@@ -39,9 +43,17 @@ export function localPaths(dir = '.local') {
   };
 }
 
+/** The local credentials secret's content; `crm: 'keep'` keeps the file's OAuth credentials (`crm-sync auth --local`). */
+export interface LocalCredentials {
+  invisibleCollectorToken: string;
+  crmToken?: string;
+  crm?: OAuthCredentials | 'keep';
+}
+
 /**
- * Writes the local `file:` secrets: the API credentials JSON (the same shape as the Secrets Manager secret)
- * and the webhook secret — kept across runs (so a configured sender keeps working), created as a fresh
+ * Writes the local `file:` secrets: the API credentials JSON (the same shape as the Secrets Manager secret:
+ * a static `crmToken`, or the `crm` OAuth object — the one already in the file when `crm` is `'keep'`) and
+ * the webhook secret — kept across runs (so a configured sender keeps working), created as a fresh
  * `whsec_` value the first time. Both files are mode 0600.
  *
  * @example
@@ -49,11 +61,14 @@ export function localPaths(dir = '.local') {
  */
 export async function writeLocalSecrets(
   dir: string,
-  credentials: { invisibleCollectorToken: string; crmToken: string },
+  credentials: LocalCredentials,
 ): Promise<{ webhookSecret: string; paths: ReturnType<typeof localPaths> }> {
   const paths = localPaths(dir);
   await mkdir(paths.root, { recursive: true });
-  await writeFile(paths.credentials, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  const { crm, ...rest } = credentials;
+  const kept = crm === 'keep' ? await existingCrm(paths.credentials) : crm;
+  const secret = { ...rest, ...(kept !== undefined && { crm: kept }) };
+  await writeFile(paths.credentials, `${JSON.stringify(secret, null, 2)}\n`, { mode: 0o600 });
   let webhookSecret =
     (await readFile(paths.webhookSecret, 'utf8').catch(() => '')).trim().split(/\s+/)[0] ?? '';
   if (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(webhookSecret)) {
@@ -61,6 +76,14 @@ export async function writeLocalSecrets(
     await writeFile(paths.webhookSecret, `${webhookSecret}\n`, { mode: 0o600 });
   }
   return { webhookSecret, paths };
+}
+
+async function existingCrm(path: string): Promise<unknown> {
+  try {
+    return (JSON.parse(await readFile(path, 'utf8')) as { crm?: unknown }).crm;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes `.local/stack.json`. */

@@ -3,10 +3,13 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { type QueueSettings, queueSettings } from '../settings/queueSettings.ts';
 import { croCustomer } from './simulators/croCustomer.ts';
 import {
+  type CroOAuthSimulator,
   type CroSimulator,
+  DEFAULT_CRO_CLIENT,
   DEFAULT_CRO_TOKEN,
   DEFAULT_IC_TOKEN,
   type IcSimulator,
+  startCroOAuthSimulator,
   startCroSimulator,
   startIcSimulator,
 } from './simulators/index.ts';
@@ -15,9 +18,18 @@ import { CONSOLE_PATH, consoleHandler } from './console/consoleServer.ts';
 import { EventLog } from './console/eventLog.ts';
 import type { SimulatorName, TokenRevocation } from './console/faults.ts';
 import { createLocalControl, type LocalControl } from './console/localControl.ts';
+import { createSecretReader } from '../secrets/createSecretReader.ts';
+import { createSecretWriter } from '../secrets/createSecretWriter.ts';
+import { secretCredentialStore } from '../secrets/credentialsProvider.ts';
 import { LambdaWorker } from './LambdaWorker.ts';
 import { type LocalDynamo, startLocalDynamo } from './localDynamo.ts';
-import { type StackFile, writeLocalSecrets, writeStackFile, removeStackFile } from './localFiles.ts';
+import {
+  type LocalCredentials,
+  type StackFile,
+  writeLocalSecrets,
+  writeStackFile,
+  removeStackFile,
+} from './localFiles.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalSqs, startLocalSqs } from './localSqs.ts';
 import { type HttpLambda, type HttpLambdaHandler, startHttpLambda } from './startHttpLambda.ts';
 import { SqsLambdaPoller } from './SqsLambdaPoller.ts';
@@ -36,6 +48,21 @@ export interface LocalStackOptions {
   crmApiUrl?: string;
   /** Tokens written to the local credentials secret. @default the simulators' tokens */
   credentials?: { invisibleCollectorToken?: string; crmToken?: string };
+  /**
+   * How customer-sync authenticates to the CRO simulator: OAuth 2.0 (a grant seeded at start, access tokens
+   * that expire and refresh tokens that rotate on every use, as CRO's) or the simulator's static token.
+   * @default 'oauth'
+   */
+  crmAuth?: 'oauth' | 'static';
+  /** Lifetime of the CRO simulator's access tokens, seconds. @default 300 */
+  crmAccessTokenTtlSeconds?: number;
+  /**
+   * A real CRO's token endpoint (with `crmApiUrl`): customer-sync refreshes there with the `crm` object
+   * already in the local credentials file (`npx crm-sync auth --local` writes it).
+   */
+  crmTokenUrl?: string;
+  /** A real CRO's authorize endpoint, recorded for `npx crm-sync auth --local`. */
+  crmAuthorizeUrl?: string;
   /** Sync state: in the worker's memory, or DynamoDB on dynalite. @default 'memory' */
   state?: 'memory' | 'dynalite';
   /** A FIFO queue pair (`crm-sync-events.fifo`). @default false */
@@ -75,6 +102,8 @@ export interface LocalStack extends StackFile {
   /** The simulators, when started. */
   ic?: IcSimulator;
   cro?: CroSimulator;
+  /** The CRO simulator's OAuth server, when the simulator runs with OAuth (`revokeGrants()` plays a revoked grant). */
+  croOAuth?: CroOAuthSimulator;
   /** The event log the console shows: every activity, and every change made through the control API. */
   log: EventLog;
   /** What the console and `crm-sync local` see and change (also over HTTP under `consoleUrl`). */
@@ -145,17 +174,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stops.push(() => ic!.stop());
     }
     let cro: CroSimulator | undefined;
+    let croOAuth: CroOAuthSimulator | undefined;
     if (options.crmApiUrl === undefined) {
-      cro = await startCroSimulator({ tenantId });
+      if ((options.crmAuth ?? 'oauth') === 'oauth') {
+        croOAuth = await startCroOAuthSimulator({
+          accessTokenTtlSeconds: options.crmAccessTokenTtlSeconds ?? 300,
+        });
+        stops.push(() => croOAuth!.stop());
+      }
+      const oauth = croOAuth;
+      cro = await startCroSimulator({
+        tenantId,
+        ...(oauth !== undefined && { acceptToken: (token: string) => oauth.isAccessTokenValid(token) }),
+      });
       cro.seedCustomers([1, 2, 3].map((id) => croCustomer({ id, name: `Local Customer ${id}` })));
       stops.push(() => cro!.stop());
     }
     const icApiUrl = options.icApiUrl ?? ic!.url;
     const crmApiUrl = options.crmApiUrl ?? cro!.url;
+    const crmTokenUrl =
+      croOAuth?.tokenUrl ?? (options.crmApiUrl !== undefined ? options.crmTokenUrl : undefined);
+    const crmAuthorizeUrl = croOAuth?.authorizeUrl ?? options.crmAuthorizeUrl;
 
     const { webhookSecret, paths } = await writeLocalSecrets(localDir, {
       invisibleCollectorToken: options.credentials?.invisibleCollectorToken ?? DEFAULT_IC_TOKEN,
-      crmToken: options.credentials?.crmToken ?? DEFAULT_CRO_TOKEN,
+      ...crmCredentials(options, croOAuth),
     });
     const credentialsSecretId = `file:${paths.credentials}`;
     const webhookSecretId = `file:${paths.webhookSecret}`;
@@ -191,6 +234,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         CRM_API_URL: crmApiUrl,
         CRM_TENANT_ID: String(tenantId),
         CREDENTIALS_SECRET_ID: credentialsSecretId,
+        ...(crmTokenUrl !== undefined && { CRM_TOKEN_URL: crmTokenUrl }),
         DLQ_URL: dlqUrl,
         ...(dynamo !== undefined && { STATE_TABLE_NAME: dynamo.tableName }),
         ...options.syncEnv,
@@ -252,7 +296,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dlqUrl,
       ...(ic !== undefined && { ic }),
       ...(cro !== undefined && { cro }),
-      ...(options.tokenRevocation !== undefined && { revocation: options.tokenRevocation }),
+      revocation: {
+        ...(croOAuth !== undefined && { cro: revokeGrant(croOAuth, credentialsSecretId) }),
+        ...options.tokenRevocation,
+      },
       log,
     });
     mounted.console = consoleHandler(control, log);
@@ -269,6 +316,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       crmApiUrl,
       webhookSecretId,
       credentialsSecretId,
+      ...(crmTokenUrl !== undefined && { crmTokenUrl }),
+      ...(crmAuthorizeUrl !== undefined && { crmAuthorizeUrl }),
       ...(dynamo !== undefined && { dynamoEndpoint: dynamo.endpoint }),
       queueSettings: settings,
       pid: process.pid,
@@ -283,6 +332,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs,
       ...(ic !== undefined && { ic }),
       ...(cro !== undefined && { cro }),
+      ...(croOAuth !== undefined && { croOAuth }),
       log,
       control,
       stop: stopAll,
@@ -291,4 +341,45 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * CRO's part of the local credentials: the simulator's OAuth client with a freshly seeded grant (no access
+ * token yet, so the first sync refreshes), a real CRO's OAuth credentials already in the file, or a token.
+ */
+function crmCredentials(
+  options: LocalStackOptions,
+  croOAuth: CroOAuthSimulator | undefined,
+): Omit<LocalCredentials, 'invisibleCollectorToken'> {
+  if (croOAuth !== undefined) {
+    const { clientId, clientSecret } = DEFAULT_CRO_CLIENT;
+    return { crm: { clientId, clientSecret, refreshToken: croOAuth.seedGrant(clientId).refreshToken } };
+  }
+  if (options.crmApiUrl !== undefined && options.crmTokenUrl !== undefined) return { crm: 'keep' };
+  return { crmToken: options.credentials?.crmToken ?? DEFAULT_CRO_TOKEN };
+}
+
+/**
+ * The console's "revoked token" fault with CRO OAuth: the grant is revoked (its refresh and access tokens stop
+ * working: `invalid_grant`, `CrmAuthorizationLost`); restoring authorizes again, as `npx crm-sync auth --local`
+ * would, by writing a new grant's `crm` object into the credentials file.
+ */
+function revokeGrant(oauth: CroOAuthSimulator, credentialsSecretId: string): TokenRevocation {
+  const { clientId, clientSecret } = DEFAULT_CRO_CLIENT;
+  const store = secretCredentialStore(credentialsSecretId, 'crm', {
+    reader: createSecretReader({ ttlMs: 0, minRefreshIntervalMs: 0 }),
+    writer: createSecretWriter(),
+  });
+  return {
+    revoke: () => {
+      oauth.revokeGrants();
+    },
+    restore: () => {
+      const next = { clientId, clientSecret, refreshToken: oauth.seedGrant(clientId).refreshToken };
+      void store
+        .read()
+        .then((current) => store.write(next, current.refreshToken))
+        .catch(() => undefined);
+    },
+  };
 }

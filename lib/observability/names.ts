@@ -36,6 +36,10 @@ export const METRIC = {
    * dimensions `api` and `status`.
    */
   apiErrors: 'ApiErrors',
+  /** A CRO token request refused for a reason only an operator fixes (`invalid_grant`: run `crm-sync auth`). */
+  crmAuthorizationLost: 'CrmAuthorizationLost',
+  /** CRO access token refreshes made (by this function; the fleet's rate is the sum). */
+  crmTokenRefreshes: 'CrmTokenRefreshes',
   /** Webhook events accepted onto the queue. */
   webhookAccepted: 'WebhookAccepted',
   /** Webhook requests rejected; dimension `status`. */

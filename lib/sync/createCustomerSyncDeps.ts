@@ -1,14 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, type InvocationDeadline } from '../aws/boundedCalls.ts';
 import type { CustomerSyncConfig } from '../config/customerSync.ts';
+import { croCredentialsProvider, type CroCredentialsParts } from '../crm/croCredentials.ts';
 import { CroClient } from '../crm/CroClient.ts';
 import type { CallInfo } from '../http/HttpClient.ts';
 import type { TraceClient } from '../observability/createTracer.ts';
 import { InvisibleCollectorClient } from '../invisible-collector/InvisibleCollectorClient.ts';
-import { createSecretReader } from '../secrets/createSecretReader.ts';
-import { credentialsProvider, type CredentialsProvider } from '../secrets/credentialsProvider.ts';
+import type { CredentialsProvider } from '../secrets/credentialsProvider.ts';
 import { createSyncStateStore } from './state/createSyncStateStore.ts';
 import type { SyncStateStore } from './state/types.ts';
 import type { SyncMetrics } from './syncMetrics.ts';
@@ -23,8 +22,10 @@ export interface CustomerSyncParts {
    * Manager) made during an invocation ends before it. Without one, only `config.awsLimits` apply.
    */
   deadline?: InvocationDeadline;
-  /** @default credentialsProvider(config.credentialsSecretId) (Secrets Manager, cached with a TTL) */
+  /** @default croCredentialsProvider(config, credentialParts) (Secrets Manager, cached; CRO OAuth) */
   credentials?: CredentialsProvider;
+  /** Hooks and overrides of the default credentials (the OAuth metrics, short timings in tests). */
+  credentialParts?: CroCredentialsParts;
   /** @default a client following the SDK's standard variables (`AWS_ENDPOINT_URL_SQS`, ...) */
   sqs?: SQSClient;
   /** @default DynamoDB when `STATE_TABLE_NAME` is set, else in memory */
@@ -51,9 +52,11 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
   const traced: TraceClient = parts.traceClient ?? ((client) => client);
   const credentials =
     parts.credentials ??
-    credentialsProvider(config.credentialsSecretId, {
-      // `file:` credentials are cached like Secrets Manager values (a 401 forces a reread).
-      reader: createSecretReader({ cacheFiles: true, client: traced(new SecretsManagerClient(aws)) }),
+    croCredentialsProvider(config, {
+      logger: parts.logger,
+      // Secrets Manager (reads and the OAuth write-back) and the refresh lease's DynamoDB calls, bounded too.
+      awsClientConfig: aws,
+      ...parts.credentialParts,
     });
   const onCall = (info: CallInfo) => parts.metrics.apiCall(info.api, info.durationMs, info.status);
   return {

@@ -40,6 +40,12 @@ const variants = {
     webhookRateLimit: 5,
     webhookBurstLimit: 10,
   },
+  OAuth: { crmTokenUrl: 'https://auth.cro.test/oauth/token', crmTokenAuth: 'client_secret_post' },
+  OAuthKms: {
+    crmTokenUrl: 'https://auth.cro.test/oauth/token',
+    credentialsSecretName: credentialsArn,
+    secretsKmsKeyArn: keyArn,
+  },
   SecretArn: {
     credentialsSecretName: credentialsArn,
     secretsKmsKeyArn: keyArn,
@@ -276,6 +282,62 @@ describe('CrmSyncStack props', () => {
           ]),
         },
       });
+    });
+  });
+
+  describe('crmTokenUrl (CRO OAuth)', () => {
+    it('passes CRM_TOKEN_URL and CRM_TOKEN_AUTH and outputs the token URL for `crm-sync auth --stack`', () => {
+      const { template } = build('OAuth');
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            CRM_TOKEN_URL: 'https://auth.cro.test/oauth/token',
+            CRM_TOKEN_AUTH: 'client_secret_post',
+          }),
+        },
+      });
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(outputs.CrmTokenUrl?.Value).toBe('https://auth.cro.test/oauth/token');
+    });
+
+    it('lets customer-sync write the credentials secret (rotated refresh tokens), and no other secret', () => {
+      const { stack, template } = build('OAuthKms');
+      const permissions = permissionsOfRole(template, stack.syncFunction.role!);
+      expect(permissions).toEqual(
+        expect.arrayContaining(
+          allow(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], credentialsArn),
+        ),
+      );
+      expect(permissions.filter((p) => p.action === 'secretsmanager:PutSecretValue')).toEqual(
+        allow(['secretsmanager:PutSecretValue'], credentialsArn),
+      );
+      expect(
+        permissionsOfRole(template, stack.webhookFunction.role!).filter((p) =>
+          p.action.endsWith('PutSecretValue'),
+        ),
+      ).toEqual([]);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [refOf(stack.syncFunction.role!)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              Effect: 'Allow',
+              Resource: keyArn,
+              Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+            },
+          ]),
+        },
+      });
+    });
+
+    it('grants no PutSecretValue without it (a static crmToken is only read)', () => {
+      const { stack, template } = build('NoEmail');
+      expect(
+        permissionsOfRole(template, stack.syncFunction.role!).filter((p) =>
+          p.action.endsWith('PutSecretValue'),
+        ),
+      ).toEqual([]);
     });
   });
 });

@@ -351,6 +351,8 @@ describe('CrmSyncStack with default props', () => {
         [METRIC.apiCalls, 'api,service,stack'],
         [METRIC.apiErrors, 'api,service,stack,status'],
         [METRIC.apiLatency, 'api,service,stack'],
+        [METRIC.crmTokenRefreshes, 'service,stack'],
+        [METRIC.crmAuthorizationLost, 'service,stack'],
       ] as const) {
         expect(expressions).toContainEqual(
           expect.stringContaining(
@@ -432,5 +434,6 @@ describe('CrmSyncStack with default props', () => {
     expect(outputs.QueueUrl?.Value).toEqual(refOf(stack.queues.queue));
     expect(outputs.DlqUrl?.Value).toEqual(refOf(stack.queues.deadLetterQueue));
     expect(JSON.stringify(outputs.WebhookUrl?.Value)).toContain('/webhook');
+    expect(outputs.CredentialsSecretId?.Value).toBe('crm-sync/credentials');
   });
 });

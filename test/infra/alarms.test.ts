@@ -110,6 +110,20 @@ describe('the alarms of a default stack', () => {
       missing: 'notBreaching',
       runbook: 'alarm-dlq-arrivals',
     },
+    CrmAuthorizationLost: {
+      watched: {
+        metric: 'CrmSync/CrmAuthorizationLost',
+        statistic: 'Sum',
+        period: 300,
+        dimensions: { service: 'customer-sync', stack: 'Default' },
+      },
+      threshold: 0,
+      comparison: above,
+      evaluationPeriods: 1,
+      datapoints: 1,
+      missing: 'notBreaching',
+      runbook: 'alarm-crm-authorization-lost',
+    },
     DlqOldestMessage: {
       watched: { metric: 'AWS/SQS/ApproximateAgeOfOldestMessage', statistic: 'Maximum', period: 3600 },
       threshold: 10 * 86_400,
@@ -274,6 +288,7 @@ describe('the alarms of a default stack', () => {
     'RetriesSustained',
     'RetriesAuth',
     'DlqArrivals',
+    'CrmAuthorizationLost',
     'DlqOldestMessage',
     'QueueOldestMessageAge',
     'WebhookSilent',

@@ -41,6 +41,7 @@ describe('cdk-nag AwsSolutionsChecks', () => {
       credentialsSecretName:
         'arn:aws:secretsmanager:eu-west-1:123456789012:secret:crm-sync/credentials-AbCdEf',
     });
+    crmSyncStack(app, 'OAuth', { crmTokenUrl: 'https://auth.cro.test/oauth/token' });
 
     const { error, violations } = synthWithNag(app);
 

@@ -16,6 +16,8 @@ export interface SimRequest {
   body: unknown;
   /** True when a non-empty body was not valid JSON. */
   invalidJson: boolean;
+  /** The body as received (e.g. a form-encoded OAuth token request). */
+  rawBody: string;
 }
 
 /** A simulator's answer. */
@@ -159,6 +161,7 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
       headers: call.headers,
       body: invalidJson ? undefined : call.body,
       invalidJson,
+      rawBody,
     };
     const denied = options.vendor.authorise(request, tokens);
     if (denied) return respond(denied);

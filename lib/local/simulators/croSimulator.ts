@@ -31,6 +31,8 @@ export interface CroSimulatorOptions {
   latencyMs?: number;
   faults?: FaultOptions;
   port?: number;
+  /** Accepts further bearer tokens, e.g. the access tokens a `startCroOAuthSimulator` issued and still honours. */
+  acceptToken?: (token: string) => boolean;
 }
 
 /** A running CRO Software simulator; see `startCroSimulator`. */
@@ -81,7 +83,7 @@ export async function startCroSimulator(options: CroSimulatorOptions = {}): Prom
     latencyMs: options.latencyMs,
     faults: options.faults,
     port: options.port,
-    vendor: croVendor(tenantId),
+    vendor: croVendor(tenantId, options.acceptToken),
     routes: [
       {
         method: 'GET',
@@ -133,14 +135,15 @@ export async function startCroSimulator(options: CroSimulatorOptions = {}): Prom
   };
 }
 
-function croVendor(tenantId: number): VendorShape {
+function croVendor(tenantId: number, acceptToken?: (token: string) => boolean): VendorShape {
   return {
     authorise(req, tokens) {
       const authorization = req.headers.authorization ?? '';
       if (authorization.length > MAX_AUTHORIZATION_LENGTH || !AUTHORIZATION.test(authorization)) {
         return croError(401, 'authorization', 'Invalid header', 'Must be "Bearer <access token>" (a JWT).');
       }
-      if (!tokens.has(authorization.slice('bearer '.length))) {
+      const token = authorization.slice('bearer '.length);
+      if (!tokens.has(token) && acceptToken?.(token) !== true) {
         return croError(401, null, 'Unauthorized', 'A valid bearer access token is required.');
       }
       const tenant = req.headers['x-tenant-id'];

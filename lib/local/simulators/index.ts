@@ -14,3 +14,11 @@ export {
   type CroSimulatorOptions,
 } from './croSimulator.ts';
 export { seededRandom } from './prng.ts';
+export {
+  startCroOAuthSimulator,
+  DEFAULT_CRO_CLIENT,
+  type CroOAuthClient,
+  type CroOAuthSimulator,
+  type CroOAuthSimulatorOptions,
+  type CroOAuthStats,
+} from './croOAuth.ts';

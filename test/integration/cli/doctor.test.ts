@@ -29,7 +29,8 @@ let stack: LocalStack;
 
 beforeAll(async () => {
   const distDir = await buildBundles('test-doctor');
-  stack = await startLocalStack({ port: 0, localDir: join(CWD, '.local'), distDir });
+  // A static CRO token: the API probes can use it (the OAuth case has its own stack below).
+  stack = await startLocalStack({ port: 0, localDir: join(CWD, '.local'), distDir, crmAuth: 'static' });
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
@@ -202,6 +203,34 @@ describe('crm-sync doctor --local', () => {
 
     expect(await runCli(['doctor'], io)).toBe(2);
     expect(err()).toContain('give --stack <name> (a deployed stack) or --local (npm start)');
+  });
+});
+
+describe('crm-sync doctor --local with CRO OAuth', () => {
+  const cwd = join(ROOT, 'oauth');
+  let oauthStack: LocalStack;
+  beforeAll(async () => {
+    oauthStack = await startLocalStack({
+      port: 0,
+      localDir: join(cwd, '.local'),
+      distDir: resolve('.local/test-doctor/functions'),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await oauthStack?.stop();
+  });
+
+  it('accepts the crm OAuth object and does not refresh a token to probe CRO (that would rotate the grant)', async () => {
+    const { io, out } = capture(cwd);
+    const refreshesBefore = oauthStack.croOAuth!.stats().refreshes;
+
+    const code = await runCli(['doctor', '--local'], io);
+
+    expect(line(out(), 'credentials secret')).toMatch(/^✓ .*the crm OAuth credentials/);
+    expect(line(out(), 'CRO API')).toMatch(/^– .*not probed: CRO OAuth without a valid stored access token/);
+    expect(oauthStack.croOAuth!.stats().refreshes).toBe(refreshesBefore);
+    expect(out()).toMatch(/All checks passed\.\n$/);
+    expect(code).toBe(0);
   });
 });
 

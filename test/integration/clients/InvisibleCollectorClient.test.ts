@@ -250,7 +250,10 @@ describe('InvisibleCollectorClient against the IC simulator', () => {
     const found = await client().findCustomer('cro-42-nobody');
 
     expect(found).toBeUndefined();
-    expect(tokenProvider.mock.calls).toEqual([[undefined], [{ forceRefresh: true }]]);
+    expect(tokenProvider.mock.calls).toEqual([
+      [undefined],
+      [{ forceRefresh: true, rejectedToken: DEFAULT_IC_TOKEN }],
+    ]);
     expect(ic.calls.map((c) => [c.status, c.headers.authorization])).toEqual([
       [401, `Bearer ${DEFAULT_IC_TOKEN}`],
       [404, 'Bearer rotated-token'],

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { SqsLambdaPoller, type SqsHandler } from '../../../lib/local/index.ts';
 import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
 import { DEFAULT_CRO_TOKEN, DEFAULT_IC_TOKEN } from '../../../lib/local/simulators/index.ts';
-import { attribute, customerEvent, endpointUrl, type Harness, startHarness } from './harness.ts';
+import { attribute, bundleEnv, customerEvent, type Harness, startHarness } from './harness.ts';
 
 const ROOT = process.cwd();
 const BUNDLE = join(ROOT, 'dist/functions/customer-sync/index.mjs');
@@ -54,18 +54,7 @@ describe('the bundled customer-sync handler', () => {
       secretFile,
       JSON.stringify({ invisibleCollectorToken: DEFAULT_IC_TOKEN, crmToken: DEFAULT_CRO_TOKEN }),
     );
-    Object.assign(process.env, {
-      IC_API_URL: h.ic.url,
-      CRM_API_URL: h.cro.url,
-      CRM_TENANT_ID: '42',
-      CREDENTIALS_SECRET_ID: `file:${secretFile}`,
-      DLQ_URL: endpointUrl(h.local, h.dlq),
-      AWS_ENDPOINT_URL_SQS: h.local.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    });
+    Object.assign(process.env, bundleEnv(h, secretFile));
     delete process.env.STATE_TABLE_NAME;
     ({ handler } = (await import(pathToFileURL(BUNDLE).href)) as { handler: SqsHandler });
   }, 60_000);

@@ -51,6 +51,8 @@ export interface HarnessOptions {
   options?: SyncOptions;
   /** A silent logger unless given. */
   logger?: Logger;
+  /** Further bearer tokens the CRO simulator accepts (e.g. an OAuth simulator's access tokens). */
+  croAcceptToken?: (token: string) => boolean;
 }
 
 export interface Harness {
@@ -94,7 +96,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 1,
       })
     : local;
-  const [ic, cro] = await Promise.all([startIcSimulator(), startCroSimulator({ tenantId: TENANT })]);
+  const [ic, cro] = await Promise.all([
+    startIcSimulator(),
+    startCroSimulator({
+      tenantId: TENANT,
+      ...(options.croAcceptToken !== undefined && { acceptToken: options.croAcceptToken }),
+    }),
+  ]);
   const stopAll = () => Promise.all([ic.stop(), cro.stop(), local.stop()]).then(() => undefined);
   let config;
   try {
@@ -202,4 +210,28 @@ export function contextWith(timeoutMs: number): Context {
  */
 export function endpointUrl(local: LocalSqs, queue: LocalQueue): string {
   return `${local.endpoint}/000000000000/${queue.name}`;
+}
+
+/**
+ * The environment a bundled customer-sync handler is given to run against the harness (as Lambda configures
+ * it): both simulators, the `file:` credentials secret, the DLQ and fauxqs, INFO logs; plus `extra`.
+ */
+export function bundleEnv(
+  h: Harness,
+  secretFile: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    IC_API_URL: h.ic.url,
+    CRM_API_URL: h.cro.url,
+    CRM_TENANT_ID: '42',
+    CREDENTIALS_SECRET_ID: `file:${secretFile}`,
+    DLQ_URL: endpointUrl(h.local, h.dlq),
+    AWS_ENDPOINT_URL_SQS: h.local.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    ...extra,
+  };
 }

@@ -27,6 +27,7 @@ describe('loadCustomerSyncConfig', () => {
       crmApiUrl: 'https://api.crosoftware.example/v1',
       crmTenantId: 42,
       credentialsSecretId: 'crm-sync/credentials',
+      crmOAuth: { clientAuth: 'client_secret_basic' },
       dlqUrl: REQUIRED.DLQ_URL,
       syncConcurrency: 10,
       vatConflictPolicy: 'dead-letter',
@@ -52,6 +53,8 @@ describe('loadCustomerSyncConfig', () => {
       CRM_TIMEOUT_MS: '1500',
       CRM_API_VERSION: '2019/02/08',
       TIME_MARGIN_MS: '500',
+      CRM_TOKEN_URL: 'https://auth.cro.example/oauth/token',
+      CRM_TOKEN_AUTH: 'client_secret_post',
       RETRY_BASE_SECONDS: '2',
       AWS_CONNECT_TIMEOUT_MS: '700',
       AWS_CALL_TIMEOUT_MS: '2000',
@@ -60,6 +63,7 @@ describe('loadCustomerSyncConfig', () => {
 
     expect(config).toMatchObject({
       icApiUrl: 'http://127.0.0.1:4000',
+      crmOAuth: { tokenUrl: 'https://auth.cro.example/oauth/token', clientAuth: 'client_secret_post' },
       defaultCountry: 'PT',
       defaultLocale: 'en',
       stateTableName: 'crm-sync-state',
@@ -118,6 +122,8 @@ describe('loadCustomerSyncConfig', () => {
     ['DEFAULT_COUNTRY', 'XX'],
     ['DEFAULT_LOCALE', 'klingon'],
     ['IC_TIMEOUT_MS', '-1'],
+    ['CRM_TOKEN_URL', 'ftp://auth.cro.example/token'],
+    ['CRM_TOKEN_AUTH', 'private_key_jwt'],
   ])('rejects %s=%j naming the variable but not the value', (variable, value) => {
     const error = configError({ ...REQUIRED, [variable]: value });
 
