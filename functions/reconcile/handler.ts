@@ -10,6 +10,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { InvocationDeadline } from '../../lib/aws/boundedCalls.ts';
+import { loadObservabilityConfig } from '../../lib/config/observability.ts';
 import { loadReconcileConfig } from '../../lib/config/reconcile.ts';
 import { createLogger, createMetrics, METRIC, SERVICE_NAMES } from '../../lib/observability/index.ts';
 import { createReconcileDeps } from '../../lib/reconcile/createReconcileDeps.ts';
@@ -19,8 +20,10 @@ import type { ReconcileSummary } from '../../lib/reconcile/types.ts';
 import { TimeBudget } from '../../lib/sync/TimeBudget.ts';
 
 const config = loadReconcileConfig();
+// The `stack` dimension of its metrics (the CheckpointLag and CrmAuthorizationLost alarms read this stack's).
+const { stack } = loadObservabilityConfig();
 const logger = createLogger(SERVICE_NAMES.reconcile);
-const metrics = createMetrics(SERVICE_NAMES.reconcile);
+const metrics = createMetrics(SERVICE_NAMES.reconcile, stack);
 // Every AWS call of a run ends before the invocation does (DynamoDB, SQS and Secrets Manager clients share it).
 const deadline = new InvocationDeadline();
 const deps = createReconcileDeps(config, {

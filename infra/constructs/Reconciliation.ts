@@ -45,13 +45,14 @@ export interface ReconciliationProps {
  * The reconciliation: the `reconcile` function (lists CRO, enqueues events, keeps checkpoints in the state
  * table) and the EventBridge Scheduler schedule that invokes it. The function may send to the event queue,
  * read the credentials secret (and, with CRO OAuth, write it: rotated refresh tokens), and get/update items
- * of the state table (checkpoints and the OAuth refresh lease); the schedule's role may only invoke it. A run that fails is not retried by the scheduler: the next scheduled run is the retry (the checkpoint
- * makes it pick up everything).
+ * of the state table (checkpoints and the OAuth refresh lease); the schedule's role may only invoke it. A run
+ * that fails is not retried by the scheduler: the next scheduled run is the retry (the checkpoint makes it pick
+ * up everything). Its alarms (ReconcileErrors, CheckpointLag) are in infra/syncAlarmSpecs.ts.
  *
  * @example
  * const reconciliation = new Reconciliation(this, 'Reconciliation', { queue, stateTable, credentials, ... });
- * alarms.alarm('CheckpointLag', { metric: reconciliation.metricCheckpointLag(), threshold: 3600, ... });
  */
+
 export class Reconciliation extends Construct {
   readonly function: SyncFunction;
   readonly schedule?: scheduler.CfnSchedule;
@@ -112,16 +113,5 @@ export class Reconciliation extends Construct {
         },
       });
     }
-  }
-
-  /** The largest checkpoint lag (seconds) any location reported in `period`. */
-  metricCheckpointLag(period: Duration): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: METRIC.checkpointLag,
-      dimensionsMap: { service: SERVICE_NAMES.reconcile },
-      statistic: 'Maximum',
-      period,
-    });
   }
 }

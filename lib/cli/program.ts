@@ -7,6 +7,7 @@ import {
   replayCommand,
   type ReplayCommandOptions,
 } from './dlqCommands.ts';
+import { registerDoctorCommand } from './doctorCommand.ts';
 import { CliUsageError } from './errors.ts';
 import { type BackfillIo, registerBackfillCommand } from './backfillCommand.ts';
 import { registerLocalCommands } from './localCommands.ts';
@@ -43,7 +44,7 @@ export async function runCli(argv: readonly string[], io: AuthIo & BackfillIo): 
 function buildProgram(io: AuthIo & BackfillIo, setExitCode: (code: number) => void): Command {
   const program = new Command('crm-sync')
     .description(
-      'Operator tools for crm-sync: inspect and replay the dead-letter queue, backfill from CRO; authorize at CRO; steer the local stack.',
+      'Operator tools for crm-sync: inspect and replay the dead-letter queue, backfill from CRO, check a deployment (doctor); authorize at CRO; steer the local stack.',
     )
     .exitOverride()
     .configureOutput({
@@ -88,6 +89,7 @@ function buildProgram(io: AuthIo & BackfillIo, setExitCode: (code: number) => vo
     .action(async (options: DlqCommandOptions) => setExitCode(await dlqCommand(options, io)));
 
   registerBackfillCommand(program, io, setExitCode);
+  registerDoctorCommand(program, io, setExitCode);
   registerAuthCommand(program, io, setExitCode);
   registerLocalCommands(program, io);
   return program;

@@ -2,8 +2,7 @@ import { CUSTOMER_SYNC_DEFAULTS } from '../config/customerSync.ts';
 import { resolve } from 'node:path';
 import type { SQSBatchResponse } from 'aws-lambda';
 import type { ReconcileSummary } from '../reconcile/types.ts';
-import { maxReceiveCount } from '../settings/maxReceiveCount.ts';
-import { queueVisibilityTimeout } from '../settings/queueVisibilityTimeout.ts';
+import { type QueueSettings, queueSettings } from '../settings/queueSettings.ts';
 import {
   type CroOAuthSimulator,
   type CroSimulator,
@@ -124,7 +123,8 @@ export interface LocalStack extends StackFile {
 }
 
 const SYNC_TIMEOUT_MS = 60_000;
-const RETRY_HORIZON_SECONDS = 120 * 60;
+const RETRY_HORIZON_MINUTES = 120;
+const QUEUE_RETENTION_DAYS = 4;
 const ACCOUNT = '000000000000';
 
 /**
@@ -152,12 +152,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.length = 0;
   };
   try {
+    // The stack's derivation (lib/settings), with the local overrides; recorded in stack.json for `crm-sync doctor`.
+    const derived = queueSettings({
+      retryHorizonMinutes: RETRY_HORIZON_MINUTES,
+      syncTimeoutSeconds: SYNC_TIMEOUT_MS / 1000,
+      maxBatchingWindowSeconds: Math.ceil((options.batchingWindowMs ?? 0) / 1000),
+      queueRetentionDays: QUEUE_RETENTION_DAYS,
+    });
+    const settings: QueueSettings = {
+      ...derived,
+      maxReceiveCount: options.maxReceiveCount ?? derived.maxReceiveCount,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? derived.visibilityTimeoutSeconds,
+    };
     const sqs = await startLocalSqs({
       fifo: options.fifo ?? false,
-      maxReceiveCount: options.maxReceiveCount ?? maxReceiveCount(RETRY_HORIZON_SECONDS),
-      visibilityTimeoutSeconds:
-        options.visibilityTimeoutSeconds ??
-        queueVisibilityTimeout(SYNC_TIMEOUT_MS / 1000, Math.ceil((options.batchingWindowMs ?? 0) / 1000)),
+      maxReceiveCount: settings.maxReceiveCount,
+      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+      retentionSeconds: settings.retentionSeconds,
     });
     stops.push(() => sqs.stop());
     // Path-style URLs: fauxqs accepts them, and unlike its own host-style ones they parse as URLs.
@@ -353,6 +364,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(crmAuthorizeUrl !== undefined && { crmAuthorizeUrl }),
       ...(dynamo !== undefined && { dynamoEndpoint: dynamo.endpoint, stateTableName: dynamo.tableName }),
       ...(reconcileEnv.CRM_VAT_FIELD !== undefined && { crmVatField: reconcileEnv.CRM_VAT_FIELD }),
+      queueSettings: settings,
       pid: process.pid,
     };
     const stackPath = await writeStackFile(localDir, stackFile);

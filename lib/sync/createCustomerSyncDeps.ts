@@ -5,6 +5,7 @@ import type { CustomerSyncConfig } from '../config/customerSync.ts';
 import { croCredentialsProvider, type CroCredentialsParts } from '../crm/croCredentials.ts';
 import { CroClient } from '../crm/CroClient.ts';
 import type { CallInfo } from '../http/HttpClient.ts';
+import type { TraceClient } from '../observability/createTracer.ts';
 import { InvisibleCollectorClient } from '../invisible-collector/InvisibleCollectorClient.ts';
 import type { CredentialsProvider } from '../secrets/credentialsProvider.ts';
 import { createSyncStateStore } from './state/createSyncStateStore.ts';
@@ -35,6 +36,8 @@ export interface CustomerSyncParts {
   now?: () => number;
   /** @default Math.random */
   random?: () => number;
+  /** Wraps each AWS client this builds (X-Ray, with `tracing` on). @default none */
+  traceClient?: TraceClient;
 }
 
 /**
@@ -50,6 +53,7 @@ export interface CustomerSyncParts {
  */
 export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: CustomerSyncParts): SyncDeps {
   const aws = awsClientConfig(config.awsLimits, parts.deadline);
+  const traced: TraceClient = parts.traceClient ?? ((client) => client);
   const credentials =
     parts.credentials ??
     croCredentialsProvider(
@@ -61,7 +65,7 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
         ...parts.credentialParts,
       },
     );
-  const onCall = (info: CallInfo) => parts.metrics.apiCall(info.api, info.durationMs);
+  const onCall = (info: CallInfo) => parts.metrics.apiCall(info.api, info.durationMs, info.status);
   return {
     tenantId: config.crmTenantId,
     ic: new InvisibleCollectorClient({
@@ -78,9 +82,11 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
       ...(config.crmApiVersion !== undefined && { apiVersion: config.crmApiVersion }),
       onCall,
     }),
-    store: parts.store ?? createSyncStateStore({ tableName: config.stateTableName, clientConfig: aws }),
+    store:
+      parts.store ??
+      createSyncStateStore({ tableName: config.stateTableName, clientConfig: aws, traceClient: traced }),
     // Queue URLs are passed as parameters, so the endpoint (AWS or an emulator) comes from the SDK's settings.
-    sqs: parts.sqs ?? new SQSClient({ useQueueUrlAsEndpoint: false, ...aws }),
+    sqs: parts.sqs ?? traced(new SQSClient({ useQueueUrlAsEndpoint: false, ...aws })),
     dlqUrl: config.dlqUrl,
     logger: parts.logger,
     metrics: parts.metrics,

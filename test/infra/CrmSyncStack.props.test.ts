@@ -27,6 +27,8 @@ const variants = {
   Kms: { queueEncryption: 'kms' },
   Email: { alarmEmail: 'ops@example.com' },
   NoEmail: {},
+  Traced: { tracing: true },
+  Throwaway: { retainData: false, webhookSilenceAlarmHours: 0, deadLetterAgeAlarmDays: 7 },
   Tuned: {
     batchSize: 100,
     maxBatchingWindowSeconds: 5,
@@ -143,13 +145,56 @@ describe('CrmSyncStack props', () => {
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
         Endpoint: 'ops@example.com',
-        TopicArn: refOf(stack.alarms.topic),
+        TopicArn: refOf(stack.alarmTopic.topic),
       });
     });
 
     it('adds no subscription when unset', () => {
       const { template } = build('NoEmail');
       template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+  });
+
+  describe('tracing: true', () => {
+    it('turns on X-Ray active tracing and Powertools Tracer in every function, with the X-Ray grant', () => {
+      const { stack, template } = build('Traced');
+      for (const fn of [stack.syncFunction, stack.webhookFunction, stack.replayFunction]) {
+        const resource = template.toJSON().Resources[logicalId(fn)];
+        expect(resource.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+        expect(resource.Properties.Environment.Variables).toMatchObject({
+          TRACING: 'true',
+          POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        });
+        expect(permissionsOfRole(template, fn.role!)).toEqual(
+          expect.arrayContaining(allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*')),
+        );
+      }
+    });
+  });
+
+  describe('retainData: false, no silence alarm, a 7-day dead-letter age alarm', () => {
+    it('deletes the DLQ and the state table with the stack, names kept', () => {
+      const { stack, template } = build('Throwaway');
+      for (const [resource, name] of [
+        [stack.queues.deadLetterQueue, 'Throwaway-dead-letters'],
+        [stack.stateTable, 'Throwaway-state'],
+      ] as const) {
+        const json = template.toJSON().Resources[logicalId(resource)];
+        expect(json).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+        expect(json.Properties.QueueName ?? json.Properties.TableName).toBe(name);
+      }
+    });
+
+    it('creates no WebhookSilent alarm and moves the DLQ age threshold', () => {
+      const { template } = build('Throwaway');
+      const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+        (alarm) => alarm.Properties.AlarmName,
+      );
+      expect(names).not.toContain('Throwaway-WebhookSilent');
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'Throwaway-DlqOldestMessage',
+        Threshold: 7 * 86_400,
+      });
     });
   });
 
@@ -175,10 +220,15 @@ describe('CrmSyncStack props', () => {
       template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 90, MemorySize: 512 });
     });
 
-    it('sets the alarm threshold, log retention and webhook throttling', () => {
+    it('sets the alarm thresholds, log retention and webhook throttling', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'Tuned-QueueOldestMessageAge',
         MetricName: 'ApproximateAgeOfOldestMessage',
         Threshold: 45 * 60,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'Tuned-CustomerSyncDuration',
+        Threshold: 0.8 * 90_000,
       });
       for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
         expect(group.Properties.RetentionInDays).toBe(7);

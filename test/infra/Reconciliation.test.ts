@@ -85,12 +85,15 @@ describe('the reconciliation in CrmSyncStack', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'CrmSync',
       MetricName: 'CheckpointLag',
-      Dimensions: [{ Name: 'service', Value: 'reconcile' }],
+      Dimensions: [
+        { Name: 'service', Value: 'reconcile' },
+        { Name: 'stack', Value: stack.stackName },
+      ],
       Statistic: 'Maximum',
       Period: 900,
       Threshold: 3600,
       ComparisonOperator: 'GreaterThanThreshold',
-      AlarmActions: [refOf(stack.alarms.topic)],
+      AlarmActions: [refOf(stack.alarmTopic.topic)],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/Lambda',
