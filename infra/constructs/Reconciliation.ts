@@ -1,5 +1,4 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,7 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE, SERVICE_NAMES } from '../../lib/observability/names.ts';
+import { SERVICE_NAMES } from '../../lib/observability/names.ts';
 import type { ClientAuthMethod } from '../../lib/oauth/types.ts';
 import type { ImportedSecret } from './importSecret.ts';
 import { SyncFunction } from './SyncFunction.ts';
