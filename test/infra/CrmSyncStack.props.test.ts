@@ -352,7 +352,6 @@ describe('CrmSyncStack props', () => {
       const permissions = permissionsOfRole(template, fn.role!);
       expect(permissions).toEqual(
         sortPermissions([
-          ...allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*'),
           ...allow(['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(fn.logGroup as never)),
           ...allow(['sqs:SendMessage'], arnOf(stack.queues.queue)),
           ...allow(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], credentialsArn),

@@ -33,11 +33,10 @@ describe('the reconciliation in CrmSyncStack', () => {
     expect(env).not.toContain('CRM_LOCATION_IDS');
   });
 
-  it('may only send to the event queue, read the credentials and get/update state items', () => {
+  it('may only send to the event queue, read the credentials and get/update state items (untraced)', () => {
     const fn = stack.reconciliation.function;
     expect(permissionsOfRole(template, fn.role!)).toEqual(
       sortPermissions([
-        ...allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*'),
         ...allow(['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(fn.logGroup as never)),
         ...allow(['sqs:SendMessage'], arnOf(stack.queues.queue)),
         ...allow(['secretsmanager:GetSecretValue'], {
