@@ -166,12 +166,12 @@ describe('the bundled reconcile handler with CRO OAuth', () => {
     expect(error!.message).toContain('crm-authorization-lost');
     expect(await checkpoints.peek(1)).toEqual(before);
     const metric = emf(lines, METRIC.crmAuthorizationLost);
-    expect(metric).toMatchObject({ service: 'reconcile', ReconcileFailures: 1 });
+    expect(metric).toMatchObject({ service: 'reconcile', stack: 'local', ReconcileFailures: 1 });
     const directive = (
       metric!._aws as { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> }
     ).CloudWatchMetrics[0]!;
     expect(directive.Namespace).toBe(METRICS_NAMESPACE);
-    expect(directive.Dimensions).toContainEqual(['service']);
+    expect(directive.Dimensions).toContainEqual(['service', 'stack']);
     const commands = lines.filter(
       (l) => l.level === 'ERROR' && String(l.message).includes('npx crm-sync auth --local'),
     );
