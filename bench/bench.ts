@@ -13,6 +13,8 @@ import { measureColdInit } from './scenarios/coldInit.ts';
 import { measureCpu } from './scenarios/cpu.ts';
 import { profileCpu } from './scenarios/cpuProfile.ts';
 import { measureEconomy } from './scenarios/economy.ts';
+import { measureLogVolume } from './scenarios/logVolume.ts';
+import { measureWebhookLogVolume } from './scenarios/webhookLogVolume.ts';
 import { measureTokenRefreshes } from './scenarios/tokenRefreshes.ts';
 import {
   concurrencyRatio,
@@ -74,6 +76,13 @@ try {
   });
   progress('API calls per event');
   const economy = await measureEconomy(driver, { customers: quick ? 5 : 20 });
+  progress('bytes logged per event');
+  const logVolume = await measureLogVolume(driver, { customers: quick ? 25 : 100 });
+  const webhookLogVolume = await measureWebhookLogVolume(sink, {
+    queueUrl: services.env.QUEUE_URL!,
+    tenantId: Number(services.env.CRM_TENANT_ID),
+    requests: quick ? 10 : 50,
+  });
   // Peak resident memory of this process (the handler, its clients and caches, plus the small bench driver;
   // the services run in their own process) after the throughput runs, the heaviest batches (100 records).
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -100,6 +109,8 @@ try {
     throughput,
     concurrencyRatio: concurrencyRatio(throughput),
     economy,
+    logVolume,
+    webhookLogVolume,
     cpu,
     cpuProfile,
     coldInit,

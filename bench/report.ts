@@ -3,6 +3,8 @@ import type { ColdInit } from './scenarios/coldInit.ts';
 import type { CpuRow } from './scenarios/cpu.ts';
 import type { CpuShare } from './scenarios/cpuProfile.ts';
 import type { EconomyRow } from './scenarios/economy.ts';
+import type { LogVolumeRow } from './scenarios/logVolume.ts';
+import type { WebhookLogVolume } from './scenarios/webhookLogVolume.ts';
 import type { ThroughputRow } from './scenarios/throughput.ts';
 import type { TokenRefreshFigures } from './scenarios/tokenRefreshes.ts';
 import type { Machine } from './support/machine.ts';
@@ -26,6 +28,10 @@ export interface BenchResults {
   throughput: ThroughputRow[];
   concurrencyRatio: number | undefined;
   economy: EconomyRow[];
+  /** Bytes written to CloudWatch Logs per event (log lines, EMF records). */
+  logVolume: LogVolumeRow[];
+  /** The same for the webhook, per accepted request. */
+  webhookLogVolume: WebhookLogVolume;
   cpu: CpuRow[];
   /** Where the handler's CPU goes (sampling profile of a separate run), biggest first. */
   cpuProfile: CpuShare[];
@@ -99,6 +105,19 @@ export function formatReport(r: BenchResults): string {
       formatTable(
         ['event', 'CRO', 'IC reads', 'IC writes', 'DynamoDB', 'goal', ''],
         r.economy.map((e) => [e.case, e.croCalls, e.icReads, e.icWrites, e.dynamoCalls, e.goal, mark(e.ok)]),
+      ),
+    'Bytes written per event (CloudWatch Logs ingestion; Lambda START/END/REPORT lines not included)\n' +
+      formatTable(
+        ['events', 'records per invocation', 'log lines B', 'EMF B'],
+        [
+          ...r.logVolume.map((v) => [v.case, v.batch, v.logBytes, v.emfBytes]),
+          [
+            'webhook: one event per request (accepted)',
+            1,
+            r.webhookLogVolume.logBytes,
+            r.webhookLogVolume.emfBytes,
+          ],
+        ],
       ),
     'Handler CPU per event (simulators at 0 ms latency, in a child process: not counted)\n' +
       formatTable(

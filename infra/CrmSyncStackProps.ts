@@ -62,10 +62,35 @@ export interface CrmSyncStackProps extends StackProps {
   /** webhook memory in MB. @default 256 */
   readonly webhookMemorySize?: number;
 
+  /**
+   * When the reconciliation runs: an EventBridge Scheduler expression, or `disabled` (the function is
+   * deployed without a schedule). @default 'rate(15 minutes)'
+   */
+  readonly reconcileSchedule?: string;
+  /** Events the reconciliation puts on the queue per second at most (`RECONCILE_ENQUEUE_RATE`). @default 100 */
+  readonly reconcileRate?: number;
+  /** Locations to reconcile, comma-separated (`CRM_LOCATION_IDS`); unset: every active location. */
+  readonly crmLocationIds?: string;
+  /** Where the tenant keeps the VAT number in CRO's CustomerModel, a dotted path (`CRM_VAT_FIELD`). */
+  readonly crmVatField?: string;
+  /** Alarm when a location's reconciliation checkpoint is older than this. @default 60 */
+  readonly checkpointLagAlarmMinutes?: number;
+
   /** Retention of every log group, in days (a CloudWatch Logs retention value). @default 30 */
   readonly logRetentionDays?: number;
-  /** Alarm when the oldest message on the main queue is older than this. @default 30 */
+  /** Alarm when an event not yet retried has waited on the main queue longer than this. @default 30 */
   readonly oldestMessageAgeAlarmMinutes?: number;
+  /** Alarm when the oldest dead letter is older than this (the DLQ deletes them at 14 days). @default 10 */
+  readonly deadLetterAgeAlarmDays?: number;
+  /** Alarm when the webhook receives no request for this many hours; 0: no such alarm. @default 24 */
+  readonly webhookSilenceAlarmHours?: number;
   /** E-mail subscribed to the alarm topic; no subscription when unset. */
   readonly alarmEmail?: string;
+  /**
+   * Keep the DLQ and the state table (both with names derived from the stack name) when the stack is deleted
+   * or they are replaced; `false`: delete them with the stack. @default true
+   */
+  readonly retainData?: boolean;
+  /** X-Ray active tracing and Powertools Tracer in the functions. @default false */
+  readonly tracing?: boolean;
 }

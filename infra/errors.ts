@@ -12,10 +12,14 @@ export class InvalidContextError extends InfraConfigError {
   /** Every key at fault. */
   readonly keys: readonly string[];
 
-  constructor(problems: ReadonlyArray<{ key: string; message: string }>) {
+  /**
+   * @param hint what to do, appended after the problems (e.g. where missing keys go)
+   */
+  constructor(problems: ReadonlyArray<{ key: string; message: string }>, hint?: string) {
     super(problems.map((p) => p.key).join(', '), 'invalid CDK context');
     this.name = 'InvalidContextError';
     this.keys = [...new Set(problems.map((p) => p.key))];
-    this.message = `invalid CDK context (cdk.json / -c): ${problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`;
+    const listed = problems.map((p) => `${p.key}: ${p.message}`).join('; ');
+    this.message = `invalid CDK context (cdk.json / -c): ${listed}${hint === undefined ? '' : `. ${hint}`}`;
   }
 }

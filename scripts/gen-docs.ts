@@ -166,12 +166,13 @@ function contextSection(cdkJson: Record<string, unknown>): string {
   return `
 ## CDK context
 
-The stack's settings are CDK context keys: \`cdk.json\`'s \`context\`, overridden by \`npx cdk deploy -c key=value\`
-([\`infra/stackPropsFromContext.ts\`](../infra/stackPropsFromContext.ts)). A missing or bad value stops synth
-naming every bad key; an empty value (\`-c alarmEmail=\`) counts as unset. \`cdk.json\`'s \`crmApiUrl\` is a
-placeholder on a reserved \`.example\` domain that only makes an offline \`cdk synth\` work: synth and deploy warn
-(\`crm-sync:placeholder-context\`) until you give yours. \`stackName\` (cdk.json: ${code(cdkJson.stackName)}) names
-the CloudFormation stack: one stack per tenant, each with its own name.
+The stack's settings are CDK context keys, read by [\`infra/stackPropsFromContext.ts\`](../infra/stackPropsFromContext.ts):
+the block of \`cdk.json\`'s \`environments\` named by \`-c env=<name>\`, overridden by \`-c key=value\`
+([named environments](deploy.md#named-environments)). A missing or bad value, an unknown key in a block or an
+unknown environment stops synth naming every key at fault; an empty value (\`-c alarmEmail=\`) counts as unset.
+Deploy guards also stop placeholders (API URLs or an e-mail on reserved example domains) and a missing
+\`alarmEmail\` ([deploy guards](deploy.md#deploy-guards)). \`cdk.json\` ships only the \`example\` environment
+(\`example: true\`), which synthesizes for CI and refuses to deploy.
 
 ${table(['key', 'default', 'values', 'meaning'], rows)}
 `;

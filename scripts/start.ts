@@ -5,8 +5,10 @@
 // instead of OAuth), CRM_ACCESS_TOKEN_TTL (seconds, the simulator's access tokens: 300),
 // STATE_STORE=dynalite, FIFO=true, LOG_LEVEL=debug (every log line),
 // DEFAULT_COUNTRY / DEFAULT_LOCALE / VAT_CONFLICT_POLICY / RETRY_BASE_SECONDS / IC_WRITE_SETTLE_MS (passed to customer-sync), LOCAL_DIR (.local),
-// DIST_DIR (dist/functions: the bundles `npm run build` wrote).
+// DIST_DIR (dist/functions: the bundles `npm run build` wrote), RECONCILE_INTERVAL_SECONDS (60; 0: only on demand),
+// CRM_LOCATION_IDS / CRM_VAT_FIELD (passed to reconcile).
 import { relative } from 'node:path';
+import { createInterface } from 'node:readline';
 import { formatActivity } from '../lib/local/activity.ts';
 import { exampleEvent, signedCurlExample } from '../lib/local/exampleEvent.ts';
 import { startLocalStack } from '../lib/local/startLocalStack.ts';
@@ -50,6 +52,17 @@ const syncEnv = Object.fromEntries(
     .map((name) => [name, env[name]!]),
 );
 
+const reconcileEnv = Object.fromEntries(
+  ['CRM_LOCATION_IDS', 'CRM_VAT_FIELD']
+    .filter((name) => env[name] !== undefined && env[name] !== '')
+    .map((name) => [name, env[name]!]),
+);
+const reconcileSeconds = Number(env.RECONCILE_INTERVAL_SECONDS ?? 60);
+if (!Number.isInteger(reconcileSeconds) || reconcileSeconds < 0) {
+  console.error('RECONCILE_INTERVAL_SECONDS must be a whole number of seconds (0: reconcile only on demand)');
+  process.exit(2);
+}
+
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 try {
   stack = await startLocalStack({
@@ -70,6 +83,8 @@ try {
     ...(env.LOCAL_DIR && { localDir: env.LOCAL_DIR }),
     ...(env.DIST_DIR && { distDir: env.DIST_DIR }),
     syncEnv,
+    reconcileEnv,
+    reconcileIntervalMs: reconcileSeconds * 1000,
     onActivity: (activity) => print(formatActivity(activity)),
     ...(verbose && { onLog: (line: string, name: string) => console.log(`${name}: ${line}`) }),
   });
@@ -87,7 +102,7 @@ const secretFile = relative(process.cwd(), stack.webhookSecretFile);
 const apis = [
   stack.ic ? 'Invisible Collector simulator' : `Invisible Collector at ${stack.icApiUrl}`,
   stack.cro
-    ? `CRO simulator (customers 1, 2, 3${stack.croOAuth ? ', OAuth 2.0 with rotating refresh tokens' : ''})`
+    ? `CRO simulator (locations 1–3, customers 1, 2, 3${stack.croOAuth ? ', OAuth 2.0 with rotating refresh tokens' : ''})`
     : `CRO at ${stack.crmApiUrl}${stack.crmTokenUrl ? ' (OAuth: npx crm-sync auth --local)' : ''}`,
 ].join(', ');
 console.log(`
@@ -102,10 +117,24 @@ Send a signed event:  npm run send-example  (customer 1; npm run send-example --
 or with curl:
 ${signedCurlExample(stack.webhookUrl, secretFile, JSON.stringify(exampleEvent(stack.tenantId, 1)))}
 
+Reconcile (list CRO, enqueue what changed): ${reconcileSeconds > 0 ? `at start and every ${reconcileSeconds} s; ` : ''}type r + Enter to run it now,
+or npx crm-sync backfill --local  (progress bar, resumable; --dry-run counts per location)
+
 Ctrl-C stops. Processed events:`);
 // Changes made through the console or `crm-sync local` are printed among the events they cause.
 stack.log.subscribe((entry) => {
   if (entry.kind === 'control') print(entry.text);
+});
+
+// On demand: `r` + Enter runs the reconciliation now (its totals print as a `reconcile` line).
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim().toLowerCase() !== 'r') return;
+  print('reconcile      run requested');
+  stack
+    .reconcileNow()
+    .catch((error: unknown) =>
+      print(`reconcile ERROR  ${error instanceof Error ? error.message : String(error)}`),
+    );
 });
 
 let stopping = false;

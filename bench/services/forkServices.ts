@@ -62,6 +62,8 @@ export async function forkServices(options: { latencyMs: number }): Promise<Remo
     setIcRateLimit: call('setIcRateLimit') as RemoteServices['setIcRateLimit'],
     setDynamoModel: call('setDynamoModel') as RemoteServices['setDynamoModel'],
     seedCro: call('seedCro') as RemoteServices['seedCro'],
+    seedLocations: call('seedLocations') as RemoteServices['seedLocations'],
+    queue: call('queue') as RemoteServices['queue'],
     touch: call('touch') as RemoteServices['touch'],
     clearCalls: call('clearCalls') as RemoteServices['clearCalls'],
     counts: call('counts') as RemoteServices['counts'],

@@ -1,4 +1,5 @@
 import type { CroCustomer } from '../../lib/crm/schemas.ts';
+import type { CroSimLocation } from '../../lib/local/simulators/croLocations.ts';
 
 /** Calls per `METHOD route` (e.g. `PUT /customers/:id`), per API, plus DynamoDB operations. */
 export interface CallCounts {
@@ -20,6 +21,10 @@ export interface ServiceMethods {
   setIcRateLimit(perSecond: number | null): void;
   /** Stores CRO customers as given. */
   seedCro(models: CroCustomer[]): void;
+  /** Stores CRO locations (the reconciliation lists them). */
+  seedLocations(locations: CroSimLocation[]): void;
+  /** The main event queue (URL on the emulator's endpoint, ARN). */
+  queue(): { url: string; arn: string };
   /** Changes CRO customers (bumping `last_updated_on`); returns the stored models. */
   touch(updates: Array<{ id: number; changes: Partial<CroCustomer> }>): CroCustomer[];
   clearCalls(): void;

@@ -3,7 +3,7 @@
 // Controlled over the IPC channel (see protocol.ts). Started by `forkServices()`.
 import type { RecordedCall } from '../../lib/local/simulators/index.ts';
 import type { CallCounts, ServiceMethods, ServiceReply, ServiceRequest } from './protocol.ts';
-import { startServices } from './startServices.ts';
+import { onEndpoint, startServices } from './startServices.ts';
 
 const latencyMs = Number(process.argv[2] ?? 0);
 const services = await startServices({ latencyMs });
@@ -33,6 +33,12 @@ const methods: ServiceMethods = {
   },
   seedCro(models) {
     services.cro.seedCustomers(models);
+  },
+  seedLocations(locations) {
+    services.cro.seedLocations(locations);
+  },
+  queue() {
+    return { url: onEndpoint(services.sqs.endpoint, services.sqs.queue.url), arn: services.sqs.queue.arn };
   },
   touch(updates) {
     return updates.map(({ id, changes }) => services.cro.touch(id, changes));

@@ -66,6 +66,8 @@ export async function startServices(options: ServicesOptions = {}): Promise<Serv
     CRM_API_URL: cro.url,
     CRM_TENANT_ID: String(TENANT_ID),
     DLQ_URL: onEndpoint(sqs.endpoint, sqs.dlq.url),
+    // The event queue, for the bundled webhook (customer-sync does not read it).
+    QUEUE_URL: onEndpoint(sqs.endpoint, sqs.queue.url),
     STATE_TABLE_NAME: dynamo.tableName,
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

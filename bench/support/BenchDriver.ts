@@ -16,6 +16,9 @@ export interface Invocation {
   /** User + system CPU of this process during the invocation, microseconds. */
   cpuMicros: number;
   failures: number;
+  /** Bytes the handler wrote to stdout/stderr: structured log lines, and EMF metric records. */
+  logBytes: number;
+  emfBytes: number;
 }
 
 /**
@@ -49,6 +52,8 @@ export class BenchDriver {
   async invoke(events: readonly CustomerEvent[]): Promise<Invocation> {
     const event = sqsEventOf(events.map((e) => JSON.stringify(e)));
     const context = lambdaContext({ functionName: 'customer-sync', timeoutMs: this.timeoutMs });
+    const bytesBefore = this.sink.bytes();
+    const emfBefore = this.sink.emfBytes();
     this.sink.mute();
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -60,7 +65,14 @@ export class BenchDriver {
     }
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    return { wallMs, cpuMicros: cpu.user + cpu.system, failures: response?.batchItemFailures.length ?? 0 };
+    const emfBytes = this.sink.emfBytes() - emfBefore;
+    return {
+      wallMs,
+      cpuMicros: cpu.user + cpu.system,
+      failures: response?.batchItemFailures.length ?? 0,
+      logBytes: this.sink.bytes() - bytesBefore - emfBytes,
+      emfBytes,
+    };
   }
 
   /** Puts customers in CRO (as given) and registers them in IC through the handler (setup, not measured). */

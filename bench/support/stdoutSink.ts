@@ -4,6 +4,8 @@ export interface StdoutSink {
   unmute(): void;
   /** Bytes swallowed so far. */
   bytes(): number;
+  /** Of those, the bytes of EMF metric records (lines starting `{"_aws"`); the rest are log lines. */
+  emfBytes(): number;
   /** Writes to the real stderr even while muted (progress lines of a run whose handlers run concurrently). */
   printError(text: string): void;
 }
@@ -20,12 +22,16 @@ export interface StdoutSink {
 export function installStdoutSink(): StdoutSink {
   let muted = false;
   let swallowed = 0;
+  let emf = 0;
   const realStderr = process.stderr.write.bind(process.stderr);
   for (const stream of [process.stdout, process.stderr]) {
     const original = stream.write.bind(stream);
     stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       if (!muted) return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-      swallowed += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      const size = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      swallowed += size;
+      // Powertools writes each log line and each EMF record with one write.
+      if (String(chunk).startsWith('{"_aws"')) emf += size;
       const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
       callback?.();
       return true;
@@ -39,6 +45,7 @@ export function installStdoutSink(): StdoutSink {
       muted = false;
     },
     bytes: () => swallowed,
+    emfBytes: () => emf,
     printError: (text) => {
       realStderr(text);
     },

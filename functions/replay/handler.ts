@@ -7,14 +7,20 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { awsClientConfig } from '../../lib/aws/boundedCalls.ts';
+import { loadObservabilityConfig } from '../../lib/config/observability.ts';
 import { createLogger, SERVICE_NAMES } from '../../lib/observability/index.ts';
+import { createTracing } from '../../lib/observability/createTracer.ts';
 import { loadReplayConfig } from '../../lib/replay/replayLambda.ts';
 import { handleReplayRequest } from '../../lib/replay/replayLambda.ts';
 import type { ReplaySummary } from '../../lib/replay/types.ts';
 
 const config = loadReplayConfig();
+const observability = loadObservabilityConfig();
+// X-Ray only with the stack's `tracing` on; otherwise the Tracer is never loaded. Before the client: it wraps it.
+const tracing = observability.tracing ? await createTracing(SERVICE_NAMES.replay) : undefined;
 const logger = createLogger(SERVICE_NAMES.replay);
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false, ...awsClientConfig(config.awsLimits) });
+const client = new SQSClient({ useQueueUrlAsEndpoint: false, ...awsClientConfig(config.awsLimits) });
+const sqs = tracing === undefined ? client : tracing.traceClient(client);
 
 /** The handler without middlewares: replay options → the run's summary. */
 export const run = (payload: unknown, context: Context): Promise<ReplaySummary> =>
@@ -25,3 +31,4 @@ export const run = (payload: unknown, context: Context): Promise<ReplaySummary> 
   );
 
 export const handler = middy(run).use(injectLambdaContext(logger, { resetKeys: true }));
+if (tracing !== undefined) handler.use(tracing.middleware);

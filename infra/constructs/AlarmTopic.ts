@@ -1,6 +1,4 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -12,28 +10,18 @@ export interface AlarmTopicProps {
   readonly alarmEmail?: string;
 }
 
-/** What an alarm watches and when it fires (`metric` > `threshold` for `evaluationPeriods` periods). */
-export interface AlarmSpec {
-  readonly metric: cloudwatch.IMetric;
-  readonly threshold: number;
-  readonly description: string;
-  /** @default 1 */
-  readonly evaluationPeriods?: number;
-}
-
 /**
  * The SNS topic every crm-sync alarm notifies: KMS-encrypted (a rotated key CloudWatch may use — the AWS
- * managed SNS key does not allow CloudWatch), TLS-only, optionally with an e-mail subscription; and
- * {@link AlarmTopic.alarm} creates an alarm wired to it.
+ * managed SNS key does not allow CloudWatch), TLS-only, optionally with an e-mail subscription. The alarms
+ * themselves are made by `SyncAlarms`.
  *
  * @example
  * const alarms = new AlarmTopic(this, 'Alarms', { alarmEmail: 'ops@example.com' });
- * alarms.alarm('DlqNotEmpty', { metric: dlq.metricApproximateNumberOfMessagesVisible(), threshold: 0, description: '...' });
+ * new SyncAlarms(this, 'SyncAlarms', { topic: alarms.topic, specs });
  */
 export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
   readonly key: kms.Key;
-  readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
     super(scope, id);
@@ -70,22 +58,5 @@ export class AlarmTopic extends Construct {
     if (props.alarmEmail !== undefined) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }
-  }
-
-  /** Creates an alarm (`metric > threshold`, missing data = OK) that notifies the topic on ALARM and OK. */
-  alarm(id: string, spec: AlarmSpec): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, id, {
-      metric: spec.metric,
-      threshold: spec.threshold,
-      evaluationPeriods: spec.evaluationPeriods ?? 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: spec.description,
-    });
-    const action = new actions.SnsAction(this.topic);
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
-    this.alarms.push(alarm);
-    return alarm;
   }
 }

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DLQ_RETENTION_SECONDS } from '../../lib/settings/queueSettings.ts';
 
 /** `sqs-managed`: SSE-SQS (no key to manage); `kms`: a customer-managed key with rotation, created here. */
 export type QueueEncryptionMode = 'sqs-managed' | 'kms';
@@ -16,12 +17,20 @@ export interface EventQueuesProps {
   readonly maxReceiveCount: number;
   /** @default Duration.days(4) */
   readonly retentionPeriod?: Duration;
+  /**
+   * The DLQ's name (FIFO: `.fifo` is appended): a stable name lets a redeployed stack take over a retained DLQ
+   * (`cdk import`). @default a name CloudFormation generates
+   */
+  readonly deadLetterQueueName?: string;
+  /** What happens to the DLQ, and its dead letters, when it leaves the stack. @default RemovalPolicy.RETAIN */
+  readonly deadLetterRemovalPolicy?: RemovalPolicy;
 }
 
 /**
  * The event queue and its dead-letter queue: same type (standard or FIFO), encrypted, TLS-only, with a
  * redrive policy after `maxReceiveCount` receives and a 14-day DLQ retention (SQS's maximum: the operator
- * has two weeks to fix and replay).
+ * has two weeks to fix and replay). The DLQ is retained by default when it leaves the stack (its dead letters
+ * are the only copy of those events); the event queue is deleted with the stack.
  *
  * @example
  * const { queue, deadLetterQueue } = new EventQueues(this, 'Events', { fifo: false, encryption: 'sqs-managed',
@@ -58,8 +67,12 @@ export class EventQueues extends Construct {
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       ...fifo,
       ...encryption,
+      ...(props.deadLetterQueueName !== undefined && {
+        queueName: props.fifo ? `${props.deadLetterQueueName}.fifo` : props.deadLetterQueueName,
+      }),
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.seconds(DLQ_RETENTION_SECONDS),
+      removalPolicy: props.deadLetterRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',

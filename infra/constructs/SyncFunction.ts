@@ -23,14 +23,22 @@ export interface SyncFunctionProps {
   readonly timeout?: Duration;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Variables on top of the defaults (NODE_OPTIONS, POWERTOOLS_*). */
+  /** Variables on top of the defaults (NODE_OPTIONS, POWERTOOLS_*, STACK_NAME, TRACING). */
   readonly environment?: Record<string, string>;
+  /**
+   * X-Ray active tracing, with Powertools Tracer in the code (`TRACING=true`); off, the function neither
+   * records nor pays for traces and its role has no X-Ray permission. @default false
+   */
+  readonly tracing?: boolean;
+  /** Concurrent executions reserved (and allowed at most). @default none: the account's pool */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
  * A crm-sync Lambda function with the project's defaults: Node.js 24 on arm64, the shared esbuild bundle,
- * X-Ray tracing, source-mapped stack traces, Powertools service/namespace variables, its own log group
- * with a retention, and its own role that may only write to that log group. Everything else it may do is
+ * X-Ray tracing when asked, source-mapped stack traces, Powertools service/namespace variables, the stack's
+ * name (`STACK_NAME`: every metric's `stack` dimension), its own log group with a retention, and its own role
+ * that may only write to that log group. Everything else it may do is
  * added with a `bindX()` method that sets the environment variable and the IAM statement in one call.
  *
  * @example
@@ -56,23 +64,34 @@ export class SyncFunction extends lambda.Function {
       handler: 'index.handler',
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(30),
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing === true ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       logGroup,
       role,
       ...(props.description !== undefined && { description: props.description }),
+      ...(props.reservedConcurrentExecutions !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        STACK_NAME: Stack.of(scope).stackName,
+        ...(props.tracing === true && {
+          TRACING: 'true',
+          // Handler results carry message ids only, but nothing of a result needs to be in a trace.
+          POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        }),
         ...props.environment,
       },
     });
     this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.logGroupArn]);
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Only for X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource but "*".',
-    });
+    if (props.tracing === true) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only for X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource but "*".',
+      });
+    }
   }
 
   /** Sets `envName` to the queue URL; allows `sqs:SendMessage` on that queue only. */

@@ -15,7 +15,7 @@ import { createSecretWriter } from '../secrets/createSecretWriter.ts';
 import { parseSecretJson } from '../secrets/credentialsProvider.ts';
 import type { CliIo } from './dlqCommands.ts';
 import { CliUsageError } from './errors.ts';
-import { readStackOutputs } from './target.ts';
+import { readStackOutputs, requireOutputs } from './target.ts';
 
 export interface AuthCommandOptions {
   secretId?: string;
@@ -167,11 +167,14 @@ async function resolveSecret(options: AuthCommandOptions, io: AuthIo): Promise<S
   const makeClient = io.cloudFormation ?? ((config) => new CloudFormationClient(config));
   const client = makeClient({ ...(options.region && { region: options.region }) });
   try {
-    const outputs = await readStackOutputs(client, options.stack!, ['CredentialsSecretId']);
+    const outputs = await readStackOutputs(client, options.stack!);
+    const { CredentialsSecretId: secretId } = requireOutputs(outputs, options.stack!, [
+      'CredentialsSecretId',
+    ]);
     return {
-      secretId: outputs['CredentialsSecretId']!,
-      label: `secret ${outputs['CredentialsSecretId']} (stack ${options.stack})`,
-      ...(outputs['CrmTokenUrl'] && { tokenUrl: outputs['CrmTokenUrl'] }),
+      secretId,
+      label: `secret ${secretId} (stack ${options.stack})`,
+      ...(outputs.CrmTokenUrl && { tokenUrl: outputs.CrmTokenUrl }),
     };
   } finally {
     client.destroy();

@@ -4,11 +4,12 @@ import type { CroCustomer } from '../crm/schemas.ts';
 import type { CroChange } from '../local/console/croChange.ts';
 import { describeFaults, type FaultSettings, SIMULATOR_LABELS, SIMULATORS } from '../local/console/faults.ts';
 import type { CroChangeResult, IcCustomerView } from '../local/console/localControl.ts';
+import type { ReconcileSummary } from '../reconcile/types.ts';
 import { LocalStackFileError } from '../local/errors.ts';
 import { readStackFile } from '../local/localFiles.ts';
 import type { CliIo } from './dlqCommands.ts';
 import { CliUsageError } from './errors.ts';
-import { renderTable } from './output.ts';
+import { renderBackfillSummary, renderTable } from './output.ts';
 
 /**
  * A client of the running local stack's control API (the one the console uses), found through
@@ -55,14 +56,16 @@ async function controlApi(io: CliIo) {
 
 /**
  * Adds `crm-sync local ...`: the local console's controls for scripts — list and show the simulators'
- * customers, change a CRO customer (announced by a signed webhook, as CRO would), set faults, and the
- * queues' state. Every command talks to the running `npm start` through its control API.
+ * customers, change a CRO customer (announced by a signed webhook, as CRO would), set faults, run the
+ * reconciliation now, and the queues' state. Every command talks to the running `npm start` through its
+ * control API.
  *
  * @example
  * registerLocalCommands(program, io);
  * // crm-sync local ic list
  * // crm-sync local cro set 1 --city Porto
  * // crm-sync local fault ic --server-errors 100%
+ * // crm-sync local reconcile
  */
 export function registerLocalCommands(program: Command, io: CliIo): void {
   const print = (text: string): void => {
@@ -187,6 +190,18 @@ export function registerLocalCommands(program: Command, io: CliIo): void {
       print(
         `CRO customer ${result.customer.id} saved (last_updated_on ${result.customer.last_updated_on}); ${announced}`,
       );
+    });
+
+  local
+    .command('reconcile')
+    .description(
+      "run the reconciliation now, as its schedule does: list CRO's customers changed since the checkpoints and enqueue their events",
+    )
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const summary = await (await controlApi(io))<ReconcileSummary>('POST', 'reconcile', {});
+      if (options.json) return json(summary);
+      print(renderBackfillSummary(summary.locations));
     });
 
   local

@@ -185,3 +185,98 @@ export function createProgress(
     stop: () => bar.stop(),
   };
 }
+
+/** A backfill progress reporter: `enqueued` events so far (all locations), `stop` at the end. */
+export interface BackfillProgress {
+  update(enqueued: number): void;
+  stop(): void;
+}
+
+/**
+ * A cli-progress bar with rate and ETA on `stream` when it is a terminal (never when piped or `--json`),
+ * counting events enqueued against the customers the windows hold.
+ *
+ * @example
+ * const progress = createBackfillProgress(process.stderr, 12_000);
+ * progress.update(1_000);
+ */
+export function createBackfillProgress(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  total: number,
+): BackfillProgress {
+  if (!stream.isTTY || total <= 0) return { update: () => undefined, stop: () => undefined };
+  const bar = new SingleBar(
+    {
+      stream,
+      format: ' {bar} {value}/{total} events | {percentage}% | ETA {eta_formatted}',
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 50,
+    },
+    Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return {
+    update(enqueued) {
+      // The overlap and customers in several locations can make the run send more than it counted.
+      if (enqueued > total) bar.setTotal(enqueued);
+      bar.update(enqueued);
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+/** The dry run's table: per location, where the window starts and how many customers it holds. */
+export function renderWindowCounts(
+  rows: ReadonlyArray<{
+    locationId: number;
+    since?: string;
+    customers: number;
+    atCap: boolean;
+    inProgress: boolean;
+  }>,
+): string {
+  if (rows.length === 0) return 'No location to list.';
+  const total = rows.reduce((n, row) => n + row.customers, 0);
+  return [
+    renderTable(
+      ['location', 'listed from', 'customers', 'note'],
+      rows.map((row) => [
+        String(row.locationId),
+        row.since ?? 'the beginning',
+        `${row.atCap ? '≥ ' : ''}${row.customers}`,
+        row.inProgress ? 'resumes a listing in progress' : '',
+      ]),
+    ),
+    '',
+    `${total} customer(s) in ${rows.length} location(s) would be listed and enqueued.`,
+  ].join('\n');
+}
+
+/** The closing table of a backfill: per location, what happened and where its checkpoint is. */
+export function renderBackfillSummary(
+  locations: ReadonlyArray<{
+    locationId: number;
+    status: string;
+    listed: number;
+    enqueued: number;
+    checkpoint?: string;
+    error?: { message: string };
+  }>,
+): string {
+  const table = renderTable(
+    ['location', 'status', 'listed', 'enqueued', 'checkpoint'],
+    locations.map((l) => [
+      String(l.locationId),
+      l.status,
+      String(l.listed),
+      String(l.enqueued),
+      l.checkpoint ?? '-',
+    ]),
+  );
+  const errors = locations.flatMap((l) =>
+    l.error ? [`  location ${l.locationId}: ${l.error.message}`] : [],
+  );
+  const enqueued = locations.reduce((n, l) => n + l.enqueued, 0);
+  return [table, ...errors, '', `${enqueued} event(s) enqueued.`].join('\n');
+}

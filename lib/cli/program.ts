@@ -7,7 +7,9 @@ import {
   replayCommand,
   type ReplayCommandOptions,
 } from './dlqCommands.ts';
+import { registerDoctorCommand } from './doctorCommand.ts';
 import { CliUsageError } from './errors.ts';
+import { type BackfillIo, registerBackfillCommand } from './backfillCommand.ts';
 import { registerLocalCommands } from './localCommands.ts';
 
 /**
@@ -17,7 +19,7 @@ import { registerLocalCommands } from './localCommands.ts';
  * @example
  * process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
  */
-export async function runCli(argv: readonly string[], io: AuthIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: AuthIo & BackfillIo): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;
@@ -39,10 +41,10 @@ export async function runCli(argv: readonly string[], io: AuthIo): Promise<numbe
   }
 }
 
-function buildProgram(io: AuthIo, setExitCode: (code: number) => void): Command {
+function buildProgram(io: AuthIo & BackfillIo, setExitCode: (code: number) => void): Command {
   const program = new Command('crm-sync')
     .description(
-      'Operator tools for crm-sync: inspect and replay the dead-letter queue; authorize at CRO; steer the local stack.',
+      'Operator tools for crm-sync: inspect and replay the dead-letter queue, backfill from CRO, check a deployment (doctor); authorize at CRO; steer the local stack.',
     )
     .exitOverride()
     .configureOutput({
@@ -86,6 +88,8 @@ function buildProgram(io: AuthIo, setExitCode: (code: number) => void): Command 
     .addOption(new Option('--list', 'also list every message (event id, customer, reason, age, detail)'))
     .action(async (options: DlqCommandOptions) => setExitCode(await dlqCommand(options, io)));
 
+  registerBackfillCommand(program, io, setExitCode);
+  registerDoctorCommand(program, io, setExitCode);
   registerAuthCommand(program, io, setExitCode);
   registerLocalCommands(program, io);
   return program;

@@ -71,15 +71,30 @@ export async function resolveTarget(options: TargetOptions, deps: ResolveDeps): 
   }
   if (!from)
     throw new CliUsageError('no dead-letter queue: give --from <dlq-url>, --stack <name> or --local');
-  const sqsConfig: SQSClientConfig = {
-    ...(region && { region }),
-    ...(endpoint && { endpoint }),
-    // An explicit endpoint (an emulator) serves every queue, whatever host its URL names.
-    ...((endpoint || (deps.env ?? process.env).AWS_ENDPOINT_URL_SQS) && { useQueueUrlAsEndpoint: false }),
-    ...(local && { credentials: LOCAL_CREDENTIALS }),
-  };
+  const sqsConfig = sqsConfigFor({ region, endpoint, local }, deps.env);
   return { from, ...(to && { to }), sqsConfig };
 }
+
+/**
+ * SQS client settings: the region and endpoint given, `useQueueUrlAsEndpoint: false` when an endpoint (an
+ * emulator, also via `AWS_ENDPOINT_URL_SQS`) serves every queue whatever host its URL names, and the
+ * emulator's dummy credentials for the local stack.
+ */
+export function sqsConfigFor(
+  target: { region?: string; endpoint?: string; local?: boolean },
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): SQSClientConfig {
+  const { region, endpoint, local } = target;
+  return {
+    ...(region && { region }),
+    ...(endpoint && { endpoint }),
+    ...((endpoint || env.AWS_ENDPOINT_URL_SQS) && { useQueueUrlAsEndpoint: false }),
+    ...(local && { credentials: LOCAL_CREDENTIALS }),
+  };
+}
+
+/** The local stack's region and credentials (the emulators accept any). */
+export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
 /** The SQS client for a resolved target. */
 export function createSqsClient(target: Target): SQSClient {
@@ -87,7 +102,7 @@ export function createSqsClient(target: Target): SQSClient {
 }
 
 /** The local stack `npm start` runs in `cwd`; a missing or unreadable file is a usage error (exit 2). */
-async function readLocalStack(cwd: string): Promise<StackFile> {
+export async function readLocalStack(cwd: string): Promise<StackFile> {
   try {
     return await readStackFile(join(cwd, '.local'));
   } catch (error) {
@@ -103,6 +118,45 @@ export interface StackQueues {
 }
 
 /**
+ * Every output of a deployed stack (CloudFormation `DescribeStacks`), by key; an unreadable stack is a
+ * usage error naming it.
+ *
+ * @example
+ * const outputs = await readStackOutputs(new CloudFormationClient({}), 'CrmSync');
+ */
+export async function readStackOutputs(
+  cloudFormation: CloudFormationClient,
+  stackName: string,
+): Promise<Record<string, string>> {
+  try {
+    const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    return Object.fromEntries(
+      (Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
+    );
+  } catch (cause) {
+    const region = await cloudFormation.config.region().catch(() => undefined);
+    throw new CliUsageError(`${stackProblem(cause, stackName, region)}; or use --local for \`npm start\``, {
+      cause,
+    });
+  }
+}
+
+/** `keys` of `outputs`, or a usage error naming the missing ones. */
+export function requireOutputs<K extends string>(
+  outputs: Record<string, string>,
+  stackName: string,
+  keys: readonly K[],
+): Record<K, string> {
+  const missing = keys.filter((key) => !outputs[key]);
+  if (missing.length > 0) {
+    throw new CliUsageError(
+      `stack ${stackName} has no ${missing.join(' / ')} output: is it a crm-sync stack? (an older one: deploy it again)`,
+    );
+  }
+  return Object.fromEntries(keys.map((key) => [key, outputs[key]!])) as Record<K, string>;
+}
+
+/**
  * Reads the `QueueUrl` and `DlqUrl` outputs of a deployed crm-sync stack (CloudFormation `DescribeStacks`).
  *
  * @example
@@ -112,40 +166,11 @@ export async function readStackQueues(
   cloudFormation: CloudFormationClient,
   stackName: string,
 ): Promise<StackQueues> {
-  const outputs = await readStackOutputs(cloudFormation, stackName, ['QueueUrl', 'DlqUrl']);
-  return { queueUrl: outputs['QueueUrl']!, dlqUrl: outputs['DlqUrl']! };
-}
-
-/**
- * A deployed crm-sync stack's outputs; a missing `required` one is a usage error naming it.
- *
- * @example
- * const outputs = await readStackOutputs(client, 'CrmSync', ['CredentialsSecretId']);
- */
-export async function readStackOutputs(
-  cloudFormation: CloudFormationClient,
-  stackName: string,
-  required: readonly string[],
-): Promise<Record<string, string>> {
-  let outputs: Record<string, string>;
-  try {
-    const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    outputs = Object.fromEntries(
-      (Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
-    );
-  } catch (cause) {
-    const region = await cloudFormation.config.region().catch(() => undefined);
-    throw new CliUsageError(`${stackProblem(cause, stackName, region)}; or use --local for \`npm start\``, {
-      cause,
-    });
-  }
-  const missing = required.filter((key) => !outputs[key]);
-  if (missing.length > 0) {
-    throw new CliUsageError(
-      `stack ${stackName} has no ${missing.join(' / ')} output: is it a crm-sync stack (deployed with this version)?`,
-    );
-  }
-  return outputs;
+  const outputs = requireOutputs(await readStackOutputs(cloudFormation, stackName), stackName, [
+    'QueueUrl',
+    'DlqUrl',
+  ]);
+  return { queueUrl: outputs.QueueUrl, dlqUrl: outputs.DlqUrl };
 }
 
 const NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT']);

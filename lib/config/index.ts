@@ -1,4 +1,5 @@
 export * from './errors.ts';
 export * from './parseEnv.ts';
 export * from './customerSync.ts';
+export * from './observability.ts';
 export * from './crmOAuth.ts';

@@ -2,6 +2,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { CrmOAuthConfig } from '../config/crmOAuth.ts';
 import type { ApiError } from '../http/errors.ts';
+import { FileRefreshLease } from '../oauth/fileRefreshLease.ts';
 import { DynamoRefreshLease, MemoryRefreshLease, type RefreshLease } from '../oauth/refreshLease.ts';
 import type { SharedTokenProviderOptions } from '../oauth/SharedTokenProvider.ts';
 import type { TokenLogger } from '../oauth/types.ts';
@@ -18,7 +19,10 @@ export interface CroCredentialsConfig {
   credentialsSecretId: string;
   crmTenantId: number;
   crmOAuth: CrmOAuthConfig;
-  /** The state table, which also holds the refresh lease; unset → a lease in this process only. */
+  /**
+   * The state table, which also holds the refresh lease; unset → for a `file:` secret a lease file beside it
+   * (every process on this machine sharing the secret), else a lease in this process only.
+   */
   stateTableName?: string;
   /**
    * The queue's retry base (`RETRY_BASE_SECONDS`): records refused for lack of authorization wait at least
@@ -117,8 +121,18 @@ export function croCredentialsProvider(
   });
 }
 
+/** The suffix of a `file:` secret's lease file (`.local/credentials.json.lease`). */
+export const FILE_LEASE_SUFFIX = '.lease';
+
 function createLease(config: CroCredentialsConfig, dynamo: () => DynamoDBClient): RefreshLease {
-  if (config.stateTableName === undefined) return new MemoryRefreshLease();
+  if (config.stateTableName === undefined) {
+    // The local stack runs customer-sync and reconcile as two workers on one `file:` secret (and the backfill
+    // CLI may join): a lease in one process's memory would let two of them send the same refresh token.
+    const secretId = config.credentialsSecretId;
+    return secretId.startsWith(FILE_SCHEME)
+      ? new FileRefreshLease({ path: `${secretId.slice(FILE_SCHEME.length)}${FILE_LEASE_SUFFIX}` })
+      : new MemoryRefreshLease();
+  }
   return new DynamoRefreshLease({
     client: dynamo(),
     tableName: config.stateTableName,

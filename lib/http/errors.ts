@@ -1,4 +1,5 @@
 import { CrmSyncError } from '../errors.ts';
+import { AUTH_RETRY_REASON } from '../observability/names.ts';
 import { formatIssues, type Issue } from '../zodIssues.ts';
 
 /** The third-party APIs crm-sync calls (also the `api` metric dimension). */
@@ -78,7 +79,7 @@ export class ApiAuthError extends ApiError {
       context,
       {
         transient: unauthorised,
-        reason: unauthorised ? 'auth' : `${REASON_PREFIX[context.api]}-forbidden`,
+        reason: unauthorised ? AUTH_RETRY_REASON : `${REASON_PREFIX[context.api]}-forbidden`,
       },
       options,
     );

@@ -8,6 +8,7 @@ export type Activity =
     }
   | { kind: 'accepted'; eventIds: string[]; webhookId?: string }
   | { kind: 'rejected'; status: number; reason?: string; webhookId?: string }
+  | { kind: 'reconciled'; listed: number; enqueued: number; locations: number }
   | { kind: 'problem'; service: string; level: string; message: string };
 
 const SYNC_OUTCOMES: Record<string, 'applied' | 'skipped' | 'dead-lettered' | 'retrying'> = {
@@ -21,7 +22,7 @@ const SYNC_OUTCOMES: Record<string, 'applied' | 'skipped' | 'dead-lettered' | 'r
 
 /**
  * Reads one line a bundled function printed (Powertools JSON): the per-event outcomes of customer-sync,
- * the webhook's accepted/rejected lines, and any warning or error. Other lines (info chatter, EMF metric
+ * the webhook's accepted/rejected lines, the reconcile run's totals, and any warning or error. Other lines (info chatter, EMF metric
  * records, non-JSON output) give `undefined`.
  *
  * @example
@@ -62,6 +63,14 @@ export function activityOf(line: string): Activity | undefined {
       ...(text('webhookId') && { webhookId: text('webhookId') }),
     };
   }
+  if (message === 'reconcile run' && typeof log.enqueued === 'number') {
+    return {
+      kind: 'reconciled',
+      listed: Number(log.listed ?? 0),
+      enqueued: log.enqueued,
+      locations: Number(log.locations ?? 0),
+    };
+  }
   const level = String(log.level ?? '');
   if (['WARN', 'ERROR', 'CRITICAL'].includes(level)) {
     return { kind: 'problem', service: String(log.service ?? '?'), level, message };
@@ -83,6 +92,8 @@ export function formatActivity(activity: Activity): string {
       return `webhook ${activity.status}    ${activity.reason ?? 'rejected'}`;
     case 'problem':
       return `${activity.service} ${activity.level}  ${activity.message}`;
+    case 'reconciled':
+      return `reconcile      ${activity.locations} location(s): listed ${activity.listed}, enqueued ${activity.enqueued}`;
     default: {
       const customer = activity.customerId !== undefined ? `customer ${activity.customerId}  ` : '';
       const event = activity.eventId !== undefined ? `event ${activity.eventId}` : '';

@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import type { OAuthCredentials } from '../oauth/types.ts';
 import * as z from '../zod.ts';
 import { formatIssues, toIssues } from '../zodIssues.ts';
+import type { QueueSettings } from '../settings/queueSettings.ts';
 import { LocalStackFileError } from './errors.ts';
 
 /** What `.local/stack.json` holds: how tools (the replay CLI, `npm run send-example`) reach the local stack. */
@@ -26,6 +27,12 @@ export interface StackFile {
   crmAuthorizeUrl?: string;
   /** Set when the state store is dynalite. */
   dynamoEndpoint?: string;
+  /** The state table on dynalite (checkpoints, CRO OAuth refresh lease), with `dynamoEndpoint`. */
+  stateTableName?: string;
+  /** `CRM_VAT_FIELD` of the local reconciliation (the backfill CLI uses the same). */
+  crmVatField?: string;
+  /** The attributes the queues were created with (lib/settings/queueSettings.ts), for `crm-sync doctor`. */
+  queueSettings?: QueueSettings;
   pid: number;
 }
 

@@ -1,5 +1,6 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, type Message, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
+import { DLQ_RETENTION_SECONDS } from '../settings/queueSettings.ts';
 
 export interface LocalQueue {
   name: string;
@@ -31,6 +32,8 @@ export interface LocalQueuePairOptions {
   maxReceiveCount?: number;
   /** Default visibility timeout of the main queue, seconds. @default 30 */
   visibilityTimeoutSeconds?: number;
+  /** The main queue's retention, seconds. @default 345600 (4 days, SQS's default) */
+  retentionSeconds?: number;
 }
 
 export interface LocalSqsOptions extends LocalQueuePairOptions {
@@ -120,11 +123,12 @@ async function createQueuePairOn(sqs: SQSClient, options: LocalQueuePairOptions)
   const fifoAttributes: Record<string, string> = fifo ? { FifoQueue: 'true' } : {};
   const dlq = await createQueue(sqs, `${base}-dlq${suffix}`, {
     ...fifoAttributes,
-    MessageRetentionPeriod: String(14 * 24 * 3600),
+    MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
   });
   const queue = await createQueue(sqs, `${base}${suffix}`, {
     ...fifoAttributes,
     VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
+    MessageRetentionPeriod: String(options.retentionSeconds ?? 4 * 24 * 3600),
     RedrivePolicy: JSON.stringify({
       deadLetterTargetArn: dlq.arn,
       maxReceiveCount: options.maxReceiveCount ?? 5,

@@ -1,9 +1,8 @@
 import { CUSTOMER_SYNC_DEFAULTS } from '../config/customerSync.ts';
 import { resolve } from 'node:path';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { maxReceiveCount } from '../settings/maxReceiveCount.ts';
-import { queueVisibilityTimeout } from '../settings/queueVisibilityTimeout.ts';
-import { croCustomer } from './simulators/croCustomer.ts';
+import type { ReconcileSummary } from '../reconcile/types.ts';
+import { type QueueSettings, queueSettings } from '../settings/queueSettings.ts';
 import {
   type CroOAuthSimulator,
   type CroSimulator,
@@ -32,6 +31,7 @@ import {
   writeStackFile,
   removeStackFile,
 } from './localFiles.ts';
+import { LOCAL_VAT_FIELD, type LocalReconcile, seedLocalCro, startLocalReconcile } from './localReconcile.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalSqs, startLocalSqs } from './localSqs.ts';
 import { type HttpLambda, type HttpLambdaHandler, startHttpLambda } from './startHttpLambda.ts';
 import { SqsLambdaPoller } from './SqsLambdaPoller.ts';
@@ -46,7 +46,7 @@ export interface LocalStackOptions {
   tenantId?: number;
   /** A real (or other) Invisible Collector; unset → the built-in simulator. */
   icApiUrl?: string;
-  /** A real (or other) CRO Software API; unset → the built-in simulator, seeded with customers 1–3. */
+  /** A real (or other) CRO Software API; unset → the built-in simulator, seeded with locations 1–3 and customers 1–3. */
   crmApiUrl?: string;
   /** Tokens written to the local credentials secret. @default the simulators' tokens */
   credentials?: { invisibleCollectorToken?: string; crmToken?: string };
@@ -81,6 +81,13 @@ export interface LocalStackOptions {
   syncTimeoutMs?: number;
   /** Extra customer-sync environment (DEFAULT_COUNTRY, VAT_CONFLICT_POLICY, ...). */
   syncEnv?: Record<string, string>;
+  /**
+   * The reconciliation's schedule: a run at start, then every `reconcileIntervalMs`; 0 runs it only on demand
+   * (`LocalStack.reconcileNow`). @default 0
+   */
+  reconcileIntervalMs?: number;
+  /** Extra reconcile environment (CRM_LOCATION_IDS, CRM_VAT_FIELD for a real CRO, ...). */
+  reconcileEnv?: Record<string, string>;
   /** Where secrets and stack.json go. @default '.local' */
   localDir?: string;
   /** Where the bundles are (`npm run build`). @default 'dist/functions' */
@@ -106,6 +113,8 @@ export interface LocalStack extends StackFile {
   cro?: CroSimulator;
   /** The CRO simulator's OAuth server, when the simulator runs with OAuth (`revokeGrants()` plays a revoked grant). */
   croOAuth?: CroOAuthSimulator;
+  /** Runs the reconciliation now (after the run in progress); resolves its summary. */
+  reconcileNow(): Promise<ReconcileSummary>;
   /** The event log the console shows: every activity, and every change made through the control API. */
   log: EventLog;
   /** What the console and `crm-sync local` see and change (also over HTTP under `consoleUrl`). */
@@ -114,14 +123,16 @@ export interface LocalStack extends StackFile {
 }
 
 const SYNC_TIMEOUT_MS = 60_000;
-const RETRY_HORIZON_SECONDS = 120 * 60;
+const RETRY_HORIZON_MINUTES = 120;
+const QUEUE_RETENTION_DAYS = 4;
 const ACCOUNT = '000000000000';
 
 /**
  * Starts crm-sync on one machine with nothing else running (README, "Run it locally"): fauxqs with the event queue and
  * its DLQ (the stack's redrive settings), the sync state (memory or dynalite), simulators of both APIs unless
  * URLs are given, `file:` secrets under `.local/`, the BUNDLED webhook behind a node:http server that speaks
- * API Gateway v2 events, and a poller invoking the BUNDLED customer-sync like the SQS event source mapping.
+ * API Gateway v2 events, a poller invoking the BUNDLED customer-sync like the SQS event source mapping, and the
+ * BUNDLED reconcile function on a timer standing in for its schedule, and on demand.
  * Each bundle runs in its own worker thread with its own environment (set before import, as Lambda does);
  * their log lines become {@link Activity} callbacks and lines of the event log. The console (`/_console/` on the
  * webhook's port) shows that log and steers the simulators, queues and DLQ. Writes `.local/stack.json` for tools.
@@ -141,12 +152,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.length = 0;
   };
   try {
+    // The stack's derivation (lib/settings), with the local overrides; recorded in stack.json for `crm-sync doctor`.
+    const derived = queueSettings({
+      retryHorizonMinutes: RETRY_HORIZON_MINUTES,
+      syncTimeoutSeconds: SYNC_TIMEOUT_MS / 1000,
+      maxBatchingWindowSeconds: Math.ceil((options.batchingWindowMs ?? 0) / 1000),
+      queueRetentionDays: QUEUE_RETENTION_DAYS,
+    });
+    const settings: QueueSettings = {
+      ...derived,
+      maxReceiveCount: options.maxReceiveCount ?? derived.maxReceiveCount,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? derived.visibilityTimeoutSeconds,
+    };
     const sqs = await startLocalSqs({
       fifo: options.fifo ?? false,
-      maxReceiveCount: options.maxReceiveCount ?? maxReceiveCount(RETRY_HORIZON_SECONDS),
-      visibilityTimeoutSeconds:
-        options.visibilityTimeoutSeconds ??
-        queueVisibilityTimeout(SYNC_TIMEOUT_MS / 1000, Math.ceil((options.batchingWindowMs ?? 0) / 1000)),
+      maxReceiveCount: settings.maxReceiveCount,
+      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+      retentionSeconds: settings.retentionSeconds,
     });
     stops.push(() => sqs.stop());
     // Path-style URLs: fauxqs accepts them, and unlike its own host-style ones they parse as URLs.
@@ -177,7 +199,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         tenantId,
         ...(oauth !== undefined && { acceptToken: (token: string) => oauth.isAccessTokenValid(token) }),
       });
-      cro.seedCustomers([1, 2, 3].map((id) => croCustomer({ id, name: `Local Customer ${id}` })));
+      seedLocalCro(cro);
       stops.push(() => cro!.stop());
     }
     const icApiUrl = options.icApiUrl ?? ic!.url;
@@ -250,6 +272,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => webhook.stop());
 
+    const reconcileEnv: Record<string, string> = {
+      ...awsEnv,
+      CRM_API_URL: crmApiUrl,
+      CRM_TENANT_ID: String(tenantId),
+      CREDENTIALS_SECRET_ID: credentialsSecretId,
+      ...(crmTokenUrl !== undefined && { CRM_TOKEN_URL: crmTokenUrl }),
+      QUEUE_URL: queueUrl,
+      ...(cro !== undefined && { CRM_VAT_FIELD: LOCAL_VAT_FIELD }),
+      ...(dynamo !== undefined && { STATE_TABLE_NAME: dynamo.tableName }),
+      ...options.reconcileEnv,
+    };
+    const reconcile: LocalReconcile = await startLocalReconcile({
+      bundle: resolve(distDir, 'reconcile/index.mjs'),
+      env: reconcileEnv,
+      intervalMs: options.reconcileIntervalMs ?? 0,
+      onOutput: onOutput('reconcile'),
+      onError: (error) =>
+        report({
+          kind: 'problem',
+          service: 'reconcile',
+          level: 'ERROR',
+          message: error instanceof Error ? error.message : String(error),
+        }),
+    });
+    stops.push(() => reconcile.stop());
+
     const syncTimeoutMs = options.syncTimeoutMs ?? SYNC_TIMEOUT_MS;
     const poller = new SqsLambdaPoller({
       sqs: sqs.sqs,
@@ -295,6 +343,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...(croOAuth !== undefined && { cro: revokeGrant(croOAuth, credentialsSecretId) }),
         ...options.tokenRevocation,
       },
+      reconcile: () => reconcile.runNow(),
       log,
     });
     mounted.console = consoleHandler(control, log);
@@ -313,7 +362,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       credentialsSecretId,
       ...(crmTokenUrl !== undefined && { crmTokenUrl }),
       ...(crmAuthorizeUrl !== undefined && { crmAuthorizeUrl }),
-      ...(dynamo !== undefined && { dynamoEndpoint: dynamo.endpoint }),
+      ...(dynamo !== undefined && { dynamoEndpoint: dynamo.endpoint, stateTableName: dynamo.tableName }),
+      ...(reconcileEnv.CRM_VAT_FIELD !== undefined && { crmVatField: reconcileEnv.CRM_VAT_FIELD }),
+      queueSettings: settings,
       pid: process.pid,
     };
     const stackPath = await writeStackFile(localDir, stackFile);
@@ -327,6 +378,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(ic !== undefined && { ic }),
       ...(cro !== undefined && { cro }),
       ...(croOAuth !== undefined && { croOAuth }),
+      reconcileNow: () => reconcile.runNow(),
       log,
       control,
       stop: stopAll,

@@ -1,10 +1,15 @@
+import { isRequestXRaySampled } from '@aws-lambda-powertools/commons/utils/env';
 import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { redact, redactText } from './redact.ts';
 
 /**
  * Powertools' JSON layout with every message and attribute passed through `redact()`, so a token, an
- * e-mail, a phone or a VAT number never reaches CloudWatch even when a caller logs carelessly.
+ * e-mail, a phone or a VAT number never reaches CloudWatch even when a caller logs carelessly. Each line holds
+ * what finds it again and nothing the log group already says (CloudWatch Logs bills every byte ingested):
+ * level, message, timestamp, service and the invocation's request id; the X-Ray trace id only when the request
+ * was traced (`Sampled=1`: there is a trace to open). No `function_name` (the log group is the function's) and no
+ * `cold_start` (Lambda's REPORT line shows the init duration; the `ColdStart` metric counts them).
  */
 export class RedactingLogFormatter extends LogFormatter {
   formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
@@ -14,10 +19,8 @@ export class RedactingLogFormatter extends LogFormatter {
       message: redactText(attributes.message),
       timestamp: this.formatTimestamp(attributes.timestamp),
       service: attributes.serviceName,
-      cold_start: context?.coldStart,
-      function_name: context?.functionName,
       function_request_id: context?.awsRequestId,
-      xray_trace_id: attributes.xRayTraceId,
+      ...(isRequestXRaySampled() && { xray_trace_id: attributes.xRayTraceId }),
     };
     return new LogItem({ attributes: base }).addAttributes(redact(additional) as LogAttributes);
   }

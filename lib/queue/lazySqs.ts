@@ -29,14 +29,17 @@ export type SqsSender = Pick<SQSClient, 'send'>;
  */
 export class LazySqsClient implements SqsSender {
   readonly #config: SQSClientConfig;
+  readonly #wrap: (client: SQSClient) => SQSClient;
   #client: Promise<SQSClient> | undefined;
 
-  constructor(config: SQSClientConfig) {
+  /** `wrap` is applied to the client once built (e.g. tracing: the wrapper of every AWS client). */
+  constructor(config: SQSClientConfig, wrap: (client: SQSClient) => SQSClient = (client) => client) {
     this.#config = config;
+    this.#wrap = wrap;
   }
 
   readonly send = ((...args: Parameters<SQSClient['send']>) =>
-    (this.#client ??= sqsModule().then(({ SQSClient }) => new SQSClient(this.#config))).then((client) =>
-      (client.send as (...a: unknown[]) => Promise<unknown>)(...args),
+    (this.#client ??= sqsModule().then(({ SQSClient }) => this.#wrap(new SQSClient(this.#config)))).then(
+      (client) => (client.send as (...a: unknown[]) => Promise<unknown>)(...args),
     )) as SQSClient['send'];
 }

@@ -152,7 +152,14 @@ export function parseSecretJson(secretId: string, text: string): Record<string, 
   return json as Record<string, unknown>;
 }
 
-function parseCredentials(secretId: string, text: string): z.infer<typeof CredentialsSecretSchema> {
+/**
+ * The credentials secret's text, validated: JSON with `invisibleCollectorToken` and a `crmToken` or the `crm`
+ * OAuth object; a {@link SecretError} naming the missing keys otherwise (never a value).
+ *
+ * @example
+ * const { invisibleCollectorToken, crm } = parseCredentials('crm-sync/credentials', text);
+ */
+export function parseCredentials(secretId: string, text: string): z.infer<typeof CredentialsSecretSchema> {
   const parsed = CredentialsSecretSchema.safeParse(parseSecretJson(secretId, text));
   if (!parsed.success) {
     const keys = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');

@@ -13,7 +13,7 @@ import type { BuildOptions } from 'esbuild';
  * @example
  * await esbuild.build(esbuildOptions('customer-sync'));
  */
-export const BUNDLED_FUNCTIONS = ['customer-sync', 'webhook', 'replay'] as const;
+export const BUNDLED_FUNCTIONS = ['customer-sync', 'webhook', 'replay', 'reconcile'] as const;
 export type BundledFunction = (typeof BUNDLED_FUNCTIONS)[number];
 
 /** Packages provided by the Lambda runtime and therefore not bundled. */

@@ -23,8 +23,10 @@ export class CountingSyncMetrics implements SyncMetrics {
   deferred(reason: string): void {
     this.add(`${METRIC.deferred}:${reason}`, 1);
   }
-  retried(count = 1): void {
+  /** Counts under `Retried` (every reason) and `Retried:<reason>`. */
+  retried(reason: string, count = 1): void {
     this.add(METRIC.retried, count);
+    this.add(`${METRIC.retried}:${reason}`, count);
   }
   apiCall(api: ApiName): void {
     this.add(`${METRIC.apiCalls}:${api}`, 1);

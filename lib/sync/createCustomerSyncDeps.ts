@@ -5,6 +5,7 @@ import { croCredentialsProvider, type CroCredentialsParts } from '../crm/croCred
 import { CroClient } from '../crm/CroClient.ts';
 import { AdaptiveRateLimit } from '../http/AdaptiveRateLimit.ts';
 import type { CallInfo } from '../http/HttpClient.ts';
+import type { TraceClient } from '../observability/createTracer.ts';
 import { InvisibleCollectorClient } from '../invisible-collector/InvisibleCollectorClient.ts';
 import { LazySqsClient, type SqsSender } from '../queue/lazySqs.ts';
 import type { CredentialsProvider } from '../secrets/credentialsProvider.ts';
@@ -37,6 +38,8 @@ export interface CustomerSyncParts {
   now?: () => number;
   /** @default Math.random */
   random?: () => number;
+  /** Wraps each AWS client this builds (X-Ray, with `tracing` on). @default none */
+  traceClient?: TraceClient;
 }
 
 /**
@@ -52,6 +55,7 @@ export interface CustomerSyncParts {
  */
 export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: CustomerSyncParts): SyncDeps {
   const aws = awsClientConfig(config.awsLimits, parts.deadline);
+  const traced: TraceClient = parts.traceClient ?? ((client) => client);
   const credentials =
     parts.credentials ??
     croCredentialsProvider(
@@ -63,7 +67,7 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
         ...parts.credentialParts,
       },
     );
-  const onCall = (info: CallInfo) => parts.metrics.apiCall(info.api, info.durationMs);
+  const onCall = (info: CallInfo) => parts.metrics.apiCall(info.api, info.durationMs, info.status);
   return {
     tenantId: config.crmTenantId,
     ic: new InvisibleCollectorClient({
@@ -83,10 +87,12 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
       onCall,
       rateLimit: new AdaptiveRateLimit(),
     }),
-    store: parts.store ?? createSyncStateStore({ tableName: config.stateTableName, clientConfig: aws }),
+    store:
+      parts.store ??
+      createSyncStateStore({ tableName: config.stateTableName, clientConfig: aws, traceClient: traced }),
     // Queue URLs are passed as parameters, so the endpoint (AWS or an emulator) comes from the SDK's settings.
     // Only failures and waits send to SQS: the client (and its module) loads when the first one does.
-    sqs: parts.sqs ?? new LazySqsClient({ useQueueUrlAsEndpoint: false, ...aws }),
+    sqs: parts.sqs ?? new LazySqsClient({ useQueueUrlAsEndpoint: false, ...aws }, traced),
     dlqUrl: config.dlqUrl,
     logger: parts.logger,
     metrics: parts.metrics,

@@ -40,8 +40,6 @@ export async function processBatch(
   const batchItemFailures = entries
     .filter((entry) => results.get(entry.index)?.kind === 'failed' || !results.has(entry.index))
     .map((entry) => ({ itemIdentifier: entry.record.messageId }));
-  // Emitted even when 0: a steady series for alarms, and the EMF buffer is never empty.
-  deps.metrics.retried(batchItemFailures.length);
   return { batchItemFailures };
 }
 
@@ -151,6 +149,7 @@ function afterRouting(
     logger.warn('dead-lettered', { reason: routed.reason, detail: routed.detail });
     return { kind: 'dead-lettered', reason: routed.reason };
   }
+  deps.metrics.retried(routed.reason);
   logger.warn('will be retried', {
     reason: routed.reason,
     detail: routed.detail,

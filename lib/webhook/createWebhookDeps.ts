@@ -3,6 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '../aws/boundedCalls.ts';
 import type { WebhookConfig } from '../config/webhook.ts';
+import type { TraceClient } from '../observability/createTracer.ts';
 import { createSecretReader } from '../secrets/createSecretReader.ts';
 import { webhookSecretProvider, type WebhookSecretsProvider } from '../secrets/webhookSecretProvider.ts';
 import type { WebhookDeps } from './types.ts';
@@ -16,6 +17,8 @@ export interface WebhookParts {
   sqs?: SQSClient;
   /** @default webhookSecretProvider(config.webhookSecretId) (Secrets Manager or `file:`, cached) */
   secrets?: WebhookSecretsProvider;
+  /** Wraps each AWS client this builds (X-Ray, with `tracing` on). @default none */
+  traceClient?: TraceClient;
 }
 
 /**
@@ -25,16 +28,19 @@ export interface WebhookParts {
  * const deps = createWebhookDeps(loadWebhookConfig(), { logger, metrics: powertoolsWebhookMetrics(m) });
  */
 export function createWebhookDeps(config: WebhookConfig, parts: WebhookParts): WebhookDeps {
+  const traced: TraceClient = parts.traceClient ?? ((client) => client);
   return {
     tenantId: config.crmTenantId,
     queueUrl: config.queueUrl,
-    sqs: parts.sqs ?? new SQSClient({ useQueueUrlAsEndpoint: false, ...awsClientConfig(config.awsLimits) }),
+    sqs:
+      parts.sqs ??
+      traced(new SQSClient({ useQueueUrlAsEndpoint: false, ...awsClientConfig(config.awsLimits) })),
     secrets:
       parts.secrets ??
       webhookSecretProvider(config.webhookSecretId, {
         reader: createSecretReader({
           ttlMs: config.secretTtlMs,
-          client: new SecretsManagerClient(awsClientConfig(config.awsLimits)),
+          client: traced(new SecretsManagerClient(awsClientConfig(config.awsLimits))),
         }),
       }),
     cro: {

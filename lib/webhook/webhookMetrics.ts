@@ -15,7 +15,7 @@ export const NO_WEBHOOK_METRICS: WebhookMetrics = { accepted: () => undefined, r
  * `WebhookRejected` as a single-metric EMF record with the `status` dimension.
  *
  * @example
- * const metrics = powertoolsWebhookMetrics(createMetrics('webhook'));
+ * const metrics = powertoolsWebhookMetrics(createMetrics('webhook', 'CrmSync-prod'));
  */
 export function powertoolsWebhookMetrics(metrics: Metrics): WebhookMetrics {
   return {

@@ -10,6 +10,7 @@ import {
   logicalId,
   permissionsOfRole,
   refOf,
+  sortPermissions,
   testApps,
 } from './templateHelpers.ts';
 
@@ -26,6 +27,8 @@ const variants = {
   Kms: { queueEncryption: 'kms' },
   Email: { alarmEmail: 'ops@example.com' },
   NoEmail: {},
+  Traced: { tracing: true },
+  Throwaway: { retainData: false, webhookSilenceAlarmHours: 0, deadLetterAgeAlarmDays: 7 },
   Tuned: {
     batchSize: 100,
     maxBatchingWindowSeconds: 5,
@@ -142,13 +145,56 @@ describe('CrmSyncStack props', () => {
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
         Endpoint: 'ops@example.com',
-        TopicArn: refOf(stack.alarms.topic),
+        TopicArn: refOf(stack.alarmTopic.topic),
       });
     });
 
     it('adds no subscription when unset', () => {
       const { template } = build('NoEmail');
       template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+  });
+
+  describe('tracing: true', () => {
+    it('turns on X-Ray active tracing and Powertools Tracer in every function, with the X-Ray grant', () => {
+      const { stack, template } = build('Traced');
+      for (const fn of [stack.syncFunction, stack.webhookFunction, stack.replayFunction]) {
+        const resource = template.toJSON().Resources[logicalId(fn)];
+        expect(resource.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+        expect(resource.Properties.Environment.Variables).toMatchObject({
+          TRACING: 'true',
+          POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        });
+        expect(permissionsOfRole(template, fn.role!)).toEqual(
+          expect.arrayContaining(allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*')),
+        );
+      }
+    });
+  });
+
+  describe('retainData: false, no silence alarm, a 7-day dead-letter age alarm', () => {
+    it('deletes the DLQ and the state table with the stack, names kept', () => {
+      const { stack, template } = build('Throwaway');
+      for (const [resource, name] of [
+        [stack.queues.deadLetterQueue, 'Throwaway-dead-letters'],
+        [stack.stateTable, 'Throwaway-state'],
+      ] as const) {
+        const json = template.toJSON().Resources[logicalId(resource)];
+        expect(json).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+        expect(json.Properties.QueueName ?? json.Properties.TableName).toBe(name);
+      }
+    });
+
+    it('creates no WebhookSilent alarm and moves the DLQ age threshold', () => {
+      const { template } = build('Throwaway');
+      const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+        (alarm) => alarm.Properties.AlarmName,
+      );
+      expect(names).not.toContain('Throwaway-WebhookSilent');
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'Throwaway-DlqOldestMessage',
+        Threshold: 7 * 86_400,
+      });
     });
   });
 
@@ -174,10 +220,15 @@ describe('CrmSyncStack props', () => {
       template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 90, MemorySize: 512 });
     });
 
-    it('sets the alarm threshold, log retention and webhook throttling', () => {
+    it('sets the alarm thresholds, log retention and webhook throttling', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'Tuned-QueueOldestMessageAge',
         MetricName: 'ApproximateAgeOfOldestMessage',
         Threshold: 45 * 60,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'Tuned-CustomerSyncDuration',
+        Threshold: 0.8 * 90_000,
       });
       for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
         expect(group.Properties.RetentionInDays).toBe(7);
@@ -281,13 +332,61 @@ describe('CrmSyncStack props', () => {
       });
     });
 
+    it('gives the reconcile function the same token endpoint, and the token URL and client authentication as outputs for `crm-sync backfill --stack`', () => {
+      const { stack, template } = build('OAuth');
+      const reconcile = template.toJSON().Resources[logicalId(stack.reconciliation.function)] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      };
+      expect(reconcile.Properties.Environment.Variables).toMatchObject({
+        CRM_TOKEN_URL: 'https://auth.cro.test/oauth/token',
+        CRM_TOKEN_AUTH: 'client_secret_post',
+        STATE_TABLE_NAME: refOf(stack.stateTable),
+      });
+      const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      expect(outputs.CrmTokenAuth?.Value).toBe('client_secret_post');
+    });
+
+    it('lets the reconcile function write the credentials secret and the refresh lease item, nothing more', () => {
+      const { stack, template } = build('OAuthKms');
+      const fn = stack.reconciliation.function;
+      const permissions = permissionsOfRole(template, fn.role!);
+      expect(permissions).toEqual(
+        sortPermissions([
+          ...allow(['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(fn.logGroup as never)),
+          ...allow(['sqs:SendMessage'], arnOf(stack.queues.queue)),
+          ...allow(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], credentialsArn),
+          ...allow(['kms:Decrypt', 'kms:GenerateDataKey'], keyArn),
+          // The lease (`oauth#cro#<tenant>`) and the checkpoints: conditional updates, never Put/Delete.
+          ...allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], arnOf(stack.stateTable)),
+        ]),
+      );
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [refOf(fn.role!)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+              Effect: 'Allow',
+              Resource: keyArn,
+              Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+            },
+          ]),
+        },
+      });
+    });
+
     it('grants no PutSecretValue without it (a static crmToken is only read)', () => {
       const { stack, template } = build('NoEmail');
-      expect(
-        permissionsOfRole(template, stack.syncFunction.role!).filter((p) =>
-          p.action.endsWith('PutSecretValue'),
-        ),
-      ).toEqual([]);
+      for (const fn of [stack.syncFunction, stack.reconciliation.function]) {
+        expect(
+          permissionsOfRole(template, fn.role!).filter((p) => p.action.endsWith('PutSecretValue')),
+        ).toEqual([]);
+      }
+      const reconcile = template.toJSON().Resources[logicalId(stack.reconciliation.function)] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      };
+      expect(Object.keys(reconcile.Properties.Environment.Variables)).not.toContain('CRM_TOKEN_URL');
+      expect(Object.keys(template.toJSON().Outputs)).not.toContain('CrmTokenAuth');
     });
   });
 });

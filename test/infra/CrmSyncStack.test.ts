@@ -6,6 +6,7 @@ import {
   allow,
   arnOf,
   crmSyncStack,
+  dashboardWidgets,
   logicalId,
   permissionsOfRole,
   refOf,
@@ -30,7 +31,6 @@ describe('CrmSyncStack with default props', () => {
       ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:eu-west-1:123456789012:secret:${name}-??????`],
     ],
   });
-  const xray = allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*');
   const logsOf = (fn: { logGroup: object }) =>
     allow(['logs:CreateLogStream', 'logs:PutLogEvents'], arnOf(fn.logGroup as never));
 
@@ -46,6 +46,18 @@ describe('CrmSyncStack with default props', () => {
       const dlq = template.toJSON().Resources[logicalId(stack.queues.deadLetterQueue)];
       expect(dlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
       expect(dlq.Properties.RedrivePolicy).toBeUndefined();
+    });
+
+    it('names the DLQ after the stack and keeps it, dead letters included, when the stack is deleted', () => {
+      const dlq = template.toJSON().Resources[logicalId(stack.queues.deadLetterQueue)];
+      expect(dlq.Properties.QueueName).toBe('Default-dead-letters');
+      expect(dlq).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    });
+
+    it('deletes the event queue with the stack (it has no stable name)', () => {
+      const queue = template.toJSON().Resources[logicalId(stack.queues.queue)];
+      expect(queue.Properties.QueueName).toBeUndefined();
+      expect(queue.DeletionPolicy).toBe('Delete');
     });
 
     it('sets a visibility timeout of at least six times the customer-sync timeout', () => {
@@ -109,6 +121,7 @@ describe('CrmSyncStack with default props', () => {
             VAT_CONFLICT_POLICY: 'dead-letter',
             POWERTOOLS_SERVICE_NAME: 'customer-sync',
             POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+            STACK_NAME: 'Default',
             NODE_OPTIONS: '--enable-source-maps',
           },
         },
@@ -118,7 +131,6 @@ describe('CrmSyncStack with default props', () => {
     it('may only read its secret, send to the DLQ, consume the queue, send deferred records back to it and use its state items', () => {
       expect(permissionsOfRole(template, stack.syncFunction.role!)).toEqual(
         sortPermissions([
-          ...xray,
           ...logsOf(stack.syncFunction),
           ...allow(['secretsmanager:GetSecretValue'], secretArn('crm-sync/credentials')),
           ...allow(['sqs:SendMessage'], arnOf(stack.queues.deadLetterQueue)),
@@ -143,7 +155,6 @@ describe('CrmSyncStack with default props', () => {
     it('may only send to the event queue and read its own secret', () => {
       expect(permissionsOfRole(template, stack.webhookFunction.role!)).toEqual(
         sortPermissions([
-          ...xray,
           ...logsOf(stack.webhookFunction),
           ...allow(['sqs:SendMessage'], arnOf(stack.queues.queue)),
           ...allow(['secretsmanager:GetSecretValue'], secretArn('crm-sync/webhook-secret')),
@@ -164,6 +175,30 @@ describe('CrmSyncStack with default props', () => {
       });
     });
 
+    it("counts API Gateway's 429s from JSON access logs that carry the service and the stack", () => {
+      const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+      const format = JSON.parse(
+        String(stage.Properties.AccessLogSettings.Format).replace('$context.status', '0'),
+      ) as Record<string, string>;
+      expect(format).toMatchObject({ service: 'webhook', stack: 'Default', route: '$context.routeKey' });
+      expect(String(stage.Properties.AccessLogSettings.Format)).toContain('"status":$context.status,');
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: refOf(stack.webhookApi.accessLogs),
+        FilterPattern: '{ $.status = 429 }',
+        MetricTransformations: [
+          {
+            MetricNamespace: METRICS_NAMESPACE,
+            MetricName: METRIC.webhookThrottled,
+            MetricValue: '1',
+            Dimensions: [
+              { Key: 'service', Value: '$.service' },
+              { Key: 'stack', Value: '$.stack' },
+            ],
+          },
+        ],
+      });
+    });
+
     it('is reached on /webhook (any method: the function answers 405) of a throttled stage with access logs', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /webhook' });
       template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -181,10 +216,14 @@ describe('CrmSyncStack with default props', () => {
   });
 
   describe('replay', () => {
+    it('runs one invocation at a time (reserved concurrency 1)', () => {
+      const fn = template.toJSON().Resources[logicalId(stack.replayFunction)];
+      expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
+    });
+
     it('may only drain the DLQ and send to the event queue', () => {
       expect(permissionsOfRole(template, stack.replayFunction.role!)).toEqual(
         sortPermissions([
-          ...xray,
           ...logsOf(stack.replayFunction),
           ...allow(
             [
@@ -214,17 +253,19 @@ describe('CrmSyncStack with default props', () => {
   });
 
   describe('every function', () => {
-    it('runs the bundled ESM handler on nodejs24.x arm64 with tracing and its own log group', () => {
+    it('runs the bundled ESM handler on nodejs24.x arm64 with its own log group, untraced', () => {
       const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-      expect(functions).toHaveLength(3);
+      expect(functions).toHaveLength(4);
       for (const fn of functions) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
           Handler: 'index.handler',
-          TracingConfig: { Mode: 'Active' },
           LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
         });
+        expect(fn.Properties.TracingConfig).toBeUndefined();
+        expect(fn.Properties.Environment.Variables.TRACING).toBeUndefined();
+        expect(fn.Properties.Environment.Variables.STACK_NAME).toBe('Default');
       }
     });
 
@@ -236,12 +277,18 @@ describe('CrmSyncStack with default props', () => {
 
     it('keeps its logs for 30 days', () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-      expect(groups).toHaveLength(4); // three functions + webhook access logs
+      expect(groups).toHaveLength(5); // four functions + webhook access logs
       for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
     });
   });
 
   describe('state table', () => {
+    it('is named after the stack and kept when the stack is deleted', () => {
+      const table = template.toJSON().Resources[logicalId(stack.stateTable)];
+      expect(table.Properties.TableName).toBe('Default-state');
+      expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    });
+
     it('is on-demand, keyed by pk, with TTL, point-in-time recovery and encryption', () => {
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
@@ -254,46 +301,9 @@ describe('CrmSyncStack with default props', () => {
     });
   });
 
-  describe('alarms', () => {
-    const topic = () => refOf(stack.alarms.topic);
-
-    it.each([
-      ['the DLQ has a visible message', 'ApproximateNumberOfMessagesVisible', 'AWS/SQS', 0],
-      [
-        'the oldest queued message is older than 30 minutes',
-        'ApproximateAgeOfOldestMessage',
-        'AWS/SQS',
-        1800,
-      ],
-      ['the webhook answers 5xx', '5xx', 'AWS/ApiGateway', 0],
-      ['CRO refuses the OAuth credentials (authorization lost)', 'CrmAuthorizationLost', 'CrmSync', 0],
-    ])('notify the topic when %s', (_, metricName, namespace, threshold) => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: metricName,
-        Namespace: namespace,
-        Threshold: threshold,
-        ComparisonOperator: 'GreaterThanThreshold',
-        AlarmActions: [topic()],
-      });
-    });
-
-    it('watch errors and throttles of each function', () => {
-      for (const fn of [stack.syncFunction, stack.webhookFunction, stack.replayFunction]) {
-        for (const metricName of ['Errors', 'Throttles']) {
-          template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-            MetricName: metricName,
-            Namespace: 'AWS/Lambda',
-            Dimensions: [{ Name: 'FunctionName', Value: refOf(fn) }],
-            Threshold: 0,
-            AlarmActions: [topic()],
-          });
-        }
-      }
-    });
-
-    it('go to a KMS-encrypted, TLS-only topic without subscriptions', () => {
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
-      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(stack.alarms.key) });
+  describe('alarm topic', () => {
+    it('is KMS-encrypted, TLS-only, and has no subscription when no alarmEmail is given', () => {
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(stack.alarmTopic.key) });
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
@@ -325,41 +335,104 @@ describe('CrmSyncStack with default props', () => {
   });
 
   describe('dashboard', () => {
-    it('charts the sync metrics by their dimensions and the queue depth', () => {
-      const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
-      for (const metric of [
-        METRIC.applied,
-        METRIC.skipped,
-        METRIC.deadLettered,
-        METRIC.apiLatency,
-        METRIC.apiCalls,
-        METRIC.crmTokenRefreshes,
-        METRIC.crmAuthorizationLost,
-      ]) {
-        expect(body).toContain(
-          `SEARCH('Namespace=\\\\\\"${METRICS_NAMESPACE}\\\\\\" MetricName=\\\\\\"${metric}\\\\\\"'`,
+    const widgets = () => dashboardWidgets(template);
+    const titled = (title: string) => widgets().find((w) => w.properties.title === title)!.properties;
+    const text = () => JSON.stringify(widgets());
+
+    it("charts this stack's custom metrics by their dimensions, and no other stack's", () => {
+      const expressions = widgets()
+        .flatMap((w) => (w.properties.metrics as unknown[][] | undefined) ?? [])
+        .map((m) => (m[0] as { expression?: string }).expression)
+        .filter((e): e is string => e !== undefined);
+      for (const [metric, schema] of [
+        [METRIC.applied, 'service,stack'],
+        [METRIC.skipped, 'service,stack,why'],
+        [METRIC.deadLettered, 'reason,service,stack'],
+        [METRIC.retried, 'reason,service,stack'],
+        [METRIC.apiCalls, 'api,service,stack'],
+        [METRIC.apiErrors, 'api,service,stack,status'],
+        [METRIC.apiLatency, 'api,service,stack'],
+        [METRIC.crmTokenRefreshes, 'service,stack'],
+        [METRIC.crmAuthorizationLost, 'service,stack'],
+      ] as const) {
+        expect(expressions).toContainEqual(
+          expect.stringContaining(
+            `SEARCH('{${METRICS_NAMESPACE},${schema}} MetricName="${metric}" stack="Default"'`,
+          ),
         );
       }
-      expect(body).toContain('ApproximateNumberOfMessagesVisible');
+      for (const expression of expressions.filter((e) => e.startsWith('SEARCH'))) {
+        expect(expression).toContain('stack="Default"');
+      }
+    });
+
+    it('starts with the state of every alarm', () => {
+      const [first] = widgets();
+      expect(first?.type).toBe('alarm');
+      expect(first?.properties.alarms).toEqual(
+        stack.alarms.alarms.map((alarm) => `<GetAtt:${logicalId(alarm)}.Arn>`),
+      );
+    });
+
+    it('draws concurrency against maxConcurrency and the longest duration against the timeouts', () => {
+      expect(JSON.stringify(titled('customer-sync concurrency (max) vs maxConcurrency'))).toContain(
+        'ConcurrentExecutions',
+      );
+      expect(titled('customer-sync concurrency (max) vs maxConcurrency').annotations).toEqual({
+        horizontal: [{ label: 'maxConcurrency', value: 5, yAxis: 'left' }],
+      });
+      expect(titled('Longest duration (ms) vs timeout').annotations).toEqual({
+        horizontal: [
+          { label: 'customer-sync timeout', value: 60_000, yAxis: 'left' },
+          { label: 'webhook timeout', value: 10_000, yAxis: 'left' },
+        ],
+      });
+    });
+
+    it('shows the state table, the replay function and Logs Insights tables of failed records', () => {
+      for (const metric of ['ConsumedWriteCapacityUnits', 'WriteThrottleEvents', 'SystemErrors']) {
+        expect(text()).toContain(metric);
+      }
+      expect(JSON.stringify(titled('Replay function'))).toContain(`<Ref:${logicalId(stack.replayFunction)}>`);
+      const queries = widgets()
+        .filter((w) => w.type === 'log')
+        .map((w) => String(w.properties.query));
+      expect(queries).toEqual([
+        expect.stringContaining('filter message in ["dead-lettered", "will be retried"]'),
+        expect.stringContaining('stats count(*) as records by message, reason'),
+      ]);
+      expect(queries[0]).toContain(`SOURCE '<Ref:${logicalId(stack.syncFunction.logGroup)}>'`);
     });
   });
 
-  it('outputs what the replay CLI and an operator need', () => {
+  it('outputs what the replay and backfill CLIs and an operator need', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual(
       [
         'AlarmTopicArn',
         'CredentialsSecretId',
+        'CrmApiUrl',
+        'CrmTenantId',
         'DashboardName',
         'DlqArn',
         'DlqUrl',
+        'IcApiUrl',
         'QueueArn',
+        'QueueSettings',
         'QueueUrl',
         'ReplayFunctionName',
+        'ReconcileFunctionName',
         'StateTableName',
+        'WebhookSecretId',
         'WebhookUrl',
       ].sort(),
     );
+    expect(JSON.parse(String(outputs.QueueSettings?.Value))).toEqual({
+      maxReceiveCount: 21,
+      visibilityTimeoutSeconds: 360,
+      retentionSeconds: 4 * 24 * 3600,
+      dlqRetentionSeconds: 14 * 24 * 3600,
+    });
     expect(outputs.QueueUrl?.Value).toEqual(refOf(stack.queues.queue));
     expect(outputs.DlqUrl?.Value).toEqual(refOf(stack.queues.deadLetterQueue));
     expect(JSON.stringify(outputs.WebhookUrl?.Value)).toContain('/webhook');

@@ -16,6 +16,7 @@ const FUNCTION_IDS: Record<BundledFunction, string> = {
   'customer-sync': 'CustomerSync',
   webhook: 'Webhook',
   replay: 'Replay',
+  reconcile: 'Reconcile',
 };
 
 describe('the deployed bundles', () => {

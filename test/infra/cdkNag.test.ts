@@ -34,6 +34,7 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     crmSyncStack(app, 'Standard');
     crmSyncStack(app, 'FifoKmsEmail', {
       fifo: true,
+      tracing: true,
       queueEncryption: 'kms',
       alarmEmail: 'ops@example.com',
       secretsKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',

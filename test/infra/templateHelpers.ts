@@ -110,3 +110,29 @@ export function allow(actions: string[], ...resources: unknown[]): Permission[] 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
+
+/**
+ * The dashboard's widgets as CloudWatch reads them: the `DashboardBody` join with every CloudFormation reference
+ * replaced by `<Ref:logicalId>` / `<GetAtt:logicalId.attr>` / `<Pseudo>` text, then parsed.
+ *
+ * @example
+ * const widgets = dashboardWidgets(template); // [{ type: 'metric', properties: { title, metrics } }, ...]
+ */
+export function dashboardWidgets(
+  template: Template,
+): Array<{ type: string; properties: Record<string, unknown> }> {
+  const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  const body = dashboards[0]?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] };
+  const text = body['Fn::Join'][1]
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const ref = (part as { Ref?: string }).Ref;
+      if (ref !== undefined) return `<Ref:${ref}>`;
+      const getAtt = (part as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'];
+      if (getAtt !== undefined) return `<GetAtt:${getAtt.join('.')}>`;
+      return '<Token>';
+    })
+    .join('');
+  return (JSON.parse(text) as { widgets: Array<{ type: string; properties: Record<string, unknown> }> })
+    .widgets;
+}

@@ -5,7 +5,7 @@ import { toIssues } from '../../zodIssues.ts';
 import { CroChangeSchema } from './croChange.ts';
 import type { EventLog, LogEntry } from './eventLog.ts';
 import { FaultSettingsSchema, SIMULATORS, type SimulatorName } from './faults.ts';
-import { type LocalControl, NotRunningError } from './localControl.ts';
+import { type LocalControl, NotRunningError, ReconcileFailedError } from './localControl.ts';
 
 /** Where the console is served on the webhook's port. */
 export const CONSOLE_PATH = '/_console';
@@ -117,6 +117,7 @@ function controlRoutes(control: LocalControl): ControlRoute[] {
         ok(control.setFaults(simulatorName(name!), parse(z.partial(FaultSettingsSchema), body))),
     },
     { method: 'GET', path: /^\/dlq$/, handle: () => ok(control.dlqMessages()) },
+    { method: 'POST', path: /^\/reconcile$/, handle: async () => ok(await control.reconcile()) },
     {
       method: 'POST',
       path: /^\/dlq\/replay$/,
@@ -147,6 +148,8 @@ async function answer(routes: ControlRoute[], req: IncomingMessage, path: string
     if (error instanceof BadRequest)
       return { status: 400, body: { error: error.message, issues: error.issues } };
     if (error instanceof NotRunningError) return { status: 404, body: { error: error.message } };
+    // The function the control invoked failed, not the console: as API Gateway answers a failed Lambda.
+    if (error instanceof ReconcileFailedError) return { status: 502, body: { error: error.message } };
     return {
       status: 500,
       body: { error: error instanceof Error ? `${error.name}: ${error.message}` : 'error' },

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { CroCustomer } from '../../crm/schemas.ts';
 import { normaliseSourceTimestamp } from '../../mapping/sourceTimestamp.ts';
+import type { ReconcileSummary } from '../../reconcile/types.ts';
 import { describeMessage } from '../../replay/dlqMessage.ts';
 import { replayMessages } from '../../replay/replayMessages.ts';
 import type { DlqMessage, ReplaySummary } from '../../replay/types.ts';
@@ -47,6 +48,8 @@ export interface LocalControlDeps {
   cro?: CroSimulator;
   /** @default the simulator refuses its tokens */
   revocation?: Partial<Record<SimulatorName, TokenRevocation>>;
+  /** Runs the local reconcile function now (the stack's `reconcileNow`); rejects when the run fails. */
+  reconcile?: () => Promise<ReconcileSummary>;
   log: EventLog;
 }
 
@@ -60,9 +63,21 @@ export interface CroChangeResult {
 
 /** The control API's "not here" answer: the simulator was not started (a real API is used instead). */
 export class NotRunningError extends Error {
-  constructor(what: string) {
-    super(`${what} is not running in this local stack (its API URL points elsewhere)`);
+  constructor(what: string, why = 'its API URL points elsewhere') {
+    super(`${what} is not running in this local stack (${why})`);
     this.name = 'NotRunningError';
+  }
+}
+
+/**
+ * A reconciliation run asked for through the control API failed (a location could not be listed or
+ * enqueued, or the function itself failed): its checkpoints did not move. The message is the function's
+ * error (`ReconcileRunError: reconciliation failed for location(s) 1 (crm-authorization-lost)`).
+ */
+export class ReconcileFailedError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'ReconcileFailedError';
   }
 }
 
@@ -218,6 +233,28 @@ export function createLocalControl(deps: LocalControlDeps) {
     dlqMessages(): DlqMessage[] {
       const name = new URL(deps.dlqUrl).pathname.split('/').at(-1)!;
       return deps.sqs.peek(name).map((message) => describeMessage(message));
+    },
+
+    /**
+     * Runs the reconciliation now, as its schedule does (after a run in progress): lists CRO's customers
+     * changed since each location's checkpoint and enqueues their events. Rejects with
+     * {@link ReconcileFailedError} when the run failed.
+     */
+    async reconcile(): Promise<ReconcileSummary> {
+      const run = deps.reconcile ?? raise(new NotRunningError('the reconciliation', 'not wired'));
+      deps.log.control('reconciliation requested');
+      let summary: ReconcileSummary;
+      try {
+        summary = await run();
+      } catch (error) {
+        const failure = new ReconcileFailedError(error);
+        deps.log.control(`reconciliation failed: ${failure.message}`);
+        throw failure;
+      }
+      deps.log.control(
+        `reconciled ${summary.locations.length} location(s): listed ${summary.listed}, enqueued ${summary.enqueued}`,
+      );
+      return summary;
     },
 
     /** Moves DLQ messages back to the event queue (one event when `eventId` is given). */

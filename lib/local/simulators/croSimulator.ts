@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CroCustomer } from '../../crm/schemas.ts';
 import { type SimResponse, type VendorShape, startSimulatorServer } from './SimulatorServer.ts';
+import { type CroListOptions, type CroLocationControls, croListRoutes } from './croLocations.ts';
 import type { FaultOptions, SimulatorControls } from './types.ts';
 
 /** The token the CRO simulator accepts unless told otherwise (JWT-shaped, as CRO's docs require). */
@@ -23,7 +24,7 @@ const API_VERSIONS = new Set([
   '2023/04/19',
 ]);
 
-export interface CroSimulatorOptions {
+export interface CroSimulatorOptions extends CroListOptions {
   /** The only `x-tenant-id` accepted. @default DEFAULT_CRO_TENANT */
   tenantId?: number;
   /** @default [DEFAULT_CRO_TOKEN] */
@@ -36,7 +37,7 @@ export interface CroSimulatorOptions {
 }
 
 /** A running CRO Software simulator; see `startCroSimulator`. */
-export interface CroSimulator extends SimulatorControls {
+export interface CroSimulator extends SimulatorControls, CroLocationControls {
   tenantId: number;
   /** Stores the models as given (timestamps untouched). */
   seedCustomers(models: CroCustomer[]): void;
@@ -78,6 +79,12 @@ export async function startCroSimulator(options: CroSimulatorOptions = {}): Prom
     return customer === undefined ? undefined : structuredClone(customer);
   };
 
+  const list = croListRoutes({
+    customers: () => customers.values(),
+    fieldError: (field, detail, explanation) => croError(400, field, detail, explanation),
+    notFound: (explanation) => croError(404, null, 'Not Found', explanation),
+    options,
+  });
   const controls = await startSimulatorServer({
     tokens: options.tokens ?? [DEFAULT_CRO_TOKEN],
     latencyMs: options.latencyMs,
@@ -102,11 +109,13 @@ export async function startCroSimulator(options: CroSimulatorOptions = {}): Prom
           };
         },
       },
+      ...list.routes,
     ],
   });
 
   return {
     ...controls,
+    ...list.controls,
     tenantId,
     seedCustomers: (models) => {
       for (const model of models) customers.set(model.id, structuredClone(model));

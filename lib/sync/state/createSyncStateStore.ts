@@ -1,4 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { TraceClient } from '../../observability/createTracer.ts';
 import { DynamoSyncStateStore } from './DynamoSyncStateStore.ts';
 import { MemorySyncStateStore } from './MemorySyncStateStore.ts';
 import type { SyncStateStore } from './types.ts';
@@ -17,10 +18,13 @@ export function createSyncStateStore(options: {
   client?: DynamoDBClient;
   /** Options of the client built when none is given (e.g. its timeouts). */
   clientConfig?: DynamoDBClientConfig;
+  /** Wraps the client built when none is given (X-Ray, with `tracing` on). */
+  traceClient?: TraceClient;
 }): SyncStateStore {
   if (options.tableName === undefined) return new MemorySyncStateStore();
+  const traced = options.traceClient ?? ((client) => client);
   return new DynamoSyncStateStore({
-    client: options.client ?? defaultClient(options.clientConfig ?? {}),
+    client: options.client ?? traced(defaultClient(options.clientConfig ?? {})),
     tableName: options.tableName,
   });
 }

@@ -133,12 +133,12 @@ describe('the bundled customer-sync handler with CRO OAuth', () => {
     expect(failed).toEqual([messageId]);
 
     const metric = emf(lines, METRIC.crmAuthorizationLost);
-    expect(metric).toMatchObject({ service: 'customer-sync' });
+    expect(metric).toMatchObject({ service: 'customer-sync', stack: 'local' });
     const directive = (
       metric!._aws as { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> }
     ).CloudWatchMetrics[0]!;
     expect(directive.Namespace).toBe(METRICS_NAMESPACE);
-    expect(directive.Dimensions).toContainEqual(['service']);
+    expect(directive.Dimensions).toContainEqual(['service', 'stack']);
     const errors = lines.filter(
       (l) => l.level === 'ERROR' && String(l.message).includes('npx crm-sync auth --local'),
     );

@@ -1,6 +1,7 @@
 // The local console in a real headless browser (Debian's chromium, driven by playwright-core): a user edits
 // a CRO customer and sees it arrive in Invisible Collector, turns Invisible Collector to 503 and watches the
-// sync retry, then fixes a dead-lettered customer and replays it from the DLQ. Every wait is on something
+// sync retry, fixes a dead-lettered customer and replays it from the DLQ, then saves a change without a
+// webhook and brings it over with "Reconcile now". Every wait is on something
 // the page shows (a row, a log line), never a fixed delay.
 //
 // Screenshots: always taken; kept in docs/images/ when UPDATE_SCREENSHOTS=1 (`npm run screenshots`),
@@ -126,5 +127,17 @@ describe('local console in a headless browser', () => {
     await row('#ic-table', 'cro-42-3', 'ES').waitFor();
     await row('#dlq-table', 'empty').waitFor();
     expect(await page.locator('#dlq-depth').textContent()).toBe('0');
+  }, 60_000);
+
+  it('brings a change whose webhook was lost over with "Reconcile now"', async () => {
+    await editCustomer(2, { city: 'Coimbra' }, 'Save without webhook');
+    await logLine(/CRO customer 2 changed, no webhook sent/).waitFor();
+
+    await page.getByRole('button', { name: 'Reconcile now' }).click();
+
+    await page.locator('#reconcile-result', { hasText: /^listed [1-9]\d*, enqueued [1-9]\d*$/ }).waitFor();
+    await logLine(/reconciled 2 location\(s\): listed/).waitFor();
+    await row('#ic-table', 'cro-42-2', 'Coimbra').waitFor();
+    expect(await page.getByRole('button', { name: 'Reconcile now' }).isEnabled()).toBe(true);
   }, 60_000);
 });

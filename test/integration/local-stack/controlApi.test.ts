@@ -127,6 +127,35 @@ describe('local console: page, control API, event stream', () => {
     expect(stack.control.faults('ic').serverErrorRate).toBe(0);
   });
 
+  it('runs the reconciliation on POST /reconcile (JSON only) and answers its summary; the page has the button', async () => {
+    const since = lastSeq(stack.log);
+    const plain = await fetch(`${api}/reconcile`, { method: 'POST' });
+    const get = await fetch(`${api}/reconcile`);
+
+    const run = await fetch(`${api}/reconcile`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+
+    expect([plain.status, get.status, run.status]).toEqual([415, 405, 200]);
+    const summary = (await run.json()) as {
+      tenantId: number;
+      locations: Array<{ locationId: number; status: string }>;
+      inactiveSkipped: number[];
+    };
+    expect(summary).toMatchObject({ tenantId: 42, inactiveSkipped: [3] });
+    expect(summary.locations.map((l) => [l.locationId, l.status])).toEqual([
+      [1, 'complete'],
+      [2, 'complete'],
+    ]);
+    await waitForLog(stack.log, (e) => e.kind === 'control' && /^reconciled 2 location\(s\)/.test(e.text), {
+      since,
+    });
+    const page = await (await fetch(stack.consoleUrl)).text();
+    expect(page).toMatch(/<button\s+id="reconcile-now"[^>]*>\s*Reconcile now\s*<\/button>/);
+  });
+
   it('shows DLQ messages without receiving them, and replays one by event id', async () => {
     const since = lastSeq(stack.log);
     const event = exampleEvent(stack.tenantId, 404);

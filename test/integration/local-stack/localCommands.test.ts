@@ -135,6 +135,35 @@ describe('crm-sync local (against a running local stack)', () => {
     expect(stack.ic!.customerByExternalId('cro-42-3')?.country).toBe('ES');
   });
 
+  it('local reconcile lists CRO now and enqueues a change made without a webhook, which reaches Invisible Collector', async () => {
+    await cli('local', 'cro', 'set', '2', '--city', 'Viseu', '--no-webhook');
+    const since = lastSeq(stack.log);
+
+    const { code, out } = await cli('local', 'reconcile');
+    await waitForLog(stack.log, about(2, 'applied'), { since });
+
+    expect(code).toBe(0);
+    expect(out).toMatch(/location\s+status\s+listed\s+enqueued\s+checkpoint/);
+    expect(out).toMatch(/1\s+complete\s+[1-9]\d*\s+[1-9]\d*\s+\d{4}-/);
+    expect(out).toMatch(/2\s+complete\s+0\s+0/);
+    expect(stack.ic!.customers().find((c) => c.externalId === 'cro-42-2')?.city).toBe('Viseu');
+    const json = await cli('local', 'reconcile', '--json');
+    expect(JSON.parse(json.out)).toMatchObject({ tenantId: 42, inactiveSkipped: [3] });
+  });
+
+  it('local reconcile exits 1 naming the reason when the run fails (a revoked CRO grant)', async () => {
+    await cli('local', 'fault', 'cro', '--revoke-token');
+    try {
+      const { code, err } = await cli('local', 'reconcile');
+
+      expect(code).toBe(1);
+      expect(err).toMatch(/reconcile failed: \w+: .*(authorization-lost|invalid_grant)/);
+      expect(stack.log.recent().some((e) => /^reconciliation failed: /.test(e.text))).toBe(true);
+    } finally {
+      await cli('local', 'fault', 'cro', '--restore-token');
+    }
+  });
+
   it('says what is wrong, with exit code 2, for bad input and unknown names', async () => {
     const simulator = await cli('local', 'fault', 'crm', '--off');
     const country = await cli('local', 'cro', 'set', '1', '--country', 'Portugal');

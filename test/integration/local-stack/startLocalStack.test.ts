@@ -131,6 +131,37 @@ describe('startLocalStack', () => {
     expect(activities.some((a) => 'eventId' in a && a.eventId === event.id)).toBe(false);
   });
 
+  it('reconciles on demand: lists the active locations and registers the customers no webhook announced', async () => {
+    stack.cro!.upsertCustomer({
+      ...stack.cro!.getCustomer(2)!,
+      name: 'Changed in CRO only',
+    });
+    stack.ic!.clearCalls();
+    stack.cro!.clearCalls();
+    const from = activities.length;
+
+    const summary = await stack.reconcileNow();
+    await waitForActivity((a) => a.kind === 'applied' && a.customerId === 2, from);
+
+    expect(summary.inactiveSkipped).toEqual([3]);
+    expect(summary.locations.map((l) => [l.locationId, l.status])).toEqual([
+      [1, 'complete'],
+      [2, 'complete'],
+    ]);
+    expect(activities.slice(from)).toContainEqual({
+      kind: 'reconciled',
+      listed: 3,
+      enqueued: 3,
+      locations: 2,
+    });
+    expect(stack.ic!.customerByExternalId('cro-42-2')).toMatchObject({
+      name: 'Changed in CRO only',
+      vatNumber: 'PT500000002',
+    });
+    expect(stack.cro!.callsFor('/customers/:id')).toEqual([]);
+    expect(stack.crmVatField).toBe('locations.0.reference_number');
+  });
+
   it('removes stack.json when stopped', async () => {
     const file = stack.stackFile;
 

@@ -1,9 +1,15 @@
-// The refresh lease's contract, on dynalite (the DynamoDB item `oauth#cro#<tenant>` of the state table) and
-// in memory: one holder at a time, expiry, and a record of the refresh tokens' digests that survives a lost lease.
+// The refresh lease's contract, on dynalite (the DynamoDB item `oauth#cro#<tenant>` of the state table), in a
+// file beside a `file:` secret, and in memory: one holder at a time, expiry, and a record of the refresh
+// tokens' digests that survives a lost lease.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { croRefreshLeaseKey } from '../../../lib/crm/croCredentials.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../lib/local/localDynamo.ts';
+import { RefreshLeaseError } from '../../../lib/oauth/errors.ts';
+import { FileRefreshLease } from '../../../lib/oauth/fileRefreshLease.ts';
 import {
   DynamoRefreshLease,
   MAX_RETIRED_DIGESTS,
@@ -12,11 +18,13 @@ import {
 } from '../../../lib/oauth/refreshLease.ts';
 
 let dynamo: LocalDynamo;
+const dir = mkdtempSync(join(tmpdir(), 'crm-sync-lease-'));
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
 });
 afterAll(async () => {
   await dynamo?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const implementations: Array<[string, (clock: { now: number }, key: string) => RefreshLease]> = [
@@ -29,6 +37,10 @@ const implementations: Array<[string, (clock: { now: number }, key: string) => R
         key,
         now: () => clock.now,
       }),
+  ],
+  [
+    'FileRefreshLease',
+    (clock, key) => new FileRefreshLease({ path: join(dir, `${key}.lease`), now: () => clock.now }),
   ],
   ['MemoryRefreshLease', (clock) => new MemoryRefreshLease({ now: () => clock.now })],
 ];
@@ -117,5 +129,47 @@ describe('DynamoRefreshLease item', () => {
 
     expect(Object.keys(Item!).sort()).toEqual(['currentDigest', 'pk', 'refreshedAt', 'ttl']);
     expect(Number(Item!.ttl!.N)).toBeGreaterThan(Date.now() / 1000 + 300 * 24 * 3600);
+  });
+});
+
+describe('FileRefreshLease file', () => {
+  it('gives the lease to exactly one of many holders racing on the same file', async () => {
+    const path = join(dir, 'race.lease');
+    const holders = Array.from({ length: 20 }, () => new FileRefreshLease({ path }));
+
+    const answers = await Promise.all(holders.map((lease, i) => lease.acquire(`p${i}`, 30_000)));
+
+    expect(answers.filter((a) => a.acquired)).toHaveLength(1);
+    expect(readdirSync(dir).filter((name) => name.startsWith('race.lease.'))).toEqual([]);
+  });
+
+  it('holds digests only, is private to its user, and takes over a lock its holder left behind', async () => {
+    const path = join(dir, 'left.lease');
+    writeFileSync(`${path}.lock`, '');
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(`${path}.lock`, minuteAgo, minuteAgo);
+    const lease = new FileRefreshLease({ path, lockWaitMs: 1_000 });
+
+    await lease.acquire('a', 30_000);
+    await lease.release('a', { currentDigest: 'abc', refreshedAt: 1 });
+
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      currentDigest: 'abc',
+      retiredDigests: [],
+      refreshedAt: 1,
+    });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('fails transiently when the lock stays held', async () => {
+    const path = join(dir, 'held.lease');
+    writeFileSync(`${path}.lock`, '');
+    const lease = new FileRefreshLease({ path, lockWaitMs: 50 });
+
+    await expect(lease.acquire('a', 30_000)).rejects.toBeInstanceOf(RefreshLeaseError);
+    await expect(lease.acquire('a', 30_000)).rejects.toMatchObject({
+      transient: true,
+      reason: 'state-unavailable',
+    });
   });
 });

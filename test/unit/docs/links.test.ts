@@ -17,18 +17,20 @@ const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 /** Markdown outside fenced code blocks (links and headings inside examples do not count). */
 const prose = (text: string) => text.replace(/^```[\s\S]*?^```/gm, '');
 
-/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
+/** GitHub's heading anchors (lower case, punctuation dropped, spaces to hyphens) and explicit `<a id>` ones. */
 function anchors(file: string): Set<string> {
-  const headings = prose(read(file)).match(/^#{1,6} .+$/gm) ?? [];
-  return new Set(
-    headings.map((heading) =>
+  const text = prose(read(file));
+  const headings = text.match(/^#{1,6} .+$/gm) ?? [];
+  return new Set([
+    ...headings.map((heading) =>
       heading
         .replace(/^#+ /, '')
         .toLowerCase()
         .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
         .replace(/ /g, '-'),
     ),
-  );
+    ...[...text.matchAll(/<a id="([^"]+)"><\/a>/g)].map((match) => match[1]!),
+  ]);
 }
 
 /** Every relative link of a document: `[text](target)` not starting with a scheme. */

@@ -218,6 +218,22 @@ async function applyFaults(event) {
   refreshSoon();
 }
 
+async function reconcileNow() {
+  const button = document.querySelector('#reconcile-now');
+  const result = document.querySelector('#reconcile-result');
+  button.disabled = true;
+  result.textContent = 'reconciling…';
+  try {
+    const summary = await send('POST', 'reconcile', {});
+    result.textContent = `listed ${summary.listed}, enqueued ${summary.enqueued}`;
+  } catch (error) {
+    result.textContent = `failed: ${error.message}`;
+  } finally {
+    button.disabled = false;
+    refreshSoon();
+  }
+}
+
 async function replayDlq(eventId) {
   await send('POST', 'dlq/replay', eventId === undefined ? {} : { eventId });
   refreshSoon();
@@ -269,6 +285,7 @@ async function loadFaults() {
 
 document.querySelector('#cro-form').addEventListener('submit', (event) => void saveCustomer(event));
 document.querySelector('#replay-all').addEventListener('click', () => void replayDlq());
+document.querySelector('#reconcile-now').addEventListener('click', () => void reconcileNow());
 followLog();
 void loadFaults();
 void refresh();

@@ -1,10 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  createBackfillProgress,
   createProgress,
   formatAge,
+  renderBackfillSummary,
   renderMessages,
   renderReplaySummary,
   renderTable,
+  renderWindowCounts,
 } from '../../../../lib/cli/output.ts';
 import type { DlqMessage, ReplaySummary } from '../../../../lib/replay/index.ts';
 import { PassThrough } from 'node:stream';
@@ -117,6 +120,58 @@ describe('createProgress', () => {
     progress.tick({ outcome: 'replayed', message });
     progress.stop();
     expect(written()).toBe('');
+  });
+});
+
+describe('createBackfillProgress', () => {
+  it('draws events enqueued against the customers counted, with percentage and ETA, on a terminal', () => {
+    const { out, written } = stream(true);
+    const progress = createBackfillProgress(out, 200);
+    progress.update(50);
+    progress.stop();
+    expect(written()).toMatch(/50\/200 events \| 25% \| ETA \S+/);
+  });
+
+  it('grows the total when more events than counted are sent (the overlap, shared customers)', () => {
+    const { out, written } = stream(true);
+    const progress = createBackfillProgress(out, 10);
+    progress.update(12);
+    progress.stop();
+    expect(written()).toContain('12/12 events');
+  });
+
+  it('writes nothing when the output is not a terminal', () => {
+    const { out, written } = stream(false);
+    createBackfillProgress(out, 10).update(5);
+    expect(written()).toBe('');
+  });
+});
+
+describe('renderWindowCounts and renderBackfillSummary', () => {
+  it('show a capped count as a lower bound and a resumed listing', () => {
+    const text = renderWindowCounts([
+      { locationId: 1, customers: 100_000, atCap: true, inProgress: false },
+      { locationId: 2, since: '2026-11-01T00:00:00.000000Z', customers: 3, atCap: false, inProgress: true },
+    ]);
+    expect(text).toMatch(/1\s+the beginning\s+≥ 100000/);
+    expect(text).toMatch(/2\s+2026-11-01T00:00:00.000000Z\s+3\s+resumes a listing in progress/);
+    expect(text).toContain('100003 customer(s) in 2 location(s)');
+  });
+
+  it("list each location's status and the errors of failed ones", () => {
+    const text = renderBackfillSummary([
+      {
+        locationId: 1,
+        status: 'complete',
+        listed: 3,
+        enqueued: 3,
+        checkpoint: '2026-11-29T10:00:00.000000Z',
+      },
+      { locationId: 2, status: 'failed', listed: 0, enqueued: 0, error: { message: 'CRO answered 503' } },
+    ]);
+    expect(text).toMatch(/1\s+complete\s+3\s+3\s+2026-11-29T10:00:00.000000Z/);
+    expect(text).toContain('  location 2: CRO answered 503');
+    expect(text).toContain('3 event(s) enqueued.');
   });
 });
 

@@ -73,3 +73,32 @@ describe('createLogger', () => {
     expect(out).not.toContain('s3cr3t-token');
   });
 });
+
+describe('createLogger line size', () => {
+  let capture: ReturnType<typeof captureConsole> | undefined;
+  const saved = process.env._X_AMZN_TRACE_ID;
+  afterEach(() => {
+    capture?.restore();
+    if (saved === undefined) delete process.env._X_AMZN_TRACE_ID;
+    else process.env._X_AMZN_TRACE_ID = saved;
+  });
+
+  it('leaves out what the log group already says (function name, cold start) and an unsampled trace id', () => {
+    process.env._X_AMZN_TRACE_ID =
+      'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=557abcec3ee5a047;Sampled=0';
+    capture = captureConsole();
+    createLogger('customer-sync').info('applied', { messageId: 'm-1', eventId: 'e-1', customerId: 1 });
+    const [line] = capture.lines();
+    expect(Object.keys(line!).sort()).toEqual(
+      ['customerId', 'eventId', 'level', 'message', 'messageId', 'service', 'timestamp'].sort(),
+    );
+  });
+
+  it('names the X-Ray trace of a sampled request', () => {
+    process.env._X_AMZN_TRACE_ID =
+      'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=557abcec3ee5a047;Sampled=1';
+    capture = captureConsole();
+    createLogger('customer-sync').info('applied');
+    expect(capture.lines()[0]).toMatchObject({ xray_trace_id: '1-5759e988-bd862e3fe1be46a994272793' });
+  });
+});

@@ -43,8 +43,8 @@ describe('powertoolsSyncMetrics', () => {
   afterEach(() => capture.restore());
 
   const build = () => {
-    const metrics = createMetrics('customer-sync');
-    return { metrics, sync: powertoolsSyncMetrics(metrics, createMetrics('customer-sync')) };
+    const metrics = createMetrics('customer-sync', 'CrmSync-test');
+    return { metrics, sync: powertoolsSyncMetrics(metrics, createMetrics('customer-sync', 'CrmSync-test')) };
   };
 
   it('prints nothing while the batch runs', () => {
@@ -70,9 +70,11 @@ describe('powertoolsSyncMetrics', () => {
     sync.deadLettered('invalid-event');
     sync.deadLettered('invalid-event');
     sync.deferred('customer-busy');
+    sync.retried('ic-unavailable');
+    sync.retried('auth');
+    sync.retried('ic-unavailable', 2);
     sync.applied();
     sync.applied();
-    sync.retried(0);
 
     sync.flush();
     metrics.publishStoredMetrics();
@@ -80,49 +82,77 @@ describe('powertoolsSyncMetrics', () => {
     expect(capture.records().map(shape)).toEqual([
       {
         namespace: 'CrmSync',
-        dimensions: [['service', 'api']],
+        dimensions: [['service', 'stack', 'api']],
         service: 'customer-sync',
+        stack: 'CrmSync-test',
         api: 'cro',
         ApiCalls: 1,
         ApiLatency: 12,
       },
       {
         namespace: 'CrmSync',
-        dimensions: [['service', 'api']],
+        dimensions: [['service', 'stack', 'api']],
         service: 'customer-sync',
+        stack: 'CrmSync-test',
         api: 'invisible-collector',
         ApiCalls: 3,
         ApiLatency: [20, 31, 25],
       },
       {
         namespace: 'CrmSync',
-        dimensions: [['service', 'why']],
+        dimensions: [['service', 'stack', 'why']],
         service: 'customer-sync',
+        stack: 'CrmSync-test',
         why: 'duplicate',
         Skipped: 2,
       },
       {
         namespace: 'CrmSync',
-        dimensions: [['service', 'why']],
+        dimensions: [['service', 'stack', 'why']],
         service: 'customer-sync',
+        stack: 'CrmSync-test',
         why: 'coalesced',
         Skipped: 1,
       },
       {
         namespace: 'CrmSync',
-        dimensions: [['service', 'reason']],
+        dimensions: [['service', 'stack', 'reason']],
         service: 'customer-sync',
+        stack: 'CrmSync-test',
         reason: 'invalid-event',
         DeadLettered: 2,
       },
       {
         namespace: 'CrmSync',
-        dimensions: [['service', 'reason']],
+        dimensions: [['service', 'stack', 'reason']],
         service: 'customer-sync',
+        stack: 'CrmSync-test',
         reason: 'customer-busy',
         Deferred: 1,
       },
-      { namespace: 'CrmSync', dimensions: [['service']], service: 'customer-sync', Applied: 2, Retried: 0 },
+      {
+        namespace: 'CrmSync',
+        dimensions: [['service', 'stack', 'reason']],
+        service: 'customer-sync',
+        stack: 'CrmSync-test',
+        reason: 'ic-unavailable',
+        Retried: 3,
+      },
+      {
+        namespace: 'CrmSync',
+        dimensions: [['service', 'stack', 'reason']],
+        service: 'customer-sync',
+        stack: 'CrmSync-test',
+        reason: 'auth',
+        Retried: 1,
+      },
+      {
+        namespace: 'CrmSync',
+        dimensions: [['service', 'stack']],
+        service: 'customer-sync',
+        stack: 'CrmSync-test',
+        Applied: 2,
+      },
     ]);
   });
 
@@ -140,7 +170,7 @@ describe('powertoolsSyncMetrics', () => {
     );
   });
 
-  it('starts from zero after a flush, and a batch of duplicates still publishes Retried (no empty buffer)', () => {
+  it('starts from zero after a flush, and a batch of duplicates still publishes Applied 0 (no empty buffer)', () => {
     const { metrics, sync } = build();
     sync.applied();
     sync.apiCall('cro', 5);
@@ -149,16 +179,15 @@ describe('powertoolsSyncMetrics', () => {
     const first = capture.records().length;
 
     sync.skipped('duplicate');
-    sync.retried(0);
     sync.flush();
     metrics.publishStoredMetrics();
 
     const second = capture.records().slice(first).map(shape);
     expect(second).toEqual([
       expect.objectContaining({ why: 'duplicate', Skipped: 1 }),
-      expect.objectContaining({ dimensions: [['service']], Retried: 0 }),
+      expect.objectContaining({ dimensions: [['service', 'stack']], Applied: 0 }),
     ]);
-    expect(second[1]).not.toHaveProperty('Applied');
+    expect(second[1]).not.toHaveProperty('ApiCalls');
     expect(capture.text()).not.toContain('No application metrics');
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { EventLog } from '../../../../../lib/local/console/eventLog.ts';
-import { createLocalControl, NotRunningError } from '../../../../../lib/local/console/localControl.ts';
+import {
+  createLocalControl,
+  NotRunningError,
+  ReconcileFailedError,
+} from '../../../../../lib/local/console/localControl.ts';
+import type { ReconcileSummary } from '../../../../../lib/reconcile/types.ts';
 import type { LocalSqs } from '../../../../../lib/local/localSqs.ts';
 import { startIcSimulator } from '../../../../../lib/local/simulators/index.ts';
 
@@ -65,5 +70,48 @@ describe('createLocalControl', () => {
     } finally {
       await ic.stop();
     }
+  });
+
+  it('runs the reconciliation it is given and logs the request and the outcome', async () => {
+    const log = new EventLog();
+    const summary: ReconcileSummary = {
+      tenantId: 42,
+      startedAt: '2026-12-01T10:00:00.000Z',
+      locations: [{ locationId: 1, status: 'complete', listed: 3, enqueued: 2 }],
+      listed: 3,
+      enqueued: 2,
+      inactiveSkipped: [],
+    };
+    let runs = 0;
+    const control = createLocalControl({
+      ...base,
+      reconcile: async () => {
+        runs += 1;
+        return summary;
+      },
+      log,
+    });
+
+    expect(await control.reconcile()).toBe(summary);
+    expect(runs).toBe(1);
+    expect(log.recent().map((e) => e.text)).toEqual([
+      'reconciliation requested',
+      'reconciled 1 location(s): listed 3, enqueued 2',
+    ]);
+  });
+
+  it('turns a failed run into ReconcileFailedError with the function error, and says when none is wired', async () => {
+    const log = new EventLog();
+    const failing = createLocalControl({
+      ...base,
+      reconcile: () => Promise.reject(new Error('reconcile failed: ReconcileRunError: location(s) 1')),
+      log,
+    });
+
+    await expect(failing.reconcile()).rejects.toThrow(ReconcileFailedError);
+    expect(log.recent().at(-1)?.text).toBe(
+      'reconciliation failed: reconcile failed: ReconcileRunError: location(s) 1',
+    );
+    await expect(createLocalControl({ ...base, log }).reconcile()).rejects.toThrow(NotRunningError);
   });
 });
