@@ -8,7 +8,7 @@ let loading: Promise<SqsModule> | undefined;
 /**
  * `@aws-sdk/client-sqs`, imported on first use. The customer-sync sends to SQS only off its success path
  * (dead-letter sends, deferrals, visibility changes): a static import would load the client's modules into
- * every cold start (docs/architecture.md#cold-start).
+ * every cold start (docs/architecture.md#sync-algorithm, "Cold start").
  *
  * @example
  * const { SendMessageCommand } = await sqsModule();
