@@ -141,7 +141,9 @@ describe('startLocalStack', () => {
     const from = activities.length;
 
     const summary = await stack.reconcileNow();
+    // Two workers' log lines: the sync's may come before the reconcile function's own summary line.
     await waitForActivity((a) => a.kind === 'applied' && a.customerId === 2, from);
+    await waitForActivity((a) => a.kind === 'reconciled', from);
 
     expect(summary.inactiveSkipped).toEqual([3]);
     expect(summary.locations.map((l) => [l.locationId, l.status])).toEqual([
