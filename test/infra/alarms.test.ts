@@ -412,6 +412,11 @@ describe('the alarms of a default stack', () => {
     }
   });
 
+  it('are as many as docs/cost.md prices', () => {
+    const cost = readFileSync(new URL('../../docs/cost.md', import.meta.url), 'utf8');
+    expect(cost).toContain(`${alarms.size} alarms (`);
+  });
+
   it('notify the alarm topic when they fire and when they recover', () => {
     for (const alarm of alarms.values()) {
       expect(alarm.AlarmActions).toEqual([refOf(stack.alarmTopic.topic)]);
