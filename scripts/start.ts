@@ -52,8 +52,9 @@ const syncEnv = Object.fromEntries(
     .map((name) => [name, env[name]!]),
 );
 
+// CRM_API_VERSION too: both functions call CRO, and they must ask for the same version of its API.
 const reconcileEnv = Object.fromEntries(
-  ['CRM_LOCATION_IDS', 'CRM_VAT_FIELD']
+  ['CRM_LOCATION_IDS', 'CRM_VAT_FIELD', 'CRM_API_VERSION']
     .filter((name) => env[name] !== undefined && env[name] !== '')
     .map((name) => [name, env[name]!]),
 );

@@ -27,6 +27,12 @@ export function awsLimitsEnv(defaults: Partial<AwsCallLimits> = {}) {
   };
 }
 
+/**
+ * Time an invocation keeps after its last AWS call, to log and return its result (the partial batch response,
+ * a run's summary): AWS calls end this long before the Lambda deadline.
+ */
+export const AWS_DEADLINE_RESERVE_MS = 1_000;
+
 /** The parsed variables of {@link awsLimitsEnv} as limits. */
 export function awsLimitsOf(e: {
   AWS_CONNECT_TIMEOUT_MS: number;

@@ -7,7 +7,8 @@ import { IC_LOCALES, type IcLocale } from '../invisible-collector/schemas.ts';
 import { FALLBACK_LOCALE } from '../mapping/fieldTable.ts';
 import { normaliseLocale } from '../mapping/normaliseLocale.ts';
 import type { VisibilityBackoff } from '../queue/visibility.ts';
-import { awsLimitsEnv, awsLimitsOf } from './awsLimits.ts';
+import { AWS_DEADLINE_RESERVE_MS, awsLimitsEnv, awsLimitsOf } from './awsLimits.ts';
+import { lambdaRuntimeEnv, requireStateTableInLambda } from './lambdaRuntime.ts';
 import { CRM_OAUTH_ENV, crmOAuthConfig, type CrmOAuthConfig } from './crmOAuth.ts';
 import { ConfigError } from './errors.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
@@ -143,13 +144,7 @@ export const CustomerSyncEnvSchema = z
         ),
       ),
     ...awsLimitsEnv(),
-    AWS_LAMBDA_FUNCTION_NAME: z
-      .optional(envVar.text())
-      .check(
-        z.describe(
-          'set by the Lambda runtime, never by hand: a deployed function, which requires `STATE_TABLE_NAME`',
-        ),
-      ),
+    ...lambdaRuntimeEnv,
   })
   .check(
     z.meta({
@@ -213,9 +208,6 @@ export interface CustomerSyncConfig {
   awsDeadlineReserveMs: number;
 }
 
-/** Time an invocation keeps after its last AWS call to return the partial batch response. */
-const AWS_DEADLINE_RESERVE_MS = 1_000;
-
 /**
  * Reads and validates the customer-sync configuration once (call it at module scope: a bad deployment
  * fails at cold start). Throws {@link ConfigError} naming every bad variable; in AWS Lambda (the runtime sets
@@ -228,16 +220,7 @@ const AWS_DEADLINE_RESERVE_MS = 1_000;
  */
 export function loadCustomerSyncConfig(env: Env = process.env): CustomerSyncConfig {
   const e = parseEnv(CustomerSyncEnvSchema, env);
-  if (e.AWS_LAMBDA_FUNCTION_NAME !== undefined && e.STATE_TABLE_NAME === undefined) {
-    throw new ConfigError([
-      {
-        variable: 'STATE_TABLE_NAME',
-        message:
-          'is required in AWS Lambda (the in-memory state store would not share leases, watermarks or ' +
-          'deduplication between containers)',
-      },
-    ]);
-  }
+  requireStateTableInLambda(e, 'leases, watermarks and deduplication');
   return {
     icApiUrl: e.IC_API_URL,
     crmApiUrl: e.CRM_API_URL,

@@ -1,9 +1,9 @@
 import type { AwsCallLimits } from '../aws/boundedCalls.ts';
 import * as z from '../zod.ts';
 import { CRO_DEFAULT_API_VERSION } from '../crm/CroClient.ts';
-import { awsLimitsEnv, awsLimitsOf } from './awsLimits.ts';
+import { AWS_DEADLINE_RESERVE_MS, awsLimitsEnv, awsLimitsOf } from './awsLimits.ts';
+import { lambdaRuntimeEnv, requireStateTableInLambda } from './lambdaRuntime.ts';
 import { CRM_OAUTH_ENV, crmOAuthConfig, type CrmOAuthConfig } from './crmOAuth.ts';
-import { ConfigError } from './errors.ts';
 import { envVar, parseEnv, type Env } from './parseEnv.ts';
 
 const locationIds = z.pipe(
@@ -90,13 +90,7 @@ export const ReconcileEnvSchema = z
         ),
       ),
     ...awsLimitsEnv(),
-    AWS_LAMBDA_FUNCTION_NAME: z
-      .optional(envVar.text())
-      .check(
-        z.describe(
-          'set by the Lambda runtime, never by hand: a deployed function, which requires `STATE_TABLE_NAME`',
-        ),
-      ),
+    ...lambdaRuntimeEnv,
   })
   .check(
     z.meta({
@@ -149,9 +143,6 @@ export interface ReconcileConfig {
   awsDeadlineReserveMs: number;
 }
 
-/** Time an invocation keeps after its last AWS call to log and return the run's summary. */
-const AWS_DEADLINE_RESERVE_MS = 1_000;
-
 /**
  * Reads and validates the reconcile configuration once, at cold start; throws `ConfigError` naming every bad
  * variable (never its value). In AWS Lambda `STATE_TABLE_NAME` is required: in-memory checkpoints would make
@@ -163,16 +154,7 @@ const AWS_DEADLINE_RESERVE_MS = 1_000;
  */
 export function loadReconcileConfig(env: Env = process.env): ReconcileConfig {
   const e = parseEnv(ReconcileEnvSchema, env);
-  if (e.AWS_LAMBDA_FUNCTION_NAME !== undefined && e.STATE_TABLE_NAME === undefined) {
-    throw new ConfigError([
-      {
-        variable: 'STATE_TABLE_NAME',
-        message:
-          'is required in AWS Lambda (in-memory checkpoints are lost between containers, and an in-memory ' +
-          'refresh lease is not shared with customer-sync)',
-      },
-    ]);
-  }
+  requireStateTableInLambda(e, 'checkpoints and the CRO refresh lease shared with customer-sync');
   return {
     crmApiUrl: e.CRM_API_URL,
     crmTenantId: e.CRM_TENANT_ID,

@@ -352,7 +352,7 @@ async function checkQueues(target: DoctorTarget, sqs: SQSClient): Promise<CheckR
       : {
           check: 'dead-letter queue',
           ok: true,
-          detail: `retention ${dlqRetention} s; ${dlq.ApproximateNumberOfMessages ?? '?'} dead letter(s) (npx crm-sync dlq to inspect)`,
+          detail: `retention ${dlqRetention} s; ${dlq.ApproximateNumberOfMessages ?? '?'} dead letter(s) (npx crm-sync dlq ${target.kind === 'aws' ? '--stack <name>' : '--local'} to inspect)`,
         },
   );
   return results;

@@ -402,6 +402,21 @@ describe('the alarms of a default stack', () => {
     }
   });
 
+  it('each have a row, linking its runbook section, in the alarms table of docs/operations.md', () => {
+    const doc = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const table = doc.slice(doc.indexOf('## Alarms'), doc.indexOf('## Dashboard'));
+    const rows = table.split('\n').filter((line) => line.startsWith('| `'));
+    for (const id of alarms.keys()) {
+      const row = rows.find((line) => line.split('|')[1]!.includes(`\`${id}\``));
+      expect({ id, row }).toEqual({ id, row: expect.stringContaining(`(#${expected()[id]!.runbook})`) });
+    }
+  });
+
+  it('are as many as docs/cost.md prices', () => {
+    const cost = readFileSync(new URL('../../docs/cost.md', import.meta.url), 'utf8');
+    expect(cost).toContain(`${alarms.size} alarms (`);
+  });
+
   it('notify the alarm topic when they fire and when they recover', () => {
     for (const alarm of alarms.values()) {
       expect(alarm.AlarmActions).toEqual([refOf(stack.alarmTopic.topic)]);

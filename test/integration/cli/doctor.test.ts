@@ -96,6 +96,8 @@ describe('crm-sync doctor --local', () => {
     expect(line(out(), 'CRO API')).toContain('answered 404 (no such customer) for tenant 42');
     expect(line(out(), 'event queue')).toContain('redrives to the DLQ after 21 receives; visibility 360 s');
     expect(line(out(), 'dead-letter queue')).toContain('retention 1209600 s');
+    // The command that inspects this stack's DLQ: without a target, `crm-sync dlq` stops at a usage error.
+    expect(line(out(), 'dead-letter queue')).toContain('(npx crm-sync dlq --local to inspect)');
     expect(out()).toMatch(/All checks passed\.\n$/);
   });
 
@@ -305,6 +307,7 @@ describe('crm-sync doctor --stack', () => {
     });
 
     expect(out).toMatch(/^crm-sync doctor: stack CrmSync-prod\n/);
+    expect(out).toContain('(npx crm-sync dlq --stack <name> to inspect)');
     expect(code).toBe(0);
     expect(requests).toEqual(['DescribeStacks CrmSync-prod']);
   });

@@ -5,10 +5,11 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SqsLambdaPoller, type SqsHandler } from '../../../lib/local/index.ts';
 import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
 import { DEFAULT_CRO_TOKEN, DEFAULT_IC_TOKEN } from '../../../lib/local/simulators/index.ts';
+import { captureOutput } from '../../helpers/captureOutput.ts';
 import { attribute, bundleEnv, customerEvent, type Harness, startHarness } from './harness.ts';
 
 const ROOT = process.cwd();
@@ -43,7 +44,6 @@ describe('the bundled customer-sync handler', () => {
   let handler: SqsHandler;
   let dir: string | undefined;
   const savedEnv = { ...process.env };
-  const output: string[] = [];
 
   beforeAll(async () => {
     ensureBundle();
@@ -75,33 +75,15 @@ describe('the bundled customer-sync handler', () => {
       queueArn: h.queue.arn,
       handler,
     });
-    const capture = (chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    };
-    const spies = [
-      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
-      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
-    ];
+    const { result: outcomes, error, lines, text } = await captureOutput(() => poller.drain());
 
-    let outcomes;
-    try {
-      outcomes = await poller.drain();
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-
-    expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
+    expect(error).toBeUndefined();
+    expect(outcomes!.flatMap((o) => o.failed)).toEqual([]);
     expect(h.ic.customerByExternalId('cro-42-1')).toMatchObject({ name: 'Acme Lda', vatNumber: VAT });
     const [dead] = await h.dlqMessages();
     expect(attribute(dead!, 'failure-reason')).toBe('invalid-event');
     expect(attribute(dead!, 'source-message-id')).toBe(badId);
 
-    const lines = output
-      .join('')
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const applied = lines.find((l) => l.message === 'applied');
     expect(applied).toMatchObject({
       eventId: event.id,
@@ -119,7 +101,6 @@ describe('the bundled customer-sync handler', () => {
     });
     for (const line of lines.filter((l) => typeof l.level === 'string'))
       expect(Object.keys(line)).toEqual(expect.arrayContaining(['messageId']));
-    const text = output.join('');
     for (const secret of [
       VAT,
       'billing@example.com',

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SqsLambdaPoller, type SqsHandler } from '../../../lib/local/index.ts';
 import { croCustomer } from '../../../lib/local/simulators/croCustomer.ts';
 import {
@@ -16,6 +16,7 @@ import {
   startCroOAuthSimulator,
 } from '../../../lib/local/simulators/index.ts';
 import { METRIC, METRICS_NAMESPACE } from '../../../lib/observability/names.ts';
+import { captureOutput, type JsonLine } from '../../helpers/captureOutput.ts';
 import { buildBundles } from '../local-stack/buildBundles.ts';
 import { bundleEnv, customerEvent, type Harness, startHarness } from './harness.ts';
 
@@ -67,36 +68,18 @@ describe('the bundled customer-sync handler with CRO OAuth', () => {
   });
 
   /** Runs the queue through the handler, returning its output lines (JSON) and the failed message ids. */
-  async function run(): Promise<{ lines: Array<Record<string, unknown>>; text: string; failed: string[] }> {
-    const output: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    };
-    const spies = [
-      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
-      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
-    ];
-    let failed: string[];
-    try {
-      const poller = new SqsLambdaPoller({
-        sqs: h.local.sqs,
-        queueUrl: h.queue.url,
-        queueArn: h.queue.arn,
-        handler,
-      });
-      failed = (await poller.pollOnce(1))?.failed ?? [];
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-    const text = output.join('');
-    const lines = text
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    return { lines, text, failed };
+  async function run(): Promise<{ lines: JsonLine[]; text: string; failed: string[] }> {
+    const poller = new SqsLambdaPoller({
+      sqs: h.local.sqs,
+      queueUrl: h.queue.url,
+      queueArn: h.queue.arn,
+      handler,
+    });
+    const { result, error, lines, text } = await captureOutput(() => poller.pollOnce(1));
+    if (error !== undefined) throw error;
+    return { lines, text, failed: result?.failed ?? [] };
   }
-  const emf = (lines: Array<Record<string, unknown>>, metric: string) =>
+  const emf = (lines: JsonLine[], metric: string) =>
     lines.find((l) =>
       (
         (l._aws as { CloudWatchMetrics?: Array<{ Metrics: Array<{ Name: string }> }> } | undefined)

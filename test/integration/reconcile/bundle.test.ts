@@ -5,13 +5,14 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { build } from 'esbuild';
 import { lambdaContext } from '../../../lib/local/lambdaContext.ts';
 import { DEFAULT_CRO_TOKEN, DEFAULT_IC_TOKEN } from '../../../lib/local/simulators/index.ts';
 import { esbuildOptions } from '../../../lib/settings/bundling.ts';
+import { captureOutput } from '../../helpers/captureOutput.ts';
 import { endpointUrl } from '../customer-sync/harness.ts';
 import { customerAt, type ReconcileHarness, startReconcileHarness, vatOf } from './reconcileHarness.ts';
 
@@ -64,33 +65,11 @@ describe('the bundled reconcile handler', () => {
     await rm(secretDir, { recursive: true, force: true });
   });
 
-  /** Invokes the handler with stdout captured: its result (or error) and the JSON lines it printed. */
-  async function invoke(): Promise<{
-    result?: unknown;
-    error?: Error;
-    lines: Array<Record<string, unknown>>;
-  }> {
-    const output: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    };
-    const spies = [
-      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
-      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
-    ];
-    try {
-      const result = await handler(
-        { source: 'aws.scheduler' },
-        lambdaContext({ functionName: 'reconcile', timeoutMs: 60_000 }),
-      );
-      return { result, lines: parse(output) };
-    } catch (error) {
-      return { error: error as Error, lines: parse(output) };
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-  }
+  /** Invokes the handler as the scheduler does, with its output captured. */
+  const invoke = () =>
+    captureOutput(() =>
+      handler({ source: 'aws.scheduler' }, lambdaContext({ functionName: 'reconcile', timeoutMs: 60_000 })),
+    );
 
   it('enqueues every customer of the configured locations and publishes the run metrics', async () => {
     h.cro.seedLocations([
@@ -150,11 +129,3 @@ describe('the bundled reconcile handler', () => {
     });
   });
 });
-
-function parse(output: string[]): Array<Record<string, unknown>> {
-  return output
-    .join('')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}

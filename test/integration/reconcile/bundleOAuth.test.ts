@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
@@ -23,11 +23,11 @@ import {
 import { METRIC, METRICS_NAMESPACE } from '../../../lib/observability/names.ts';
 import { DynamoCheckpointStore } from '../../../lib/reconcile/checkpointStores.ts';
 import { esbuildOptions } from '../../../lib/settings/bundling.ts';
+import { captureOutput, type JsonLine } from '../../helpers/captureOutput.ts';
 import { endpointUrl } from '../customer-sync/harness.ts';
 import { customerAt, type ReconcileHarness, startReconcileHarness } from './reconcileHarness.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
-type Line = Record<string, unknown>;
 
 /** Removed after the suite (nothing is left under `.local/` for lint or the next run). */
 const BUNDLE_DIR = resolve('.local', 'reconcile-bundle-oauth-test');
@@ -94,36 +94,12 @@ describe('the bundled reconcile handler with CRO OAuth', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Invokes the handler with stdout captured: its error (if any), its JSON lines and its raw output. */
-  async function invoke(): Promise<{ error?: Error; lines: Line[]; text: string }> {
-    const output: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    };
-    const spies = [
-      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
-      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
-    ];
-    let error: Error | undefined;
-    try {
-      await handler(
-        { source: 'aws.scheduler' },
-        lambdaContext({ functionName: 'reconcile', timeoutMs: 60_000 }),
-      );
-    } catch (caught) {
-      error = caught as Error;
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-    const text = output.join('');
-    const lines = text
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Line);
-    return { ...(error !== undefined && { error }), lines, text };
-  }
-  const emf = (lines: Line[], metric: string) =>
+  /** Invokes the handler as the scheduler does, with its output captured. */
+  const invoke = () =>
+    captureOutput(() =>
+      handler({ source: 'aws.scheduler' }, lambdaContext({ functionName: 'reconcile', timeoutMs: 60_000 })),
+    );
+  const emf = (lines: JsonLine[], metric: string) =>
     lines.find((l) =>
       (
         (l._aws as { CloudWatchMetrics?: Array<{ Metrics: Array<{ Name: string }> }> } | undefined)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadCustomerSyncConfig } from '../../../../lib/config/index.ts';
+import { loadCustomerSyncConfig } from '../../../../lib/config/customerSync.ts';
+import { ConfigError } from '../../../../lib/config/errors.ts';
 
 const REQUIRED = {
   CRM_API_URL: 'https://api.crosoftware.example/v1/',

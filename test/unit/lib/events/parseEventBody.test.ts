@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { InvalidEventError, parseEvent, parseEventBody } from '../../../../lib/events/index.ts';
+import { InvalidEventError } from '../../../../lib/events/errors.ts';
+import { parseEvent, parseEventBody } from '../../../../lib/events/parseEventBody.ts';
 
 const cloudEvent = {
   specversion: '1.0',
