@@ -41,8 +41,8 @@ export interface HttpClientOptions {
   rateLimit?: AdaptiveRateLimit;
   /** Jitter source (tests make it deterministic). @default Math.random */
   random?: () => number;
-  /** Waits between attempts; resolves early when `signal` aborts. Tests inject a recorder. @default a timer */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Waits between attempts. Tests inject a recorder. @default a timer */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** One logical request (retried as needed). */
@@ -62,8 +62,7 @@ export interface HttpRequest<T> {
 
 /**
  * The HTTP machinery both API clients share: `send` (`transport.ts`: node:http/https, keep-alive),
- * bearer token from a provider (refreshed once after a 401), per-attempt timeout combined with the
- * caller's signal, an overall deadline, retries of transient failures with full-jitter backoff honouring `Retry-After`,
+ * bearer token from a provider (refreshed once after a 401), a per-attempt timeout, an overall deadline, retries of transient failures with full-jitter backoff honouring `Retry-After`,
  * typed errors from `fromResponse`, and an `onCall` hook per attempt.
  * Hand-written rather than a retry library because the 401-refresh, deadline and
  * Retry-After rules interact and are short to state here.
@@ -85,7 +84,7 @@ export class HttpClient {
   async request<T>(request: HttpRequest<T>): Promise<T> {
     const maxAttempts = this.#options.maxAttempts ?? 3;
     const minAttemptMs = this.#options.minAttemptMs ?? 100;
-    const { deadline, signal } = request.options ?? {};
+    const deadline = request.options?.deadline;
     const context = { api: this.#options.api, method: request.method, path: request.path };
     let attempt = 0;
     let transientAttempts = 0;
@@ -95,7 +94,6 @@ export class HttpClient {
     let lastError: ApiError | undefined;
 
     for (;;) {
-      if (signal?.aborted) throw new ApiTimeoutError({ ...context, detail: 'aborted by the caller' });
       const remaining = deadline === undefined ? Infinity : deadline - Date.now();
       if (remaining < minAttemptMs) {
         throw lastError ?? new ApiDeadlineError({ ...context, detail: 'deadline reached before sending' });
@@ -107,8 +105,7 @@ export class HttpClient {
             lastError ?? new ApiDeadlineError({ ...context, detail: 'rate-limit wait beyond the deadline' })
           );
         }
-        await (this.#options.sleep ?? sleep)(turnMs, signal);
-        if (signal?.aborted) throw new ApiTimeoutError({ ...context, detail: 'aborted by the caller' });
+        await (this.#options.sleep ?? sleep)(turnMs);
       }
       attempt += 1;
       transientAttempts += 1;
@@ -152,7 +149,7 @@ export class HttpClient {
       });
       if (deadline !== undefined && Date.now() + wait + minAttemptMs > deadline) throw error;
       lastError = error;
-      await (this.#options.sleep ?? sleep)(wait, signal);
+      await (this.#options.sleep ?? sleep)(wait);
     }
   }
 
@@ -168,8 +165,6 @@ export class HttpClient {
     const { api } = this.#options;
     const context: ApiErrorContext = { api, method: request.method, path: request.path };
     const timeout = AbortSignal.timeout(timeoutMs);
-    const callerSignal = request.options?.signal;
-    const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
     const started = performance.now();
     let status = 0;
     const report = () => {
@@ -203,13 +198,11 @@ export class HttpClient {
           authorization: `Bearer ${token}`,
         },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
+        signal: timeout,
       });
       status = response.status;
     } catch (cause) {
       report();
-      if (callerSignal?.aborted)
-        return { ok: false, error: new ApiTimeoutError({ ...context, detail: 'aborted by the caller' }) };
       if (timeout.aborted) {
         const detail = `no answer within ${timeoutMs} ms`;
         const error = cutByDeadline
@@ -263,15 +256,6 @@ function networkDetail(cause: unknown): string {
   return 'network error';
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
+function sleep(ms: number): Promise<void> {
+  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -17,8 +17,6 @@ export interface CallInfo {
 export interface CallOptions {
   /** Absolute epoch-ms deadline for the call including retries (e.g. from a Lambda's remaining time). */
   deadline?: number;
-  /** Aborts the call (and its retries) early. */
-  signal?: AbortSignal;
   /**
    * Called after every attempt of this call (the client's `onCall` still runs too). Must not throw. E.g. the
    * sync tells from it whether a write may have been applied although no clear answer came back.

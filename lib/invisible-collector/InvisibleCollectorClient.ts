@@ -117,17 +117,6 @@ export class InvisibleCollectorClient implements InvisibleCollectorApi {
     });
   }
 
-  async getAttributes(id: string, options?: CallOptions): Promise<IcAttributes> {
-    const path = `${customerPath(id, 'GET')}/attributes`;
-    return this.#http.request({
-      method: 'GET',
-      path,
-      route: ATTRIBUTES,
-      schema: IcAttributesResponseSchema,
-      options,
-    });
-  }
-
   /** Merges `attributes` (empty keys/values dropped). Resolves `{}` without any request when nothing is left. */
   async setAttributes(
     id: string,

@@ -13,8 +13,6 @@ export interface InvisibleCollectorApi {
   updateCustomer(id: string, customer: IcUpdateCustomer, options?: CallOptions): Promise<IcCustomer>;
   /** `POST /customers` — register; 409 → conflict error with the existing `gid` when the body has one. */
   registerCustomer(customer: IcRegisterCustomer, options?: CallOptions): Promise<IcCustomer>;
-  /** `GET /customers/:id/attributes`. */
-  getAttributes(id: string, options?: CallOptions): Promise<IcAttributes>;
   /** `POST /customers/:id/attributes` — merges; empty keys/values are dropped before sending. Returns the full map. */
   setAttributes(id: string, attributes: Record<string, string>, options?: CallOptions): Promise<IcAttributes>;
   /** `GET /customers/find?externalId=&vat=&email=&phone=` — an array, empty when nothing matches. */
