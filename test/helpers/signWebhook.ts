@@ -24,14 +24,8 @@ export function signWebhook(
   body: string | Buffer,
   secret: string,
   options: SignOptions = {},
-): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
-  const id = options.id ?? `msg_${randomUUID()}`;
-  const timestamp = options.timestamp ?? new Date();
-  return {
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(id, timestamp, body),
-  };
+): WebhookHeaders {
+  return headersSignedBy(new Webhook(secret), body, options);
 }
 
 /**
@@ -41,17 +35,24 @@ export function signWebhook(
  * @example
  * const headers = svixSignWebhook(body, secret);
  */
-export function svixSignWebhook(
-  body: string,
-  secret: string,
-  options: SignOptions = {},
-): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
+export function svixSignWebhook(body: string, secret: string, options: SignOptions = {}): WebhookHeaders {
+  return headersSignedBy(new SvixWebhook(secret), body, options);
+}
+
+type WebhookHeaders = Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string>;
+
+/** The three headers, the signature computed by `signer` (either library's `Webhook`). */
+function headersSignedBy<B>(
+  signer: { sign(id: string, timestamp: Date, body: B): string },
+  body: B,
+  options: SignOptions,
+): WebhookHeaders {
   const id = options.id ?? `msg_${randomUUID()}`;
   const timestamp = options.timestamp ?? new Date();
   return {
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': new SvixWebhook(secret).sign(id, timestamp, body),
+    'webhook-signature': signer.sign(id, timestamp, body),
   };
 }
 
