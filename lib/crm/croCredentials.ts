@@ -1,5 +1,7 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import { sdkDynamoApi, type DynamoClientOption } from '../aws/dynamoApi.ts';
+import { toSecretsApi, type SecretsClientOption } from '../aws/secretsApi.ts';
 import type { CrmOAuthConfig } from '../config/crmOAuth.ts';
 import type { ApiError } from '../http/errors.ts';
 import { FileRefreshLease } from '../oauth/fileRefreshLease.ts';
@@ -42,12 +44,14 @@ export interface CroCredentialsParts {
   /** Count it: this process refreshed the access token. */
   onRefresh?: () => void;
   /**
-   * Options of the AWS clients built here (Secrets Manager, DynamoDB for the lease), e.g. timeouts bound to
-   * the invocation (`awsClientConfig`). @default the SDK's
+   * Options of the AWS SDK clients built here when `dynamo` or `secrets` is not given (e.g. the CLI's region).
+   * @default the SDK's
    */
   awsClientConfig?: DynamoDBClientConfig & SecretsManagerClientConfig;
-  /** @default a client following the SDK's standard variables, built on first use */
-  dynamo?: DynamoDBClient;
+  /** The refresh lease's DynamoDB calls. @default an SDK client of `awsClientConfig`, built on first use */
+  dynamo?: DynamoClientOption;
+  /** Secrets Manager (reads, the OAuth write-back). @default an SDK client of `awsClientConfig`, built on first use */
+  secrets?: SecretsClientOption;
   lease?: RefreshLease;
   /** The cached reader of the secret (tokens for both APIs). */
   reader?: SecretReader;
@@ -87,8 +91,7 @@ export function croCredentialsProvider(
 ): CredentialsProvider {
   const { tokenUrl, clientAuth } = config.crmOAuth;
   const secretId = config.credentialsSecretId;
-  let client: SecretsManagerClient | undefined;
-  const secretsManager = () => (client ??= new SecretsManagerClient(parts.awsClientConfig ?? {}));
+  const secrets = toSecretsApi(parts.secrets, parts.awsClientConfig ?? {});
   const crmOAuth =
     tokenUrl === undefined
       ? undefined
@@ -97,7 +100,15 @@ export function croCredentialsProvider(
           endpoint: { url: tokenUrl, clientAuth },
           lease:
             parts.lease ??
-            createLease(config, () => parts.dynamo ?? new DynamoDBClient(parts.awsClientConfig ?? {})),
+            createLease(
+              config,
+              () =>
+                parts.dynamo ??
+                sdkDynamoApi(async () => {
+                  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+                  return new DynamoDBClient(parts.awsClientConfig ?? {});
+                }),
+            ),
           reauthorizeCommand: secretId.startsWith(FILE_SCHEME)
             ? 'npx crm-sync auth --local'
             : `npx crm-sync auth --secret-id ${secretId}`,
@@ -106,9 +117,8 @@ export function croCredentialsProvider(
           ...(parts.onAuthorizationLost !== undefined && { onAuthorizationLost: parts.onAuthorizationLost }),
           // Uncached: every OAuth read must see the latest version (a cached one may hold a rotated token).
           reader:
-            parts.oauthReader ??
-            createSecretReader({ ttlMs: 0, minRefreshIntervalMs: 0, client: secretsManager() }),
-          writer: parts.writer ?? createSecretWriter({ client: secretsManager() }),
+            parts.oauthReader ?? createSecretReader({ ttlMs: 0, minRefreshIntervalMs: 0, client: secrets }),
+          writer: parts.writer ?? createSecretWriter({ client: secrets }),
           ...(config.retryBaseSeconds !== undefined && {
             operatorRetryMs: config.retryBaseSeconds * OPERATOR_RETRY_BASES * 1000,
           }),
@@ -116,7 +126,7 @@ export function croCredentialsProvider(
         });
   return credentialsProvider(secretId, {
     // `file:` credentials are cached like Secrets Manager values (a 401 forces a reread).
-    reader: parts.reader ?? createSecretReader({ cacheFiles: true, client: secretsManager() }),
+    reader: parts.reader ?? createSecretReader({ cacheFiles: true, client: secrets }),
     ...(crmOAuth !== undefined && { crmOAuth }),
   });
 }
@@ -124,7 +134,7 @@ export function croCredentialsProvider(
 /** The suffix of a `file:` secret's lease file (`.local/credentials.json.lease`). */
 export const FILE_LEASE_SUFFIX = '.lease';
 
-function createLease(config: CroCredentialsConfig, dynamo: () => DynamoDBClient): RefreshLease {
+function createLease(config: CroCredentialsConfig, dynamo: () => DynamoClientOption): RefreshLease {
   if (config.stateTableName === undefined) {
     // The local stack runs customer-sync and reconcile as two workers on one `file:` secret (and the backfill
     // CLI may join): a lease in one process's memory would let two of them send the same refresh token.

@@ -1,10 +1,11 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
-  ConditionalCheckFailedException,
-  type AttributeValue,
-  type DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+  conditionFailedItem,
+  isConditionFailed,
+  toDynamoApi,
+  type DynamoApi,
+  type DynamoClientOption,
+} from '../aws/dynamoApi.ts';
 import { RefreshLeaseError } from './errors.ts';
 
 /**
@@ -77,7 +78,7 @@ export class MemoryRefreshLease implements RefreshLease {
 
 /** Options of {@link DynamoRefreshLease}. */
 export interface DynamoRefreshLeaseOptions {
-  client: DynamoDBClient;
+  client: DynamoClientOption;
   tableName: string;
   /** The item's partition key, e.g. `oauth#cro#42`. */
   key: string;
@@ -100,14 +101,14 @@ type Item = Record<string, AttributeValue>;
  * const lease = new DynamoRefreshLease({ client, tableName: config.stateTableName, key: 'oauth#cro#42' });
  */
 export class DynamoRefreshLease implements RefreshLease {
-  readonly #client: DynamoDBClient;
+  readonly #dynamo: DynamoApi;
   readonly #table: string;
   readonly #key: string;
   readonly #now: () => number;
   readonly #ttlSeconds: number;
 
   constructor(options: DynamoRefreshLeaseOptions) {
-    this.#client = options.client;
+    this.#dynamo = toDynamoApi(options.client);
     this.#table = options.tableName;
     this.#key = options.key;
     this.#now = options.now ?? Date.now;
@@ -117,63 +118,57 @@ export class DynamoRefreshLease implements RefreshLease {
   async acquire(owner: string, leaseMs: number): Promise<{ acquired: boolean; record: LeaseRecord }> {
     const now = this.#now();
     try {
-      const { Attributes } = await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: { pk: { S: this.#key } },
-          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':owner': { S: owner },
-            ':until': { N: String(now + Math.max(1, leaseMs)) },
-            ':now': { N: String(now) },
-            ':ttl': { N: String(this.#ttlAt(now)) },
-          },
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      const { Attributes } = await this.#dynamo.updateItem({
+        TableName: this.#table,
+        Key: { pk: { S: this.#key } },
+        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':owner': { S: owner },
+          ':until': { N: String(now + Math.max(1, leaseMs)) },
+          ':now': { N: String(now) },
+          ':ttl': { N: String(this.#ttlAt(now)) },
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       return { acquired: true, record: toRecord(Attributes ?? {}) };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw new RefreshLeaseError('acquire', error);
+      if (!isConditionFailed(error)) throw new RefreshLeaseError('acquire', error);
       // DynamoDB returns the item with the failure; an emulator without that feature costs a read.
-      return { acquired: false, record: toRecord(error.Item ?? (await this.#read())) };
+      return { acquired: false, record: toRecord(conditionFailedItem(error) ?? (await this.#read())) };
     }
   }
 
   async release(owner: string, update: LeaseUpdate = {}): Promise<void> {
     const { expression, names, values } = updateExpression(update, this.#ttlAt(this.#now()));
     try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: { pk: { S: this.#key } },
-          UpdateExpression: `${expression.set} REMOVE ${['leaseOwner', 'leaseUntil', ...expression.remove].join(', ')}`,
-          ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':owner': { S: owner } },
-        }),
-      );
+      await this.#dynamo.updateItem({
+        TableName: this.#table,
+        Key: { pk: { S: this.#key } },
+        UpdateExpression: `${expression.set} REMOVE ${['leaseOwner', 'leaseUntil', ...expression.remove].join(', ')}`,
+        ConditionExpression: 'leaseOwner = :owner',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ...values, ':owner': { S: owner } },
+      });
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw new RefreshLeaseError('release', error);
+      if (!isConditionFailed(error)) throw new RefreshLeaseError('release', error);
       // The lease expired and another process holds it now: leave the lock alone, store the record.
       if (Object.keys(update).length === 0) return;
       try {
-        await this.#client.send(
-          new UpdateItemCommand({
-            TableName: this.#table,
-            Key: { pk: { S: this.#key } },
-            UpdateExpression: [
-              expression.set,
-              expression.remove.length > 0 ? `REMOVE ${expression.remove.join(', ')}` : '',
-            ]
-              .join(' ')
-              .trim(),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        );
+        await this.#dynamo.updateItem({
+          TableName: this.#table,
+          Key: { pk: { S: this.#key } },
+          UpdateExpression: [
+            expression.set,
+            expression.remove.length > 0 ? `REMOVE ${expression.remove.join(', ')}` : '',
+          ]
+            .join(' ')
+            .trim(),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        });
       } catch (retryError) {
         throw new RefreshLeaseError('release', retryError);
       }
@@ -182,9 +177,11 @@ export class DynamoRefreshLease implements RefreshLease {
 
   async #read(): Promise<Item> {
     try {
-      const { Item } = await this.#client.send(
-        new GetItemCommand({ TableName: this.#table, Key: { pk: { S: this.#key } }, ConsistentRead: true }),
-      );
+      const { Item } = await this.#dynamo.getItem({
+        TableName: this.#table,
+        Key: { pk: { S: this.#key } },
+        ConsistentRead: true,
+      });
       return Item ?? {};
     } catch (error) {
       throw new RefreshLeaseError('read', error);

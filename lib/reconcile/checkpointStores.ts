@@ -1,12 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { isConditionFailed, toDynamoApi, type DynamoApi, type DynamoClientOption } from '../aws/dynamoApi.ts';
 import * as z from '../zod.ts';
 import { CheckpointLeaseLostError, CheckpointStoreError } from './errors.ts';
 import type { CheckpointStore, ListingProgress, LocationCheckpoint } from './types.ts';
@@ -57,13 +52,18 @@ type Item = Record<string, AttributeValue>;
  * const record = await store.acquire(7, runId, 60_000);
  */
 export class DynamoCheckpointStore implements CheckpointStore {
-  readonly #client: DynamoDBClient;
+  readonly #dynamo: DynamoApi;
   readonly #table: string;
   readonly #tenantId: number;
   readonly #now: () => number;
 
-  constructor(options: { client: DynamoDBClient; tableName: string; tenantId: number; now?: () => number }) {
-    this.#client = options.client;
+  constructor(options: {
+    client: DynamoClientOption;
+    tableName: string;
+    tenantId: number;
+    now?: () => number;
+  }) {
+    this.#dynamo = toDynamoApi(options.client);
     this.#table = options.tableName;
     this.#tenantId = options.tenantId;
     this.#now = options.now ?? Date.now;
@@ -72,23 +72,21 @@ export class DynamoCheckpointStore implements CheckpointStore {
   async acquire(locationId: number, owner: string, leaseMs: number): Promise<LocationCheckpoint | 'busy'> {
     const now = this.#now();
     try {
-      const { Attributes } = await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: this.#key(locationId),
-          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
-          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner',
-          ExpressionAttributeValues: {
-            ':owner': { S: owner },
-            ':until': { N: String(now + leaseMs) },
-            ':now': { N: String(now) },
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
+      const { Attributes } = await this.#dynamo.updateItem({
+        TableName: this.#table,
+        Key: this.#key(locationId),
+        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+        ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner',
+        ExpressionAttributeValues: {
+          ':owner': { S: owner },
+          ':until': { N: String(now + leaseMs) },
+          ':now': { N: String(now) },
+        },
+        ReturnValues: 'ALL_NEW',
+      });
       return toRecord(Attributes ?? {});
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'busy';
+      if (isConditionFailed(error)) return 'busy';
       throw new CheckpointStoreError('acquire', error);
     }
   }
@@ -113,43 +111,41 @@ export class DynamoCheckpointStore implements CheckpointStore {
       }
     }
     try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: this.#key(locationId),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await this.#dynamo.updateItem({
+        TableName: this.#table,
+        Key: this.#key(locationId),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'leaseOwner = :owner',
+        ExpressionAttributeValues: values,
+      });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new CheckpointLeaseLostError(locationId);
+      if (isConditionFailed(error)) throw new CheckpointLeaseLostError(locationId);
       throw new CheckpointStoreError('save', error);
     }
   }
 
   async release(locationId: number, owner: string): Promise<void> {
     try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: this.#key(locationId),
-          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
-          ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeValues: { ':owner': { S: owner } },
-        }),
-      );
+      await this.#dynamo.updateItem({
+        TableName: this.#table,
+        Key: this.#key(locationId),
+        UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+        ConditionExpression: 'leaseOwner = :owner',
+        ExpressionAttributeValues: { ':owner': { S: owner } },
+      });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return;
+      if (isConditionFailed(error)) return;
       throw new CheckpointStoreError('release', error);
     }
   }
 
   async peek(locationId: number): Promise<LocationCheckpoint> {
     try {
-      const { Item } = await this.#client.send(
-        new GetItemCommand({ TableName: this.#table, Key: this.#key(locationId), ConsistentRead: true }),
-      );
+      const { Item } = await this.#dynamo.getItem({
+        TableName: this.#table,
+        Key: this.#key(locationId),
+        ConsistentRead: true,
+      });
       return toRecord(Item ?? {});
     } catch (error) {
       throw new CheckpointStoreError('peek', error);

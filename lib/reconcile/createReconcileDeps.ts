@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoApi, type DynamoClientOption } from '../aws/dynamoApi.ts';
+import { createSecretsApi } from '../aws/secretsApi.ts';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, type InvocationDeadline } from '../aws/boundedCalls.ts';
 import type { ReconcileConfig } from '../config/reconcile.ts';
@@ -31,7 +32,7 @@ export interface ReconcileParts {
   /** @default a client following the SDK's standard variables */
   sqs?: SQSClient;
   /** @default a client following the SDK's standard variables (checkpoints and the refresh lease) */
-  dynamo?: DynamoDBClient;
+  dynamo?: DynamoClientOption;
   /** @default DynamoDB when `STATE_TABLE_NAME` is set, else in memory */
   store?: CheckpointStore;
   /** @default the queue, at `RECONCILE_ENQUEUE_RATE` */
@@ -53,15 +54,19 @@ export interface ReconcileParts {
  */
 export function createReconcileDeps(config: ReconcileConfig, parts: ReconcileParts = {}): ReconcileDeps {
   const aws = awsClientConfig(config.awsLimits, parts.deadline);
-  let dynamo = parts.dynamo;
-  const dynamoClient = () => (dynamo ??= new DynamoDBClient(aws));
+  const calls = {
+    limits: config.awsLimits,
+    ...(parts.deadline !== undefined && { deadline: parts.deadline }),
+  };
+  const dynamo = parts.dynamo ?? createDynamoApi(calls);
   const credentials =
     parts.credentials ??
     croCredentialsProvider(config, {
       ...(parts.logger !== undefined && { logger: parts.logger }),
       // Secrets Manager (reads and the OAuth write-back) and the refresh lease's DynamoDB calls, bounded too.
       awsClientConfig: aws,
-      ...(config.stateTableName !== undefined && { dynamo: dynamoClient() }),
+      dynamo,
+      ...(parts.credentialParts?.awsClientConfig === undefined && { secrets: createSecretsApi(calls) }),
       ...parts.credentialParts,
     });
   const store =
@@ -69,7 +74,7 @@ export function createReconcileDeps(config: ReconcileConfig, parts: ReconcilePar
     (config.stateTableName === undefined
       ? new MemoryCheckpointStore({ tenantId: config.crmTenantId })
       : new DynamoCheckpointStore({
-          client: dynamoClient(),
+          client: dynamo,
           tableName: config.stateTableName,
           tenantId: config.crmTenantId,
         }));

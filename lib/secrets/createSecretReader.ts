@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { toSecretsApi, type SecretsApi, type SecretsClientOption } from '../aws/secretsApi.ts';
 import { SecretError } from './errors.ts';
 
 /** Reads a secret's string value; `forceRefresh` bypasses the cache (after a 401: the secret rotated). */
@@ -11,8 +10,11 @@ export interface SecretReaderOptions {
   ttlMs?: number;
   /** A forced refresh within this window reuses the last fetch (many concurrent 401s → one fetch). @default 1_000 */
   minRefreshIntervalMs?: number;
-  /** Secrets Manager client (endpoint from `AWS_ENDPOINT_URL_SECRETS_MANAGER` by default). */
-  client?: SecretsManagerClient;
+  /**
+   * Secrets Manager: `createSecretsApi`'s (the lean client in Lambda), or an AWS SDK client.
+   * @default an SDK client following the SDK's standard variables (`AWS_ENDPOINT_URL_SECRETS_MANAGER`, ...), built on first use
+   */
+  client?: SecretsClientOption;
   /**
    * Cache `file:` secrets with `ttlMs` too (a forced refresh still reads the file). Off, every call reads the
    * file, so an edit takes effect at once (the webhook's local rotation relies on it). @default false
@@ -24,10 +26,14 @@ export interface SecretReaderOptions {
 export const FILE_SCHEME = 'file:';
 
 /**
- * A cached secret reader: Powertools Parameters' `SecretsProvider` (cache with max age) for Secrets Manager
- * ids and ARNs, or a plain file read for `file:<path>` ids — on every call, or with `cacheFiles` cached
- * the same way (`ttlMs`) so a local run costs what Lambda costs (a forced refresh after a 401 reads the file
- * again, so editing it still rotates). Concurrent forced refreshes are coalesced into one fetch.
+ * A cached secret reader: `GetSecretValue` for Secrets Manager ids and ARNs, cached for `ttlMs`, or a plain
+ * file read for `file:<path>` ids — on every call, or with `cacheFiles` cached the same way so a local run
+ * costs what Lambda costs (a forced refresh after a 401 reads the file again, so editing it still rotates).
+ * Concurrent reads share one fetch, concurrent forced refreshes too; a failed fetch is not cached.
+ *
+ * The cache is this function's own rather than Powertools Parameters' `SecretsProvider` (which crm-sync used
+ * before): that provider loads the AWS SDK's Secrets Manager client when imported, ~100 ms of every cold start,
+ * where the lean client (`createSecretsApi`) loads nothing.
  *
  * @example
  * const read = createSecretReader({ ttlMs: 60_000 });
@@ -36,28 +42,28 @@ export const FILE_SCHEME = 'file:';
 export function createSecretReader(options: SecretReaderOptions = {}): SecretReader {
   const ttlMs = options.ttlMs ?? 300_000;
   const minRefreshIntervalMs = options.minRefreshIntervalMs ?? 1_000;
-  let provider: SecretsProvider | undefined;
+  let secrets: SecretsApi | undefined;
   const lastForced = new Map<string, { at: number; value: Promise<string> }>();
-  const localCache = new Map<string, { at: number; value: Promise<string> }>();
+  const cache = new Map<string, { at: number; value: Promise<string> }>();
 
-  const fetchLocal = (secretId: string, forceFetch: boolean): Promise<string> => {
-    const cached = localCache.get(secretId);
-    const fresh = cached !== undefined && Date.now() - cached.at < ttlMs;
-    if (!forceFetch && options.cacheFiles === true && fresh) return cached.value;
-    const value = readLocal(secretId);
-    localCache.set(secretId, { at: Date.now(), value });
-    // A failed read is not cached: the next call tries the file again.
+  const cached = (secretId: string, forceFetch: boolean, cacheable: boolean, read: () => Promise<string>) => {
+    const entry = cache.get(secretId);
+    const fresh = entry !== undefined && Date.now() - entry.at < ttlMs;
+    if (!forceFetch && cacheable && fresh) return entry.value;
+    const value = read();
+    cache.set(secretId, { at: Date.now(), value });
+    // A failed read is not cached: the next call tries again.
     value.catch(() => {
-      if (localCache.get(secretId)?.value === value) localCache.delete(secretId);
+      if (cache.get(secretId)?.value === value) cache.delete(secretId);
     });
     return value;
   };
 
-  const fetchFromAws = async (secretId: string, forceFetch: boolean): Promise<string> => {
-    provider ??= new SecretsProvider(options.client === undefined ? {} : { awsSdkV3Client: options.client });
+  const readFromAws = async (secretId: string): Promise<string> => {
+    secrets ??= toSecretsApi(options.client);
     let value: unknown;
     try {
-      value = await provider.get(secretId, { maxAge: Math.max(1, Math.round(ttlMs / 1000)), forceFetch });
+      value = (await secrets.getSecretValue({ SecretId: secretId })).SecretString;
     } catch (error) {
       throw new SecretError(secretId, `cannot be read (${errorName(error)})`, error);
     }
@@ -67,7 +73,9 @@ export function createSecretReader(options: SecretReaderOptions = {}): SecretRea
   };
 
   const fetch = (secretId: string, forceFetch: boolean): Promise<string> =>
-    secretId.startsWith(FILE_SCHEME) ? fetchLocal(secretId, forceFetch) : fetchFromAws(secretId, forceFetch);
+    secretId.startsWith(FILE_SCHEME)
+      ? cached(secretId, forceFetch, options.cacheFiles === true, () => readLocal(secretId))
+      : cached(secretId, forceFetch, ttlMs > 0, () => readFromAws(secretId));
 
   return async (secretId, { forceRefresh = false } = {}) => {
     if (!forceRefresh) return fetch(secretId, false);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { toSecretsApi, type SecretsApi, type SecretsClientOption } from '../aws/secretsApi.ts';
 import { FILE_SCHEME } from './createSecretReader.ts';
 import { SecretError } from './errors.ts';
 
@@ -10,8 +10,8 @@ export type SecretWriter = (secretId: string, value: string) => Promise<void>;
 
 /**
  * The counterpart of `createSecretReader`: `PutSecretValue` for Secrets Manager ids and ARNs (a new version,
- * labelled `AWSCURRENT`; the SDK fills in the idempotency `ClientRequestToken`, so its own retries never
- * add a second version), or for `file:<path>` an atomic replace (a temporary file in the same folder,
+ * labelled `AWSCURRENT`; with an idempotency `ClientRequestToken` per write, so its retries never add a
+ * second version), or for `file:<path>` an atomic replace (a temporary file in the same folder,
  * mode 0600, renamed over the secret) so a concurrent reader sees the old content or the new, never half.
  * A failure becomes a {@link SecretError} naming the secret and the error, never the value.
  *
@@ -22,13 +22,13 @@ export type SecretWriter = (secretId: string, value: string) => Promise<void>;
  * const write = createSecretWriter();
  * await write('crm-sync/credentials', JSON.stringify(next));
  */
-export function createSecretWriter(options: { client?: SecretsManagerClient } = {}): SecretWriter {
-  let client = options.client;
+export function createSecretWriter(options: { client?: SecretsClientOption } = {}): SecretWriter {
+  let secrets: SecretsApi | undefined;
   return async (secretId, value) => {
     if (secretId.startsWith(FILE_SCHEME)) return writeLocal(secretId, value);
-    client ??= new SecretsManagerClient({});
+    secrets ??= toSecretsApi(options.client);
     try {
-      await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
+      await secrets.putSecretValue({ SecretId: secretId, SecretString: value });
     } catch (error) {
       throw new SecretError(
         secretId,

@@ -1,5 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { awsClientConfig, type InvocationDeadline } from '../aws/boundedCalls.ts';
+import { createDynamoApi } from '../aws/dynamoApi.ts';
+import { createSecretsApi } from '../aws/secretsApi.ts';
 import type { CustomerSyncConfig } from '../config/customerSync.ts';
 import { croCredentialsProvider, type CroCredentialsParts } from '../crm/croCredentials.ts';
 import { CroClient } from '../crm/CroClient.ts';
@@ -56,6 +58,14 @@ export interface CustomerSyncParts {
 export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: CustomerSyncParts): SyncDeps {
   const aws = awsClientConfig(config.awsLimits, parts.deadline);
   const traced: TraceClient = parts.traceClient ?? ((client) => client);
+  // DynamoDB and Secrets Manager are on the success path: the lean client in Lambda (no SDK loaded), bounded
+  // like the SDK clients; the SDK, built on first use, elsewhere or when tracing wraps the calls.
+  const calls = {
+    limits: config.awsLimits,
+    ...(parts.deadline !== undefined && { deadline: parts.deadline }),
+    ...(parts.traceClient !== undefined && { traceClient: parts.traceClient }),
+  };
+  const dynamo = createDynamoApi(calls);
   const credentials =
     parts.credentials ??
     croCredentialsProvider(
@@ -63,7 +73,8 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
       {
         logger: parts.logger,
         // Secrets Manager (reads and the OAuth write-back) and the refresh lease's DynamoDB calls, bounded too.
-        awsClientConfig: aws,
+        dynamo,
+        secrets: createSecretsApi(calls),
         ...parts.credentialParts,
       },
     );
@@ -87,9 +98,7 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
       onCall,
       rateLimit: new AdaptiveRateLimit(),
     }),
-    store:
-      parts.store ??
-      createSyncStateStore({ tableName: config.stateTableName, clientConfig: aws, traceClient: traced }),
+    store: parts.store ?? createSyncStateStore({ tableName: config.stateTableName, client: dynamo }),
     // Queue URLs are passed as parameters, so the endpoint (AWS or an emulator) comes from the SDK's settings.
     // Only failures and waits send to SQS: the client (and its module) loads when the first one does.
     sqs: parts.sqs ?? new LazySqsClient({ useQueueUrlAsEndpoint: false, ...aws }, traced),

@@ -1,10 +1,11 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+  conditionFailedItem,
+  isConditionFailed,
+  toDynamoApi,
+  type DynamoApi,
+  type DynamoClientOption,
+} from '../../aws/dynamoApi.ts';
 import { LeaseLostError, StateStoreError } from './errors.ts';
 import { boundFieldTimes, emptyState, STATE_TTL_SECONDS, statePk } from './keys.ts';
 import {
@@ -22,7 +23,7 @@ import {
 
 /** Options of {@link DynamoSyncStateStore}. */
 export interface DynamoSyncStateStoreOptions {
-  client: DynamoDBClient;
+  client: DynamoClientOption;
   tableName: string;
   /** Clock (epoch ms); injectable for tests. @default Date.now */
   now?: () => number;
@@ -65,13 +66,13 @@ const T = { vatNumber: 'v', locale: 'l', attributesFloor: 'f' } as const;
  * const store = new DynamoSyncStateStore({ client: new DynamoDBClient({}), tableName: config.stateTableName });
  */
 export class DynamoSyncStateStore implements SyncStateStore {
-  readonly #client: DynamoDBClient;
+  readonly #dynamo: DynamoApi;
   readonly #table: string;
   readonly #now: () => number;
   readonly #ttlSeconds: number;
 
   constructor(options: DynamoSyncStateStoreOptions) {
-    this.#client = options.client;
+    this.#dynamo = toDynamoApi(options.client);
     this.#table = options.tableName;
     this.#now = options.now ?? Date.now;
     this.#ttlSeconds = options.ttlSeconds ?? STATE_TTL_SECONDS;
@@ -98,18 +99,16 @@ export class DynamoSyncStateStore implements SyncStateStore {
     const leaseFree = 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner';
     const allApplied = keys.map((_, n) => `contains(#ids, :e${n})`).join(' AND ');
     try {
-      const { Attributes = {} } = await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: { pk: { S: pk } },
-          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, #ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: dedup ? `(${leaseFree}) AND NOT (${allApplied})` : leaseFree,
-          ExpressionAttributeNames: { '#ttl': 'ttl', ...(dedup && { '#ids': A.eventKeys }) },
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_OLD',
-          ...(dedup && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
-        }),
-      );
+      const { Attributes = {} } = await this.#dynamo.updateItem({
+        TableName: this.#table,
+        Key: { pk: { S: pk } },
+        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, #ttl = if_not_exists(#ttl, :ttl)',
+        ConditionExpression: dedup ? `(${leaseFree}) AND NOT (${allApplied})` : leaseFree,
+        ExpressionAttributeNames: { '#ttl': 'ttl', ...(dedup && { '#ids': A.eventKeys }) },
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_OLD',
+        ...(dedup && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      });
       const previousOwner = Attributes.leaseOwner?.S;
       const takenOver = previousOwner !== undefined && previousOwner !== owner;
       return {
@@ -118,10 +117,10 @@ export class DynamoSyncStateStore implements SyncStateStore {
         ...(takenOver && { takenOverFrom: Number(Attributes.leaseUntil?.N ?? now) }),
       };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw new StateStoreError('acquire', error);
+      if (!isConditionFailed(error)) throw new StateStoreError('acquire', error);
       if (!dedup) return { kind: 'busy' };
       // DynamoDB returns the item with the failure; an emulator without that feature costs a read.
-      const applied = toState(error.Item ?? (await this.#storedItem(pk))).eventKeys;
+      const applied = toState(conditionFailedItem(error) ?? (await this.#storedItem(pk))).eventKeys;
       return keys.every((k) => applied.includes(k)) ? { kind: 'applied' } : { kind: 'busy' };
     }
   }
@@ -161,18 +160,16 @@ export class DynamoSyncStateStore implements SyncStateStore {
       values[':dirty'] = { N: String(next.expectedDirtyUntil) };
     }
     try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: { pk: { S: statePk(key) } },
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
-          ConditionExpression: `leaseOwner = :owner AND ${unchangedMark}`,
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await this.#dynamo.updateItem({
+        TableName: this.#table,
+        Key: { pk: { S: statePk(key) } },
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+        ConditionExpression: `leaseOwner = :owner AND ${unchangedMark}`,
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: values,
+      });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new LeaseLostError(key);
+      if (isConditionFailed(error)) throw new LeaseLostError(key);
       throw new StateStoreError('commit', error);
     }
   }
@@ -194,17 +191,15 @@ export class DynamoSyncStateStore implements SyncStateStore {
       values[':gid'] = { S: gid };
     }
     try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: { pk: { S: statePk(key) } },
-          UpdateExpression: `${sets.length > 0 ? `SET ${sets.join(', ')} ` : ''}REMOVE leaseOwner, leaseUntil`,
-          ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await this.#dynamo.updateItem({
+        TableName: this.#table,
+        Key: { pk: { S: statePk(key) } },
+        UpdateExpression: `${sets.length > 0 ? `SET ${sets.join(', ')} ` : ''}REMOVE leaseOwner, leaseUntil`,
+        ConditionExpression: 'leaseOwner = :owner',
+        ExpressionAttributeValues: values,
+      });
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw new StateStoreError('release', error);
+      if (!isConditionFailed(error)) throw new StateStoreError('release', error);
       // Not ours any more (expired and taken): the lease is not ours to clear, but writes of unknown outcome
       // happened all the same, so the mark is recorded anyway (only ever moved later).
       if (marks.dirtyUntil !== undefined) await this.#markDirty(key, marks.dirtyUntil);
@@ -213,21 +208,19 @@ export class DynamoSyncStateStore implements SyncStateStore {
 
   async #markDirty(key: CustomerKey, dirtyUntil: number): Promise<void> {
     try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: { pk: { S: statePk(key) } },
-          UpdateExpression: 'SET dirtyUntil = :dirty, #ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: 'attribute_not_exists(dirtyUntil) OR dirtyUntil < :dirty',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':dirty': { N: String(dirtyUntil) },
-            ':ttl': { N: String(this.#ttlAt(this.#now())) },
-          },
-        }),
-      );
+      await this.#dynamo.updateItem({
+        TableName: this.#table,
+        Key: { pk: { S: statePk(key) } },
+        UpdateExpression: 'SET dirtyUntil = :dirty, #ttl = if_not_exists(#ttl, :ttl)',
+        ConditionExpression: 'attribute_not_exists(dirtyUntil) OR dirtyUntil < :dirty',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':dirty': { N: String(dirtyUntil) },
+          ':ttl': { N: String(this.#ttlAt(this.#now())) },
+        },
+      });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return; // a later mark is already there
+      if (isConditionFailed(error)) return; // a later mark is already there
       throw new StateStoreError('release', error);
     }
   }
@@ -235,15 +228,13 @@ export class DynamoSyncStateStore implements SyncStateStore {
   /** The item's applied event keys (a consistent read); `{}` when there is no item. */
   async #storedItem(pk: string): Promise<Item> {
     try {
-      const { Item } = await this.#client.send(
-        new GetItemCommand({
-          TableName: this.#table,
-          Key: { pk: { S: pk } },
-          ConsistentRead: true,
-          ProjectionExpression: '#ids',
-          ExpressionAttributeNames: { '#ids': A.eventKeys },
-        }),
-      );
+      const { Item } = await this.#dynamo.getItem({
+        TableName: this.#table,
+        Key: { pk: { S: pk } },
+        ConsistentRead: true,
+        ProjectionExpression: '#ids',
+        ExpressionAttributeNames: { '#ids': A.eventKeys },
+      });
       return Item ?? {};
     } catch (error) {
       throw new StateStoreError('acquire', error);

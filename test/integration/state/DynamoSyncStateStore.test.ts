@@ -280,6 +280,6 @@ describe('createSyncStateStore', () => {
     expect(createSyncStateStore({ tableName: dynamo.tableName, client: dynamo.client })).toBeInstanceOf(
       DynamoSyncStateStore,
     );
-    expect(createSyncStateStore({})).toBeInstanceOf(MemorySyncStateStore);
+    expect(createSyncStateStore({ client: dynamo.client })).toBeInstanceOf(MemorySyncStateStore);
   });
 });
