@@ -78,6 +78,11 @@ export class AwsJsonClient {
     this.#target = `${options.protocol.targetPrefix}.`;
   }
 
+  /** Where the requests go. */
+  get endpoint(): URL {
+    return this.#options.endpoint;
+  }
+
   /** Runs `operation` with `input`; resolves its output, rejects with the last attempt's error. */
   async call<Output>(operation: string, input: object): Promise<Output> {
     const body = JSON.stringify(input);
@@ -131,8 +136,10 @@ export class AwsJsonClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      // As the SDK names a request that ran out of time: callers and logs see one name for it.
-      if (error instanceof Error && error.name === 'TimeoutError') throw timeoutError(timeoutMs, error);
+      // As the SDK names a request that ran out of time: callers and logs see one name for it. (The signal's
+      // reason is a DOMException, not always an `Error` of this realm.)
+      if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError')
+        throw timeoutError(timeoutMs, error);
       throw error;
     }
   }
@@ -144,7 +151,7 @@ function parseOutput<Output>(operation: string, response: TransportResponse): Ou
   throw AwsServiceError.from(operation, response);
 }
 
-function timeoutError(timeoutMs: number, cause: Error): Error {
+function timeoutError(timeoutMs: number, cause: unknown): Error {
   const error = new Error(`no complete answer within ${timeoutMs} ms`, { cause });
   error.name = 'TimeoutError';
   return error;

@@ -67,8 +67,8 @@ function endpointOf(service: string, region: string, env: NodeJS.ProcessEnv): UR
     const url = new URL(configured);
     return url.pathname === '/' || url.pathname === '' ? url : undefined;
   }
-  if (AWS_REGION.test(region)) return new URL(`https://${service}.${region}.amazonaws.com/`);
   if (CHINA_REGION.test(region)) return new URL(`https://${service}.${region}.amazonaws.com.cn/`);
+  if (AWS_REGION.test(region)) return new URL(`https://${service}.${region}.amazonaws.com/`);
   return undefined;
 }
 

@@ -8,6 +8,8 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createDynamoApi } from '../../../lib/aws/dynamoApi.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../lib/local/localSqs.ts';
 import { startLocalDynamo, type LocalDynamo } from '../../../lib/local/localDynamo.ts';
 import { stableHash } from '../../../lib/sync/hash.ts';
 import {
@@ -43,6 +45,22 @@ describeSyncStateStoreContract('DynamoSyncStateStore on dynalite', () => {
     tableName: dynamo.tableName,
     now: () => clock.now,
   });
+  return { store, clock };
+});
+
+describeSyncStateStoreContract('DynamoSyncStateStore on dynalite, through the lean AWS client', () => {
+  const clock = { now: Date.parse('2026-11-22T10:00:00Z') };
+  const env = {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  };
+  const client = createDynamoApi({
+    limits: { connectionTimeoutMs: 1_000, requestTimeoutMs: 3_000, maxAttempts: 3 },
+    env,
+  });
+  const store = new DynamoSyncStateStore({ client, tableName: dynamo.tableName, now: () => clock.now });
   return { store, clock };
 });
 
