@@ -1,7 +1,7 @@
 import type { VatConflictPolicy } from '../config/customerSync.ts';
 import { CrmSyncError } from '../errors.ts';
 import { ApiConflictError, ApiNotFoundError } from '../http/errors.ts';
-import type { IcRegisterCustomer } from '../invisible-collector/schemas.ts';
+import type { IcCustomer, IcRegisterCustomer } from '../invisible-collector/schemas.ts';
 import type { CallInfo, CallOptions } from '../http/types.ts';
 import type { InvisibleCollectorApi } from '../invisible-collector/types.ts';
 import type { MappedCustomer } from '../mapping/mapCustomer.ts';
@@ -58,6 +58,11 @@ export interface ApplyContext {
    * (transient) instead of {@link MissingVatError} (permanent).
    */
   awaitCreated: boolean;
+  /**
+   * The customer looked up by externalId (`GET`) alongside the CRO read: when given, `update-by-external-id`
+   * follows its answer (register, or update by gid) instead of starting with a `PUT` by externalId.
+   */
+  lookup?: Promise<IcCustomer | undefined>;
 }
 
 /**
@@ -67,7 +72,9 @@ export interface ApplyContext {
  * - `update`: PUT by gid and POST attributes in parallel; a 404 (customer deleted in IC) falls back to
  *   the externalId path.
  * - `update-by-external-id`: PUT by externalId, then the attributes by the gid it answers; a 404 means the
- *   customer is new: register (needs the VAT number), then attributes by the new gid (three calls).
+ *   customer is new: register (needs the VAT number), then attributes by the new gid (three calls). With a
+ *   `lookup` (made alongside the CRO read), its answer decides instead: absent → register, then attributes;
+ *   found → PUT by its gid alongside the attributes.
  * - `register`: POST first; a 409 is either our own earlier registration (PUT by externalId succeeds) or
  *   a VAT conflict, resolved by `vatConflictPolicy` (`dead-letter` → {@link VatConflictError}; `adopt` →
  *   PUT by the existing gid, found by VAT search when the 409 gives none).
@@ -102,10 +109,13 @@ type Settled<T> = PromiseSettledResult<T>;
 class Writer {
   private readonly mapped: MappedCustomer;
   private readonly context: ApplyContext;
+  /** The early lookup, until used (once: a later fallback to the externalId path starts with a PUT). */
+  private lookup: Promise<IcCustomer | undefined> | undefined;
 
   constructor(mapped: MappedCustomer, context: ApplyContext) {
     this.mapped = mapped;
     this.context = context;
+    this.lookup = context.lookup;
   }
 
   /** One write call, logged. */
@@ -130,6 +140,14 @@ class Writer {
   // a fourth (their 404) whenever the customer is new, the common case on this path (the state has no gid).
   async upsertByExternalId(): Promise<string> {
     const { externalId, document } = this.mapped;
+    const lookup = this.lookup;
+    this.lookup = undefined;
+    if (lookup !== undefined) {
+      // Looked up while CRO was read: where the writes go is known already.
+      const found = await lookup;
+      if (found === undefined) return this.register({ ownCheckDone: true });
+      return this.updateKnown(this.learned(found.gid), true, true);
+    }
     let gid: string;
     try {
       gid = (await this.write((ic, call) => ic.updateCustomer(externalId, document, call))).gid;

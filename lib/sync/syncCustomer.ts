@@ -1,5 +1,7 @@
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { CroCustomer } from '../crm/schemas.ts';
+import type { IcCustomer } from '../invisible-collector/schemas.ts';
+import { externalIdOf } from '../mapping/fieldTable.ts';
 import { CRO_ATTRIBUTE_KEYS } from '../mapping/mapAttributes.ts';
 import { mapCustomer } from '../mapping/mapCustomer.ts';
 import { compareSourceTimestamps } from '../mapping/sourceTimestamp.ts';
@@ -113,9 +115,10 @@ export async function syncCustomer(
   }
 
   const log = new WriteLog();
+  const lookup = earlyLookup(group, lease, deps, budget);
   let outcome: GroupOutcome;
   try {
-    outcome = await syncGroup(group, lease, deps, budget, log, early);
+    outcome = await syncGroup(group, lease, deps, budget, log, early, lookup);
     if (outcome.kind !== 'unsettled') {
       await deps.store.commit(key, owner, outcome.commit);
       deps.recentKeys?.add(keys);
@@ -164,6 +167,7 @@ async function syncGroup(
   budget: TimeBudget,
   log: WriteLog,
   early: Promise<CroCustomer> | undefined,
+  lookup: Promise<IcCustomer | undefined> | undefined,
 ): Promise<GroupOutcome> {
   const { state, key } = lease;
   const eventKeys = mergeEventKeys(
@@ -218,6 +222,7 @@ async function syncGroup(
     call,
     log,
     awaitCreated: mayAwaitCreated(group, deps),
+    ...(lookup !== undefined && { lookup }),
   });
   if (log.unknownOutcome) return { kind: 'unsettled', croRead };
   const watermark = newer(state.watermark, mapped.sourceUpdatedAt);
@@ -265,6 +270,31 @@ function earlyRead(
   // Dropped unread when the sync ends before needing it: its failure is nobody's to report.
   read.catch(() => undefined);
   return read;
+}
+
+/**
+ * Looks the customer up in Invisible Collector (`GET /customers/{externalId}`) as soon as the lease is held,
+ * alongside the CRO read, when the state knows no gid and the writes would start with a `PUT` by externalId (an
+ * `updated` event, or a repair). Its answer then says at once where the writes go: absent → register, then the
+ * attributes; found → `PUT` by its gid alongside the attributes. A customer Invisible Collector does not know
+ * costs 3 calls either way (GET → POST → attributes instead of PUT → POST → attributes), one round trip fewer
+ * after the read; a customer it knows but the state has no gid for (state lost or expired, Invisible Collector
+ * filled by other means before the first sync) costs 3 once instead of 2. Only when CRO is read: with a trusted
+ * snapshot there is no read to overlap, and the `PUT` by externalId goes first. A lookup is a read: it changes
+ * nothing, and a sync that ends without using it (stale, a failed CRO read) drops it.
+ */
+function earlyLookup(
+  group: CoalescedGroup,
+  lease: Lease,
+  deps: SyncDeps,
+  budget: TimeBudget,
+): Promise<IcCustomer | undefined> | undefined {
+  if (group.source.kind !== 'read') return undefined;
+  if (lease.state.gid !== undefined || (group.created && !lease.repair)) return undefined;
+  const { tenantId, customerId } = lease.key;
+  const lookup = deps.ic.findCustomer(externalIdOf(tenantId, customerId), { deadline: budget.deadline() });
+  lookup.catch(() => undefined);
+  return lookup;
 }
 
 // The commit clears the mark this sync repaired; it must be the one the acquire returned.

@@ -44,6 +44,28 @@ describe('customer-sync: the critical path of a changed event', () => {
     // In series, the acquire would wait for a read that never starts: fail in 10 s, not jest's 30.
   }, 10_000);
 
+  it('looks a customer the state has no gid for up in Invisible Collector while CRO is read, then registers it', async () => {
+    h = await startHarness();
+    h.cro.upsertCustomer(croCustomer({ id: 3, name: 'New Lda' }));
+    h.cro.setLatency(400);
+    await h.send([customerEvent(3, { data: { vatNumber: VAT } })]);
+
+    const outcomes = await h.poller().drain();
+
+    expect(outcomes.flatMap((o) => o.failed)).toEqual([]);
+    const [croRead] = h.cro.calls;
+    const [lookup, register, attributes, ...more] = h.ic.calls;
+    expect([lookup, register, attributes].map((c) => `${c?.method} ${c?.path} ${c?.status}`)).toEqual([
+      'GET /customers/cro-42-3 404',
+      'POST /customers 201',
+      `POST /customers/${h.ic.customerByExternalId('cro-42-3')!.gid}/attributes 200`,
+    ]);
+    expect(more).toEqual([]);
+    // The lookup went out before CRO answered (it answers after 400 ms): in series, it would come after.
+    expect(lookup!.at).toBeLessThan(croRead!.at + 400);
+    expect(register!.at).toBeGreaterThanOrEqual(croRead!.at + 400);
+  });
+
   it('does not read CRO ahead of the lease when every event carries a snapshot', async () => {
     h = await startHarness();
     const model = h.cro.upsertCustomer(croCustomer({ id: 2, name: 'Snapshot Lda' }));

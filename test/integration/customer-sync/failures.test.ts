@@ -18,13 +18,14 @@ describe('customer-sync through SQS: failures', () => {
   it('waits out a 429 with Retry-After inside the invocation and applies the event', async () => {
     h = await startHarness();
     h.ic.seed([{ name: 'Old', vatNumber: VAT, country: 'PT', externalId: 'cro-42-1' }]);
-    h.cro.upsertCustomer(croCustomer({ id: 1, name: 'New' }));
+    const customer = h.cro.upsertCustomer(croCustomer({ id: 1, name: 'New' }));
     h.ic.failNext(
       1,
       { status: 429, headers: { 'retry-after': '1' }, body: { code: 429, message: 'slow down' } },
       '/customers/:id',
     );
-    await h.send([customerEvent(1)]);
+    // With its snapshot (no CRO read, so no lookup alongside it), the sync starts with the PUT by externalId.
+    await h.send([customerEvent(1, { data: { customer: { ...customer } } })]);
 
     const outcomes = await h.poller().drain();
 
@@ -54,8 +55,8 @@ describe('customer-sync through SQS: failures', () => {
     const calls = h.ic.calls.map((c) => `${c.method} ${c.route} ${c.status}`);
     expect(calls.slice(0, 3)).toEqual(Array(3).fill('POST /customers 503'));
     // A 503 leaves the POST's outcome unknown (IC may have registered the customer): the retry, after the settle
-    // window, looks the customer up by externalId before registering again.
-    expect(calls.slice(3)).toEqual(Array(3).fill('PUT /customers/:id 503'));
+    // window, looks the customer up by externalId (alongside the CRO read) before registering again.
+    expect(calls.slice(3)).toEqual(Array(3).fill('GET /customers/:id 503'));
     const [dead] = await h.dlqMessages();
     expect(dead!.MessageId).toBe(messageId);
     expect(attribute(dead!, 'failure-reason')).toBeUndefined(); // redrive, not the handler
@@ -66,9 +67,9 @@ describe('customer-sync through SQS: failures', () => {
   it('dead-letters a 422 after one attempt, with the reason ic-validation', async () => {
     h = await startHarness();
     h.ic.seed([{ name: 'Old', vatNumber: VAT, country: 'PT', externalId: 'cro-42-1' }]);
-    h.cro.upsertCustomer(croCustomer({ id: 1 }));
+    const customer = h.cro.upsertCustomer(croCustomer({ id: 1 }));
     h.ic.failNext(1, { status: 422, body: { code: 422, message: 'Unprocessable entity' } }, '/customers/:id');
-    const [messageId] = await h.send([customerEvent(1)]);
+    const [messageId] = await h.send([customerEvent(1, { data: { customer: { ...customer } } })]);
 
     const outcomes = await h.poller().drain();
 

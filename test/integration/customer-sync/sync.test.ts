@@ -40,7 +40,7 @@ describe('customer-sync through SQS: the happy paths', () => {
     expect(await h.dlqMessages()).toEqual([]);
   });
 
-  it('updates an existing customer by externalId, then by the stored gid', async () => {
+  it('finds an existing customer by externalId alongside the CRO read, updates it by gid, then by the stored gid', async () => {
     const [existing] = h.ic.seed([
       { name: 'Old name', vatNumber: VAT, country: 'PT', externalId: 'cro-42-1' },
     ]);
@@ -48,8 +48,12 @@ describe('customer-sync through SQS: the happy paths', () => {
     await h.send([customerEvent(1)]);
     await h.poller().drain();
 
-    expect(callsOf(h.ic.calls)).toEqual(['POST /customers/:id/attributes 200', 'PUT /customers/:id 200']);
-    expect(h.ic.calls.map((c) => c.path)).toEqual(expect.arrayContaining(['/customers/cro-42-1']));
+    const described = h.ic.calls.map((c) => `${c.method} ${c.path} ${c.status}`);
+    expect(described[0]).toBe('GET /customers/cro-42-1 200');
+    expect(described.slice(1).sort()).toEqual([
+      `POST /customers/${existing!.gid}/attributes 200`,
+      `PUT /customers/${existing!.gid} 200`,
+    ]);
     expect(h.ic.customerByExternalId('cro-42-1')).toMatchObject({ gid: existing!.gid, name: 'New name' });
 
     h.ic.clearCalls();
@@ -124,7 +128,12 @@ describe('customer-sync through SQS: the happy paths', () => {
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]!.event.Records).toHaveLength(2);
     expect(h.cro.calls).toHaveLength(1);
-    expect(callsOf(h.ic.calls)).toEqual(['POST /customers/:id/attributes 200', 'PUT /customers/:id 200']);
+    // The state has no gid yet: the lookup by externalId, then the two writes by gid.
+    expect(callsOf(h.ic.calls)).toEqual([
+      'GET /customers/:id 200',
+      'POST /customers/:id/attributes 200',
+      'PUT /customers/:id 200',
+    ]);
     expect(h.metrics.counts).toMatchObject({ Applied: 1, 'Skipped:coalesced': 1 });
   });
 
@@ -174,7 +183,8 @@ describe('customer-sync through SQS: the happy paths', () => {
     const [dead] = await h.dlqMessages();
     expect(attribute(dead!, 'failure-reason')).toBe('crm-not-found');
     expect(h.cro.calls).toHaveLength(1);
-    expect(h.ic.calls).toEqual([]);
+    // Only the lookup that ran alongside the CRO read: nothing is written.
+    expect(callsOf(h.ic.calls)).toEqual(['GET /customers/:id 404']);
   });
 });
 

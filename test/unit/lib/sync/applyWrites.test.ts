@@ -227,4 +227,83 @@ describe('applyWrites against the Invisible Collector simulator', () => {
       sim.setConflictGid(true);
     }
   });
+  describe('with a lookup made alongside the CRO read', () => {
+    it('registers at once when the lookup found nothing: POST, then the attributes', async () => {
+      const gid = await applyWrites(
+        { kind: 'update-by-external-id' },
+        mapped({
+          externalId: 'cro-42-21',
+          document: { externalId: 'cro-42-21', name: 'New', country: 'PT' },
+        }),
+        { ...context, lookup: Promise.resolve(undefined) },
+      );
+
+      expect(sim.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+        'POST /customers',
+        `POST /customers/${gid}/attributes`,
+      ]);
+      expect(context.log.gid).toBe(gid);
+    });
+
+    it('writes the customer it found by its gid, document and attributes together', async () => {
+      const [existing] = sim.seed([
+        { name: 'Old', vatNumber: 'PT500000022', country: 'PT', externalId: 'cro-42-22' },
+      ]);
+      const doc = mapped({
+        externalId: 'cro-42-22',
+        document: { externalId: 'cro-42-22', name: 'New', country: 'PT' },
+      });
+
+      const gid = await applyWrites({ kind: 'update-by-external-id' }, doc, {
+        ...context,
+        lookup: Promise.resolve(existing!),
+      });
+
+      expect(gid).toBe(existing!.gid);
+      expect(sim.calls.map((c) => `${c.method} ${c.path}`).sort()).toEqual([
+        `POST /customers/${existing!.gid}/attributes`,
+        `PUT /customers/${existing!.gid}`,
+      ]);
+      expect(sim.customerByExternalId('cro-42-22')).toMatchObject({ name: 'New' });
+      expect(context.log.gid).toBe(existing!.gid);
+    });
+
+    it('uses the lookup once: a gid gone meanwhile falls back to the PUT by externalId', async () => {
+      const [existing] = sim.seed([
+        { name: 'Old', vatNumber: 'PT500000023', country: 'PT', externalId: 'cro-42-23' },
+      ]);
+      const doc = mapped({
+        externalId: 'cro-42-23',
+        document: { externalId: 'cro-42-23', name: 'New', country: 'PT' },
+      });
+
+      const gid = await applyWrites({ kind: 'update-by-external-id' }, doc, {
+        ...context,
+        lookup: Promise.resolve({ ...existing!, gid: 'gone-gid' }),
+      });
+
+      expect(gid).toBe(existing!.gid);
+      const calls = sim.calls.map((c) => `${c.method} ${c.path} ${c.status}`);
+      expect(calls.slice(0, 2).sort()).toEqual([
+        'POST /customers/gone-gid/attributes 404',
+        'PUT /customers/gone-gid 404',
+      ]);
+      expect(calls.slice(2)).toEqual([
+        'PUT /customers/cro-42-23 200',
+        `POST /customers/${existing!.gid}/attributes 200`,
+      ]);
+    });
+
+    it('fails as the lookup failed, having written nothing', async () => {
+      const failure = new Error('lookup failed');
+      await expect(
+        applyWrites({ kind: 'update-by-external-id' }, mapped(), {
+          ...context,
+          lookup: Promise.reject(failure),
+        }),
+      ).rejects.toBe(failure);
+      expect(sim.calls).toEqual([]);
+      expect(context.log.applied).toBe(false);
+    });
+  });
 });
