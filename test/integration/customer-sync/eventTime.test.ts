@@ -57,6 +57,9 @@ describe('customer-sync: values never go back in time', () => {
       time: at(5),
       data: { locale: 'es', attributes: { segment: 'enterprise' } },
     });
+    // A first sync stores the gid: the older event's two writes (PUT ∥ attributes by gid) are the IC calls.
+    await h.send([customerEvent(id)]);
+    await h.poller().drain();
     // The older event fails permanently (IC refuses it) and waits in the DLQ while the newer one is applied.
     h.ic.failNext(2, { status: 422, body: { code: 422, message: 'Unprocessable entity' } });
     await h.send([older]);

@@ -84,11 +84,13 @@ describe('tracing', () => {
       .map((s) => s.http as { request: { method: string; url: string } });
     const urls = calls.map((c) => `${c.request.method} ${new URL(c.request.url).pathname}`);
     expect(urls).toEqual(expect.arrayContaining(['GET /customers/1', 'POST /customers']));
-    // The AWS calls too (traced through their clients): the lease and the commit on the state table.
+    // The AWS calls too (traced through the SDK clients tracing switches to): the lease and the commit on the
+    // state table, and the CRO refresh lease's acquire and release when the invocation refreshed the token.
     const awsCalls = segments
       .filter((s) => s.namespace === 'aws' && s.parent_id === handler!.id)
       .map((s) => `${String(s.name)} ${(s.aws as { operation: string }).operation}`);
-    expect(awsCalls).toEqual(['DynamoDB UpdateItem', 'DynamoDB UpdateItem']);
+    expect(awsCalls.length === 2 || awsCalls.length === 4).toBe(true);
+    expect(new Set(awsCalls)).toEqual(new Set(['DynamoDB UpdateItem']));
     expect(calls.every((c) => !c.request.url.includes('?'))).toBe(true);
   });
 
