@@ -30,13 +30,14 @@ export const TEST_SETS = {
   },
   simulators: { paths: ['test/integration/clients', 'test/integration/customer-sync/vendorAnswers'] },
   observability: { paths: ['test/unit/lib/observability'] },
+  aws: { paths: ['test/integration/aws', 'test/integration/state'] },
 } as const satisfies Record<string, { paths: readonly string[]; ignore?: readonly string[] }>;
 export type TestSet = keyof typeof TEST_SETS;
 
 export interface Mutant {
   id: string;
   /** Reported per folder; the issue's target is on `queue`, `mapping`, `webhook`, `sync`. */
-  folder: 'queue' | 'mapping' | 'webhook' | 'sync' | 'simulators' | 'observability';
+  folder: 'queue' | 'mapping' | 'webhook' | 'sync' | 'simulators' | 'observability' | 'aws';
   file: string;
   description: string;
   find: string;
@@ -563,6 +564,41 @@ export const MUTANTS: readonly Mutant[] = [
       replace: '',
     },
     {
+      id: 'sync-lookup-off',
+      file: 'lib/sync/syncCustomer.ts',
+      description: 'an unknown customer is no longer looked up alongside the CRO read: PUT → POST → attributes (issue 17)',
+      find: "if (group.source.kind !== 'read') return undefined;",
+      replace: 'return undefined;',
+    },
+    {
+      id: 'sync-lookup-known-gid',
+      file: 'lib/sync/syncCustomer.ts',
+      description: 'a customer whose gid the state knows is looked up anyway: one IC call more per update (issue 17)',
+      find: 'if (lease.state.gid !== undefined || (group.created && !lease.repair)) return undefined;',
+      replace: 'if (group.created && !lease.repair) return undefined;',
+    },
+    {
+      id: 'sync-lookup-created',
+      file: 'lib/sync/syncCustomer.ts',
+      description: 'a created event is looked up before its POST: three calls instead of two (issue 17)',
+      find: 'if (lease.state.gid !== undefined || (group.created && !lease.repair)) return undefined;',
+      replace: 'if (lease.state.gid !== undefined) return undefined;',
+    },
+    {
+      id: 'sync-lookup-found-no-attributes',
+      file: 'lib/sync/applyWrites.ts',
+      description: 'a customer the lookup found gets its document but not its attributes (issue 17)',
+      find: 'return this.updateKnown(this.learned(found.gid), true, true);',
+      replace: 'return this.updateKnown(this.learned(found.gid), true, false);',
+    },
+    {
+      id: 'sync-lookup-reused',
+      file: 'lib/sync/applyWrites.ts',
+      description: "the lookup's answer is used again after its gid proved gone (issue 17)",
+      find: '    this.lookup = undefined;\n    if (lookup !== undefined) {',
+      replace: '    if (lookup !== undefined) {',
+    },
+    {
       id: 'sync-update-by-external-id-no-attributes',
       file: 'lib/sync/applyWrites.ts',
       description: 'a customer IC knows by externalId gets its document but not its attributes (issue 17)',
@@ -696,6 +732,65 @@ export const MUTANTS: readonly Mutant[] = [
       description: "the logger drops every error's content (issue 19)",
       find: 'return { name: value.name, message: redactText(value.message) };',
       replace: 'return { name: value.name };',
+    },
+  ]),
+
+  ...group('aws', 'aws', [
+    {
+      id: 'aws-no-5xx-retry',
+      file: 'lib/aws/awsErrors.ts',
+      description: 'the lean AWS client gives up on a 5xx at once',
+      find: 'if (error instanceof AwsServiceError) return error.status >= 500 || error.throttling;',
+      replace: 'if (error instanceof AwsServiceError) return error.throttling;',
+    },
+    {
+      id: 'aws-retry-refusal',
+      file: 'lib/aws/awsErrors.ts',
+      description: 'the lean AWS client retries a refusal (a failed condition) as if it were transient',
+      find: 'if (error instanceof AwsServiceError) return error.status >= 500 || error.throttling;',
+      replace: 'if (error instanceof AwsServiceError) return true;',
+    },
+    {
+      id: 'aws-error-fields-dropped',
+      file: 'lib/aws/awsErrors.ts',
+      description: "a refusal's fields are dropped: a failed condition no longer carries the item",
+      find: '    Object.assign(this, details.fields);\n',
+      replace: '',
+    },
+    {
+      id: 'aws-wait-past-deadline',
+      file: 'lib/aws/AwsJsonClient.ts',
+      description: 'the lean AWS client sleeps into a retry the deadline will not let happen',
+      find: 'if (left !== undefined && wait >= left) throw error;',
+      replace: '',
+    },
+    {
+      id: 'aws-no-attempt-bound',
+      file: 'lib/aws/AwsJsonClient.ts',
+      description: "an attempt is bounded by the request timeout only, not by the invocation's deadline",
+      find: 'Math.min(limits.requestTimeoutMs, remaining ?? Infinity)',
+      replace: 'limits.requestTimeoutMs',
+    },
+    {
+      id: 'aws-sdk-endpoint-variable-ignored',
+      file: 'lib/aws/leanAwsClient.ts',
+      description: "the service's endpoint variable is ignored for the general one",
+      find: "const configured = env[ENDPOINT_VARIABLES[service] ?? ''] || env.AWS_ENDPOINT_URL;",
+      replace: 'const configured = env.AWS_ENDPOINT_URL;',
+    },
+    {
+      id: 'aws-lean-despite-fips',
+      file: 'lib/aws/leanAwsClient.ts',
+      description: 'the lean client is used where the SDK must resolve a FIPS endpoint',
+      find: 'if (isTrue(env.AWS_USE_FIPS_ENDPOINT) || isTrue(env.AWS_USE_DUALSTACK_ENDPOINT)) return undefined;',
+      replace: 'if (isTrue(env.AWS_USE_DUALSTACK_ENDPOINT)) return undefined;',
+    },
+    {
+      id: 'aws-put-secret-no-idempotency',
+      file: 'lib/aws/secretsApi.ts',
+      description: 'a secret write carries no idempotency token: a retried attempt may add a second version',
+      find: "putSecretValue: (input) => lean.call('PutSecretValue', { ...input, ClientRequestToken: randomUUID() }),",
+      replace: "putSecretValue: (input) => lean.call('PutSecretValue', input),",
     },
   ]),
 ];
