@@ -30,7 +30,7 @@ export const TEST_SETS = {
   },
   simulators: { paths: ['test/integration/clients', 'test/integration/customer-sync/vendorAnswers'] },
   observability: { paths: ['test/unit/lib/observability'] },
-  aws: { paths: ['test/integration/aws', 'test/integration/state'] },
+  aws: { paths: ['test/unit/lib/aws', 'test/integration/aws', 'test/integration/state'] },
 } as const satisfies Record<string, { paths: readonly string[]; ignore?: readonly string[] }>;
 export type TestSet = keyof typeof TEST_SETS;
 
@@ -784,6 +784,20 @@ export const MUTANTS: readonly Mutant[] = [
       description: 'the lean client is used where the SDK must resolve a FIPS endpoint',
       find: 'if (isTrue(env.AWS_USE_FIPS_ENDPOINT) || isTrue(env.AWS_USE_DUALSTACK_ENDPOINT)) return undefined;',
       replace: 'if (isTrue(env.AWS_USE_DUALSTACK_ENDPOINT)) return undefined;',
+    },
+    {
+      id: 'aws-sign-key-any-day',
+      file: 'lib/aws/signV4.ts',
+      description: "a day's signing key signs the next day's requests",
+      find: 'const id = `${day}/${scope.region}/${scope.service}/${secret}`;',
+      replace: 'const id = `${scope.region}/${scope.service}/${secret}`;',
+    },
+    {
+      id: 'aws-sign-no-session-token',
+      file: 'lib/aws/signV4.ts',
+      description: "a role's session token is not sent (every call of a Lambda refused)",
+      find: "...(credentials.sessionToken !== undefined && { 'x-amz-security-token': credentials.sessionToken }),",
+      replace: '',
     },
     {
       id: 'aws-put-secret-no-idempotency',

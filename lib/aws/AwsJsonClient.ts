@@ -1,8 +1,8 @@
-import aws4 from 'aws4';
 import { backoffMs } from '../http/retry.ts';
 import { send, type TransportResponse } from '../http/transport.ts';
 import { InvocationDeadlineError, type AwsCallLimits, type InvocationDeadline } from './boundedCalls.ts';
 import { AwsServiceError, isRetryableAwsError } from './awsErrors.ts';
+import { signV4 } from './signV4.ts';
 
 /** An AWS service spoken in the JSON protocol (`X-Amz-Target` + a JSON body, `POST /`). */
 export interface AwsJsonProtocol {
@@ -53,7 +53,7 @@ const CAP_MS = 20_000;
 
 /**
  * A lean client of one AWS JSON-protocol service (DynamoDB, Secrets Manager): each operation is one signed
- * (SigV4, `aws4`) `POST /` with the operation in `X-Amz-Target`, sent over crm-sync's shared keep-alive
+ * (SigV4, [`signV4`](./signV4.ts)) `POST /` with the operation in `X-Amz-Target`, sent over crm-sync's shared keep-alive
  * `node:http` transport. Same limits as the SDK clients built with `awsClientConfig`: `limits.maxAttempts`
  * attempts, each bounded by `limits.requestTimeoutMs` and the invocation's deadline, with the SDK standard
  * strategy's retries (network failures, timeouts, 5xx, throttling; jittered exponential backoff). A refusal
@@ -112,21 +112,15 @@ export class AwsJsonClient {
 
   async #send(operation: string, body: string, timeoutMs: number): Promise<TransportResponse> {
     const { endpoint, region, protocol } = this.#options;
-    const signed = aws4.sign(
+    const headers = signV4(
       {
         host: endpoint.host,
-        path: '/',
-        method: 'POST',
-        service: protocol.service,
-        region,
-        body,
         headers: { 'content-type': protocol.contentType, 'x-amz-target': this.#target + operation },
+        body,
       },
+      { region, service: protocol.service },
       this.#options.credentials(),
     );
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(signed.headers ?? {}))
-      if (value !== undefined) headers[name.toLowerCase()] = String(value);
     try {
       return await send({
         method: 'POST',
