@@ -9,6 +9,7 @@ import type { TraceClient } from '../observability/createTracer.ts';
 import { DYNAMODB } from './AwsJsonClient.ts';
 import { awsClientConfig } from './boundedCalls.ts';
 import { leanAwsClient, type AwsCallSettings } from './leanAwsClient.ts';
+import { onFirstUse } from './onFirstUse.ts';
 
 export type DynamoItem = Record<string, AttributeValue>;
 
@@ -46,27 +47,24 @@ export function createDynamoApi(settings: AwsCallSettings & { traceClient?: Trac
       getItem: (input) => lean.call('GetItem', input),
     };
   const config = awsClientConfig(settings.limits, settings.deadline);
-  return sdkDynamoApi(async () => {
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    return (settings.traceClient ?? ((client) => client))(new DynamoDBClient(config));
-  });
+  const trace = settings.traceClient ?? ((client) => client);
+  return sdkDynamoApi((sdk) => trace(new sdk.DynamoDBClient(config)));
 }
 
 /**
  * {@link DynamoApi} over an AWS SDK client — the one given, or the one `build` makes on first use. The SDK's
- * commands load with the first call: a function on the lean path never loads them.
+ * module loads with the first call: a function on the lean path never loads it.
  *
  * @example
- * const dynamo = toDynamoApi(new DynamoDBClient({ endpoint }));
+ * const dynamo = sdkDynamoApi(new DynamoDBClient({ endpoint }));
  */
-export function sdkDynamoApi(client: DynamoDBClient | (() => Promise<DynamoDBClient>)): DynamoApi {
-  let loading: Promise<{ sdk: typeof DynamoSdk; client: DynamoDBClient }> | undefined;
-  const load = () =>
-    (loading ??= (async () => {
-      const sdk = await import('@aws-sdk/client-dynamodb');
-      const built = typeof client === 'function' ? await client() : client;
-      return { sdk, client: built };
-    })());
+export function sdkDynamoApi(
+  client: DynamoDBClient | ((sdk: typeof DynamoSdk) => DynamoDBClient),
+): DynamoApi {
+  const load = onFirstUse(
+    () => import('@aws-sdk/client-dynamodb'),
+    (sdk) => (typeof client === 'function' ? client(sdk) : client),
+  );
   return {
     async updateItem(input) {
       const { sdk, client: c } = await load();

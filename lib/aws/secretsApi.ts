@@ -10,6 +10,7 @@ import type { TraceClient } from '../observability/createTracer.ts';
 import { SECRETS_MANAGER } from './AwsJsonClient.ts';
 import { awsClientConfig } from './boundedCalls.ts';
 import { leanAwsClient, type AwsCallSettings } from './leanAwsClient.ts';
+import { onFirstUse } from './onFirstUse.ts';
 
 /** The Secrets Manager operations crm-sync uses: read the credentials, write back rotated OAuth tokens. */
 export interface SecretsApi {
@@ -35,28 +36,24 @@ export function createSecretsApi(settings: AwsCallSettings & { traceClient?: Tra
       putSecretValue: (input) => lean.call('PutSecretValue', { ...input, ClientRequestToken: randomUUID() }),
     };
   const config = awsClientConfig(settings.limits, settings.deadline);
-  return sdkSecretsApi(async () => {
-    const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-    return (settings.traceClient ?? ((client) => client))(new SecretsManagerClient(config));
-  });
+  const trace = settings.traceClient ?? ((client) => client);
+  return sdkSecretsApi((sdk) => trace(new sdk.SecretsManagerClient(config)));
 }
 
 /**
  * {@link SecretsApi} over an AWS SDK client — the one given, or the one `build` makes on first use; the SDK's
- * commands load with the first call.
+ * module loads with the first call.
  *
  * @example
  * const secrets = sdkSecretsApi(new SecretsManagerClient({ region: 'eu-west-1' }));
  */
 export function sdkSecretsApi(
-  client: SecretsManagerClient | (() => Promise<SecretsManagerClient>),
+  client: SecretsManagerClient | ((sdk: typeof SecretsSdk) => SecretsManagerClient),
 ): SecretsApi {
-  let loading: Promise<{ sdk: typeof SecretsSdk; client: SecretsManagerClient }> | undefined;
-  const load = () =>
-    (loading ??= (async () => {
-      const sdk = await import('@aws-sdk/client-secrets-manager');
-      return { sdk, client: typeof client === 'function' ? await client() : client };
-    })());
+  const load = onFirstUse(
+    () => import('@aws-sdk/client-secrets-manager'),
+    (sdk) => (typeof client === 'function' ? client(sdk) : client),
+  );
   return {
     async getSecretValue(input) {
       const { sdk, client: c } = await load();
@@ -80,10 +77,6 @@ export function toSecretsApi(
   client: SecretsClientOption | undefined,
   config: SecretsManagerClientConfig = {},
 ): SecretsApi {
-  if (client === undefined)
-    return sdkSecretsApi(async () => {
-      const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-      return new SecretsManagerClient(config);
-    });
+  if (client === undefined) return sdkSecretsApi((sdk) => new sdk.SecretsManagerClient(config));
   return 'send' in client ? sdkSecretsApi(client) : client;
 }

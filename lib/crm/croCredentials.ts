@@ -103,11 +103,7 @@ export function croCredentialsProvider(
             createLease(
               config,
               () =>
-                parts.dynamo ??
-                sdkDynamoApi(async () => {
-                  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-                  return new DynamoDBClient(parts.awsClientConfig ?? {});
-                }),
+                parts.dynamo ?? sdkDynamoApi((sdk) => new sdk.DynamoDBClient(parts.awsClientConfig ?? {})),
             ),
           reauthorizeCommand: secretId.startsWith(FILE_SCHEME)
             ? 'npx crm-sync auth --local'
