@@ -128,6 +128,7 @@ export class AwsJsonClient {
         headers,
         body,
         signal: AbortSignal.timeout(timeoutMs),
+        connectTimeoutMs: Math.min(this.#options.limits.connectionTimeoutMs, timeoutMs),
       });
     } catch (error) {
       // As the SDK names a request that ran out of time: callers and logs see one name for it. (The signal's

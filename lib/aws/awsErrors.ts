@@ -14,7 +14,15 @@ const THROTTLING = new Set([
 ]);
 
 /** Network failures worth another attempt (the request may not have reached the service). */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNTIMEOUT',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 
 /**
  * An AWS service's refusal: `name` is the service's error code (`ConditionalCheckFailedException`,

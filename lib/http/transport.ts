@@ -1,3 +1,6 @@
+import type { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
@@ -12,6 +15,8 @@ export interface TransportRequest {
   body?: string;
   /** Aborts the exchange at any stage (connect, send, headers, body). */
   signal: AbortSignal;
+  /** A new connection not open within this time fails the exchange (`ECONNTIMEOUT`); a reused one is open. */
+  connectTimeoutMs?: number;
 }
 
 /** A complete answer: status, lower-case headers (repeated ones joined with `, `), body decoded as UTF-8. */
@@ -74,6 +79,7 @@ export function send(request: TransportRequest): Promise<TransportResponse> {
     });
     signal.addEventListener('abort', onAbort, { once: true });
     req.on('error', fail);
+    if (request.connectTimeoutMs !== undefined) boundConnect(req, request.connectTimeoutMs, fail);
     req.on('response', (res) => {
       const declared = Number(res.headers['content-length']);
       if (declared > MAX_RESPONSE_BYTES) {
@@ -115,6 +121,26 @@ function flatten(headers: IncomingHttpHeaders): Record<string, string | undefine
 function decode(chunks: Buffer[], size: number): string {
   const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Fails a request whose new connection is not open within `ms` (`ECONNTIMEOUT`): DNS, TCP and TLS. A socket
+ * reused from the keep-alive pool is open already.
+ *
+ * @example
+ * boundConnect(req, 1_000, (error) => req.destroy(error));
+ */
+export function boundConnect(req: EventEmitter, ms: number, fail: (error: Error) => void): void {
+  req.once('socket', (socket: Socket) => {
+    if (!socket.connecting) return;
+    const timer = setTimeout(
+      () => fail(Object.assign(new Error(`no connection within ${ms} ms`), { code: 'ECONNTIMEOUT' })),
+      ms,
+    );
+    const done = () => clearTimeout(timer);
+    socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', done);
+    socket.once('close', done);
+  });
 }
 
 function tooLarge(): Error {

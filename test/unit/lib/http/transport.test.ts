@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { MAX_RESPONSE_BYTES, send } from '../../../../lib/http/transport.ts';
+import { EventEmitter } from 'node:events';
+import { boundConnect, MAX_RESPONSE_BYTES, send } from '../../../../lib/http/transport.ts';
 
 interface Seen {
   method: string;
@@ -171,5 +172,59 @@ describe('send (node:http transport) against a local server', () => {
     await expect(
       send({ method: 'GET', url: new URL(`http://127.0.0.1:${port}/`), headers: {}, signal: never() }),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('boundConnect', () => {
+  /** A request that hands out `socket`: a connection still opening, or one reused from the pool. */
+  const requestWith = (socket: EventEmitter & { connecting: boolean }) => {
+    const req = new EventEmitter();
+    return { req, handOut: () => req.emit('socket', socket) };
+  };
+  const socket = (connecting: boolean) => Object.assign(new EventEmitter(), { connecting });
+
+  it('fails a connection that does not open in time, and not one that does', async () => {
+    const failures: Error[] = [];
+    const slow = requestWith(socket(true));
+    boundConnect(slow.req, 30, (error) => failures.push(error));
+    slow.handOut();
+    const opening = socket(true);
+    const quick = requestWith(opening);
+    boundConnect(quick.req, 30, (error) => failures.push(error));
+    quick.handOut();
+    opening.emit('connect');
+
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ code: 'ECONNTIMEOUT', message: 'no connection within 30 ms' });
+  });
+
+  it('leaves a socket reused from the keep-alive pool alone', async () => {
+    const failures: Error[] = [];
+    const reused = requestWith(socket(false));
+    boundConnect(reused.req, 10, (error) => failures.push(error));
+    reused.handOut();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(failures).toEqual([]);
+  });
+
+  it('applies to requests sent with connectTimeoutMs, which still succeed on a local server', async () => {
+    const server = createServer((_, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await send({
+        method: 'GET',
+        url: new URL(`http://127.0.0.1:${port}/`),
+        headers: {},
+        signal: AbortSignal.timeout(2_000),
+        connectTimeoutMs: 1_000,
+      });
+      expect(response).toMatchObject({ status: 200, body: 'ok' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
