@@ -564,6 +564,13 @@ export const MUTANTS: readonly Mutant[] = [
       replace: '',
     },
     {
+      id: 'sync-retried-acquire-no-takeover',
+      file: 'lib/sync/state/DynamoSyncStateStore.ts',
+      description: 'an acquire whose lost first attempt replaced a dead holder lease does not repair',
+      find: '...(previousOwner !== undefined && {',
+      replace: '...(previousOwner !== undefined && previousOwner !== owner && {',
+    },
+    {
       id: 'sync-lookup-off',
       file: 'lib/sync/syncCustomer.ts',
       description: 'an unknown customer is no longer looked up alongside the CRO read: PUT → POST → attributes (issue 17)',
@@ -798,6 +805,13 @@ export const MUTANTS: readonly Mutant[] = [
       description: "a role's session token is not sent (every call of a Lambda refused)",
       find: "...(credentials.sessionToken !== undefined && { 'x-amz-security-token': credentials.sessionToken }),",
       replace: '',
+    },
+    {
+      id: 'secrets-forced-failure-drops-value',
+      file: 'lib/secrets/createSecretReader.ts',
+      description: "a failed forced refresh throws away the value read before (both APIs' tokens)",
+      find: 'if (entry !== undefined) cache.set(secretId, entry);',
+      replace: 'if (entry !== undefined) cache.delete(secretId);',
     },
     {
       id: 'aws-put-secret-no-idempotency',

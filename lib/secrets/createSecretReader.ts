@@ -52,9 +52,13 @@ export function createSecretReader(options: SecretReaderOptions = {}): SecretRea
     if (!forceFetch && cacheable && fresh) return entry.value;
     const value = read();
     cache.set(secretId, { at: Date.now(), value });
-    // A failed read is not cached: the next call tries again.
+    // A failed read is not cached: the next call tries again — or, when a forced refresh failed, the value read
+    // before is kept (the secret holds both APIs' tokens: one API's 401 must not cost the other its token
+    // while Secrets Manager is unreachable).
     value.catch(() => {
-      if (cache.get(secretId)?.value === value) cache.delete(secretId);
+      if (cache.get(secretId)?.value !== value) return;
+      if (entry !== undefined) cache.set(secretId, entry);
+      else cache.delete(secretId);
     });
     return value;
   };

@@ -115,9 +115,9 @@ export async function syncCustomer(
   }
 
   const log = new WriteLog();
-  const lookup = earlyLookup(group, lease, deps, budget);
   let outcome: GroupOutcome;
   try {
+    const lookup = earlyLookup(group, lease, deps, budget);
     outcome = await syncGroup(group, lease, deps, budget, log, early, lookup);
     if (outcome.kind !== 'unsettled') {
       await deps.store.commit(key, owner, outcome.commit);

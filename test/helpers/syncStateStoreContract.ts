@@ -61,6 +61,17 @@ export function describeSyncStateStoreContract(name: string, setup: () => StoreF
       expect(second).toEqual({ kind: 'leased', state: empty, takenOverFrom: expiry });
     });
 
+    it('reports a takeover from now when the owner already holds the lease (a retried acquire that landed)', async () => {
+      const { store, clock } = setup();
+      const key = freshKey();
+      await store.acquire(key, 'worker-a', 10_000, []);
+      clock.now += 5;
+
+      const retried = await store.acquire(key, 'worker-a', 10_000, []);
+
+      expect(retried).toEqual({ kind: 'leased', state: empty, takenOverFrom: clock.now });
+    });
+
     it('returns the committed state to the next owner, clears the lease and says no takeover', async () => {
       const { store } = setup();
       const key = freshKey();

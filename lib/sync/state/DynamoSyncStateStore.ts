@@ -110,11 +110,14 @@ export class DynamoSyncStateStore implements SyncStateStore {
         ...(dedup && { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
       });
       const previousOwner = Attributes.leaseOwner?.S;
-      const takenOver = previousOwner !== undefined && previousOwner !== owner;
       return {
         kind: 'leased',
         state: toState(Attributes),
-        ...(takenOver && { takenOverFrom: Number(Attributes.leaseUntil?.N ?? now) }),
+        ...(previousOwner !== undefined && {
+          // Our own owner: an earlier attempt of this acquire landed, its answer lost (a timeout, then the
+          // retry). What that attempt replaced is unknown, possibly a dead holder's lease: now bounds its end.
+          takenOverFrom: previousOwner === owner ? now : Number(Attributes.leaseUntil?.N ?? now),
+        }),
       };
     } catch (error) {
       if (!isConditionFailed(error)) throw new StateStoreError('acquire', error);

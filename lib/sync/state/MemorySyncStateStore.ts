@@ -59,6 +59,8 @@ export class MemorySyncStateStore implements SyncStateStore {
       kind: 'leased',
       state: cloneState(item.state),
       ...(held && { takenOverFrom: item.leaseUntil ?? now }),
+      // The owner already holds it: a retried acquire whose first attempt landed (see DynamoSyncStateStore).
+      ...(item.leaseOwner === owner && { takenOverFrom: now }),
     };
   }
 

@@ -65,7 +65,10 @@ export type AcquireResult =
   | {
       kind: 'leased';
       state: SyncState;
-      /** Set when an expired lease was taken over (its holder died, maybe mid-write): when it expired. */
+      /**
+       * Set when an expired lease was taken over (its holder died, maybe mid-write): when it expired — or now,
+       * when the lease was already ours (an earlier attempt of the acquire landed and what it replaced is unknown).
+       */
       takenOverFrom?: number;
     }
   /** Another owner holds an unexpired lease. */

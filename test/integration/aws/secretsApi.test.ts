@@ -60,6 +60,20 @@ describe('the secret reader and writer on the lean Secrets Manager client', () =
     expect(s.requests).toHaveLength(2);
   });
 
+  it('keeps serving the value read before when a forced refresh fails', async () => {
+    const { server: s, client } = await secretsOn((_, index) =>
+      index === 0
+        ? found()
+        : { status: 400, body: { __type: 'AccessDeniedException', Message: 'not authorized' } },
+    );
+    const read = createSecretReader({ client, ttlMs: 60_000, minRefreshIntervalMs: 0 });
+    await read(SECRET_ID);
+
+    await expect(read(SECRET_ID, { forceRefresh: true })).rejects.toThrow(/AccessDeniedException/);
+    await expect(read(SECRET_ID)).resolves.toBe(VALUE);
+    expect(s.requests).toHaveLength(2);
+  });
+
   it('reads every time with ttl 0 (the OAuth rounds)', async () => {
     const { server: s, client } = await secretsOn(() => found());
     const read = createSecretReader({ client, ttlMs: 0, minRefreshIntervalMs: 0 });
