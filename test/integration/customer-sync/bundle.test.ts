@@ -113,3 +113,40 @@ describe('the bundled customer-sync handler', () => {
     expect(text).toContain('"Applied"');
   });
 });
+
+describe('the customer-sync cold start', () => {
+  it('loads no AWS SDK client: DynamoDB and Secrets Manager go through the lean client, SQS loads on first send', () => {
+    ensureBundle();
+    // Records every `@aws-sdk/*` module the import resolves (Node's synchronous module hooks), as Lambda's
+    // environment configures the function (a state table, the role's credentials).
+    const script = `
+      import { registerHooks } from 'node:module';
+      const loaded = [];
+      registerHooks({ resolve(specifier, context, next) {
+        if (specifier.startsWith('@aws-sdk/')) loaded.push(specifier);
+        return next(specifier, context);
+      } });
+      await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});
+      const lean = loaded.length;
+      await import('@aws-sdk/client-sqs');
+      console.log(JSON.stringify({ atInit: loaded.slice(0, lean), hookWorks: loaded.length > lean }));`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        CRM_API_URL: 'http://127.0.0.1:1',
+        CRM_TENANT_ID: '42',
+        CREDENTIALS_SECRET_ID: 'crm-sync/credentials',
+        DLQ_URL: 'http://127.0.0.1:1/000000000000/dlq',
+        STATE_TABLE_NAME: 'crm-sync-state',
+        AWS_LAMBDA_FUNCTION_NAME: 'customer-sync',
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'AKID',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_SESSION_TOKEN: 'token',
+      },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(output.trim().split('\n').at(-1)!)).toEqual({ atInit: [], hookWorks: true });
+  });
+});
