@@ -573,14 +573,16 @@ export const MUTANTS: readonly Mutant[] = [
     {
       id: 'sync-lookup-off',
       file: 'lib/sync/syncCustomer.ts',
-      description: 'an unknown customer is no longer looked up alongside the CRO read: PUT → POST → attributes (issue 17)',
+      description:
+        'an unknown customer is no longer looked up alongside the CRO read: PUT → POST → attributes (issue 17)',
       find: "if (group.source.kind !== 'read') return undefined;",
       replace: 'return undefined;',
     },
     {
       id: 'sync-lookup-known-gid',
       file: 'lib/sync/syncCustomer.ts',
-      description: 'a customer whose gid the state knows is looked up anyway: one IC call more per update (issue 17)',
+      description:
+        'a customer whose gid the state knows is looked up anyway: one IC call more per update (issue 17)',
       find: 'if (lease.state.gid !== undefined || (group.created && !lease.repair)) return undefined;',
       replace: 'if (group.created && !lease.repair) return undefined;',
     },
