@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '../aws/boundedCalls.ts';
+import { createSecretsApi } from '../aws/secretsApi.ts';
 import type { WebhookConfig } from '../config/webhook.ts';
 import type { TraceClient } from '../observability/createTracer.ts';
 import { createSecretReader } from '../secrets/createSecretReader.ts';
@@ -40,7 +40,11 @@ export function createWebhookDeps(config: WebhookConfig, parts: WebhookParts): W
       webhookSecretProvider(config.webhookSecretId, {
         reader: createSecretReader({
           ttlMs: config.secretTtlMs,
-          client: traced(new SecretsManagerClient(awsClientConfig(config.awsLimits))),
+          // The lean client in Lambda (no Secrets Manager SDK loaded), the SDK with tracing or elsewhere.
+          client: createSecretsApi({
+            limits: config.awsLimits,
+            ...(parts.traceClient !== undefined && { traceClient: parts.traceClient }),
+          }),
         }),
       }),
     cro: {
