@@ -91,11 +91,19 @@ export class AwsJsonClient {
       const remaining = deadline?.remainingMs();
       if (remaining !== undefined && remaining <= 0) throw new InvocationDeadlineError();
       const timeoutMs = Math.max(1, Math.floor(Math.min(limits.requestTimeoutMs, remaining ?? Infinity)));
+      // Signed for each attempt (a fresh date; credentials replaced in the environment are taken at once).
+      const headers = this.#sign(operation, body);
+      let response: TransportResponse | undefined;
       let error: unknown;
       try {
-        return parseOutput<Output>(operation, await this.#send(operation, body, timeoutMs));
-      } catch (caught) {
-        error = caught;
+        response = await this.#send(headers, body, timeoutMs);
+      } catch (failure) {
+        error = failure; // the transport's: a network failure, or no answer in time
+      }
+      if (response !== undefined) {
+        if (response.status >= 200 && response.status < 300)
+          return (response.body === '' ? {} : JSON.parse(response.body)) as Output;
+        error = AwsServiceError.from(operation, response);
       }
       if (attempt >= limits.maxAttempts || !isRetryableAwsError(error)) throw error;
       const wait = backoffMs(attempt, {
@@ -110,9 +118,9 @@ export class AwsJsonClient {
     }
   }
 
-  async #send(operation: string, body: string, timeoutMs: number): Promise<TransportResponse> {
+  #sign(operation: string, body: string): Record<string, string> {
     const { endpoint, region, protocol } = this.#options;
-    const headers = signV4(
+    return signV4(
       {
         host: endpoint.host,
         headers: { 'content-type': protocol.contentType, 'x-amz-target': this.#target + operation },
@@ -121,6 +129,11 @@ export class AwsJsonClient {
       { region, service: protocol.service },
       this.#options.credentials(),
     );
+  }
+
+  /** One exchange; rejects only when the transport does (network failure, timeout). */
+  async #send(headers: Record<string, string>, body: string, timeoutMs: number): Promise<TransportResponse> {
+    const { endpoint } = this.#options;
     try {
       return await send({
         method: 'POST',
@@ -138,12 +151,6 @@ export class AwsJsonClient {
       throw error;
     }
   }
-}
-
-function parseOutput<Output>(operation: string, response: TransportResponse): Output {
-  if (response.status >= 200 && response.status < 300)
-    return (response.body === '' ? {} : JSON.parse(response.body)) as Output;
-  throw AwsServiceError.from(operation, response);
 }
 
 function timeoutError(timeoutMs: number, cause: unknown): Error {

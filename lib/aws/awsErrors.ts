@@ -13,17 +13,6 @@ const THROTTLING = new Set([
   'TransactionInProgressException',
 ]);
 
-/** Network failures worth another attempt (the request may not have reached the service). */
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNTIMEOUT',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-]);
-
 /**
  * An AWS service's refusal: `name` is the service's error code (`ConditionalCheckFailedException`,
  * `ResourceNotFoundException`, ...), as the SDK's exceptions are named, and the error's other fields are on
@@ -83,14 +72,12 @@ function errorCode(type: string | undefined): string | undefined {
 }
 
 /**
- * Whether a failed attempt is worth another (the AWS SDK standard strategy's rule): a network failure or an
- * attempt that ran out of time, a 5xx, throttling. A 4xx refusal (a failed condition, a missing secret, bad
- * credentials) is final.
+ * Whether a failed attempt is worth another (the AWS SDK standard strategy's rule): a 5xx or throttling
+ * refusal, or a failure of the transport itself — a network failure or no answer in time, transient whatever
+ * its code, as `HttpClient` treats them. A 4xx refusal (a failed condition, a missing secret, bad credentials) is
+ * final.
  */
 export function isRetryableAwsError(error: unknown): boolean {
   if (error instanceof AwsServiceError) return error.status >= 500 || error.throttling;
-  if (!(error instanceof Error)) return false;
-  if (error.name === 'TimeoutError') return true;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && NETWORK_CODES.has(code);
+  return true;
 }
