@@ -39,7 +39,9 @@ export function conditionFailedItem(error: unknown): DynamoItem | undefined {
  * @example
  * const dynamo = createDynamoApi({ limits: config.awsLimits, deadline });
  */
-export function createDynamoApi(settings: AwsCallSettings & { traceClient?: TraceClient }): DynamoApi {
+export function createDynamoApi(
+  settings: AwsCallSettings & { traceClient?: TraceClient | undefined },
+): DynamoApi {
   const lean = settings.traceClient === undefined ? leanAwsClient(DYNAMODB, settings) : undefined;
   if (lean !== undefined)
     return {

@@ -5,7 +5,7 @@ import type { AwsCallLimits, InvocationDeadline } from './boundedCalls.ts';
 export interface AwsCallSettings {
   limits: AwsCallLimits;
   /** The invocation's end (during an invocation). */
-  deadline?: InvocationDeadline;
+  deadline?: InvocationDeadline | undefined;
   /** @default process.env */
   env?: NodeJS.ProcessEnv;
 }

@@ -4,7 +4,6 @@ import type {
   GetSecretValueCommandInput,
   PutSecretValueCommandInput,
   SecretsManagerClient,
-  SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
 import type { TraceClient } from '../observability/createTracer.ts';
 import { SECRETS_MANAGER } from './AwsJsonClient.ts';
@@ -27,7 +26,9 @@ export interface SecretsApi {
  * @example
  * const secrets = createSecretsApi({ limits: config.awsLimits, deadline });
  */
-export function createSecretsApi(settings: AwsCallSettings & { traceClient?: TraceClient }): SecretsApi {
+export function createSecretsApi(
+  settings: AwsCallSettings & { traceClient?: TraceClient | undefined },
+): SecretsApi {
   const lean = settings.traceClient === undefined ? leanAwsClient(SECRETS_MANAGER, settings) : undefined;
   if (lean !== undefined)
     return {
@@ -70,13 +71,10 @@ export function sdkSecretsApi(
 export type SecretsClientOption = SecretsApi | SecretsManagerClient;
 
 /**
- * The {@link SecretsApi} of a `client` option; none given → an SDK client of `config` (the SDK's standard
- * variables and credential chain), built on first use.
+ * The {@link SecretsApi} of a `client` option; none given → an SDK client following the SDK's standard
+ * variables and credential chain, built on first use.
  */
-export function toSecretsApi(
-  client: SecretsClientOption | undefined,
-  config: SecretsManagerClientConfig = {},
-): SecretsApi {
-  if (client === undefined) return sdkSecretsApi((sdk) => new sdk.SecretsManagerClient(config));
+export function toSecretsApi(client: SecretsClientOption | undefined): SecretsApi {
+  if (client === undefined) return sdkSecretsApi((sdk) => new sdk.SecretsManagerClient({}));
   return 'send' in client ? sdkSecretsApi(client) : client;
 }

@@ -176,7 +176,8 @@ export async function backfillCommand(options: BackfillCommandOptions, io: Backf
     store,
     credentialParts: {
       reader,
-      awsClientConfig: region,
+      // The stack's region, not only the SDK's variables, for the OAuth rounds' reads and write-back.
+      secrets: new SecretsManagerClient(region),
       logger: stderrLogger(io),
       ...(dynamo !== undefined && { dynamo }),
     },

@@ -1,5 +1,3 @@
-import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { sdkDynamoApi, type DynamoClientOption } from '../aws/dynamoApi.ts';
 import { toSecretsApi, type SecretsClientOption } from '../aws/secretsApi.ts';
 import type { CrmOAuthConfig } from '../config/crmOAuth.ts';
@@ -43,14 +41,9 @@ export interface CroCredentialsParts {
   onAuthorizationLost?: (error: ApiError) => void;
   /** Count it: this process refreshed the access token. */
   onRefresh?: () => void;
-  /**
-   * Options of the AWS SDK clients built here when `dynamo` or `secrets` is not given (e.g. the CLI's region).
-   * @default the SDK's
-   */
-  awsClientConfig?: DynamoDBClientConfig & SecretsManagerClientConfig;
-  /** The refresh lease's DynamoDB calls. @default an SDK client of `awsClientConfig`, built on first use */
+  /** The refresh lease's DynamoDB calls. @default an SDK client following the SDK's variables, built on first use */
   dynamo?: DynamoClientOption;
-  /** Secrets Manager (reads, the OAuth write-back). @default an SDK client of `awsClientConfig`, built on first use */
+  /** Secrets Manager (reads, the OAuth write-back). @default an SDK client following the SDK's variables, built on first use */
   secrets?: SecretsClientOption;
   lease?: RefreshLease;
   /** The cached reader of the secret (tokens for both APIs). */
@@ -91,7 +84,7 @@ export function croCredentialsProvider(
 ): CredentialsProvider {
   const { tokenUrl, clientAuth } = config.crmOAuth;
   const secretId = config.credentialsSecretId;
-  const secrets = toSecretsApi(parts.secrets, parts.awsClientConfig ?? {});
+  const secrets = toSecretsApi(parts.secrets);
   const crmOAuth =
     tokenUrl === undefined
       ? undefined
@@ -100,11 +93,7 @@ export function croCredentialsProvider(
           endpoint: { url: tokenUrl, clientAuth },
           lease:
             parts.lease ??
-            createLease(
-              config,
-              () =>
-                parts.dynamo ?? sdkDynamoApi((sdk) => new sdk.DynamoDBClient(parts.awsClientConfig ?? {})),
-            ),
+            createLease(config, () => parts.dynamo ?? sdkDynamoApi((sdk) => new sdk.DynamoDBClient({}))),
           reauthorizeCommand: secretId.startsWith(FILE_SCHEME)
             ? 'npx crm-sync auth --local'
             : `npx crm-sync auth --secret-id ${secretId}`,

@@ -54,19 +54,15 @@ export interface ReconcileParts {
  */
 export function createReconcileDeps(config: ReconcileConfig, parts: ReconcileParts = {}): ReconcileDeps {
   const aws = awsClientConfig(config.awsLimits, parts.deadline);
-  const calls = {
-    limits: config.awsLimits,
-    ...(parts.deadline !== undefined && { deadline: parts.deadline }),
-  };
+  const calls = { limits: config.awsLimits, deadline: parts.deadline };
   const dynamo = parts.dynamo ?? createDynamoApi(calls);
   const credentials =
     parts.credentials ??
     croCredentialsProvider(config, {
       ...(parts.logger !== undefined && { logger: parts.logger }),
       // Secrets Manager (reads and the OAuth write-back) and the refresh lease's DynamoDB calls, bounded too.
-      awsClientConfig: aws,
       dynamo,
-      ...(parts.credentialParts?.awsClientConfig === undefined && { secrets: createSecretsApi(calls) }),
+      secrets: createSecretsApi(calls),
       ...parts.credentialParts,
     });
   const store =

@@ -60,11 +60,7 @@ export function createCustomerSyncDeps(config: CustomerSyncConfig, parts: Custom
   const traced: TraceClient = parts.traceClient ?? ((client) => client);
   // DynamoDB and Secrets Manager are on the success path: the lean client in Lambda (no SDK loaded), bounded
   // like the SDK clients; the SDK, built on first use, elsewhere or when tracing wraps the calls.
-  const calls = {
-    limits: config.awsLimits,
-    ...(parts.deadline !== undefined && { deadline: parts.deadline }),
-    ...(parts.traceClient !== undefined && { traceClient: parts.traceClient }),
-  };
+  const calls = { limits: config.awsLimits, deadline: parts.deadline, traceClient: parts.traceClient };
   const dynamo = createDynamoApi(calls);
   const credentials =
     parts.credentials ??

@@ -41,10 +41,7 @@ export function createWebhookDeps(config: WebhookConfig, parts: WebhookParts): W
         reader: createSecretReader({
           ttlMs: config.secretTtlMs,
           // The lean client in Lambda (no Secrets Manager SDK loaded), the SDK with tracing or elsewhere.
-          client: createSecretsApi({
-            limits: config.awsLimits,
-            ...(parts.traceClient !== undefined && { traceClient: parts.traceClient }),
-          }),
+          client: createSecretsApi({ limits: config.awsLimits, traceClient: parts.traceClient }),
         }),
       }),
     cro: {
