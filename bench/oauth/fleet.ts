@@ -15,7 +15,7 @@ import { croCustomer } from '../../lib/local/simulators/croCustomer.ts';
 import {
   type CroOAuthSimulator,
   type CroSimulator,
-  DEFAULT_CRO_CLIENT,
+  authorizedClient,
   DEFAULT_IC_TOKEN,
   type IcSimulator,
   startCroOAuthSimulator,
@@ -110,12 +110,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   cro.seedCustomers(Array.from({ length: customers }, (_, i) => croCustomer({ id: i + 1 })));
   const dir = mkdtempSync(join(tmpdir(), 'crm-sync-fleet-'));
   const secretPath = join(dir, 'credentials.json');
-  const { clientId, clientSecret } = DEFAULT_CRO_CLIENT;
   writeFileSync(
     secretPath,
     JSON.stringify({
       invisibleCollectorToken: DEFAULT_IC_TOKEN,
-      crm: { clientId, clientSecret, refreshToken: oauth.seedGrant(clientId).refreshToken },
+      crm: authorizedClient(oauth),
     }),
     { mode: 0o600 },
   );

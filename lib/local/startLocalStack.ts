@@ -6,7 +6,7 @@ import { type QueueSettings, queueSettings } from '../settings/queueSettings.ts'
 import {
   type CroOAuthSimulator,
   type CroSimulator,
-  DEFAULT_CRO_CLIENT,
+  authorizedClient,
   DEFAULT_CRO_TOKEN,
   DEFAULT_IC_TOKEN,
   type IcSimulator,
@@ -397,10 +397,7 @@ function crmCredentials(
   options: LocalStackOptions,
   croOAuth: CroOAuthSimulator | undefined,
 ): Omit<LocalCredentials, 'invisibleCollectorToken'> {
-  if (croOAuth !== undefined) {
-    const { clientId, clientSecret } = DEFAULT_CRO_CLIENT;
-    return { crm: { clientId, clientSecret, refreshToken: croOAuth.seedGrant(clientId).refreshToken } };
-  }
+  if (croOAuth !== undefined) return { crm: authorizedClient(croOAuth) };
   if (options.crmApiUrl !== undefined && options.crmTokenUrl !== undefined) return { crm: 'keep' };
   return { crmToken: options.credentials?.crmToken ?? DEFAULT_CRO_TOKEN };
 }
@@ -411,7 +408,6 @@ function crmCredentials(
  * would, by writing a new grant's `crm` object into the credentials file.
  */
 function revokeGrant(oauth: CroOAuthSimulator, credentialsSecretId: string): TokenRevocation {
-  const { clientId, clientSecret } = DEFAULT_CRO_CLIENT;
   const store = secretCredentialStore(credentialsSecretId, 'crm', {
     reader: createSecretReader({ ttlMs: 0, minRefreshIntervalMs: 0 }),
     writer: createSecretWriter(),
@@ -421,7 +417,7 @@ function revokeGrant(oauth: CroOAuthSimulator, credentialsSecretId: string): Tok
       oauth.revokeGrants();
     },
     restore: () => {
-      const next = { clientId, clientSecret, refreshToken: oauth.seedGrant(clientId).refreshToken };
+      const next = authorizedClient(oauth);
       void store
         .read()
         .then((current) => store.write(next, current.refreshToken))

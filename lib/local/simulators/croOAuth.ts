@@ -17,6 +17,21 @@ export interface CroOAuthClient {
   redirectUris: readonly string[];
 }
 
+/**
+ * The `crm` object of a credentials secret for `client`, with a grant freshly seeded in `oauth` (no access token
+ * yet: the first call refreshes) — what `crm-sync auth` would store.
+ *
+ * @example
+ * writeFileSync(path, JSON.stringify({ invisibleCollectorToken, crm: authorizedClient(oauth) }));
+ */
+export function authorizedClient(
+  oauth: Pick<CroOAuthSimulator, 'seedGrant'>,
+  client: Pick<CroOAuthClient, 'clientId' | 'clientSecret'> = DEFAULT_CRO_CLIENT,
+): { clientId: string; clientSecret: string; refreshToken: string } {
+  const { clientId, clientSecret } = client;
+  return { clientId, clientSecret, refreshToken: oauth.seedGrant(clientId).refreshToken };
+}
+
 export interface CroOAuthSimulatorOptions {
   /** @default [DEFAULT_CRO_CLIENT] */
   clients?: CroOAuthClient[];

@@ -16,6 +16,7 @@ export {
 export { seededRandom } from './prng.ts';
 export {
   startCroOAuthSimulator,
+  authorizedClient,
   DEFAULT_CRO_CLIENT,
   type CroOAuthClient,
   type CroOAuthSimulator,

@@ -16,6 +16,7 @@ import { lambdaContext } from '../../../lib/local/lambdaContext.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../../lib/local/localDynamo.ts';
 import {
   type CroOAuthSimulator,
+  authorizedClient,
   DEFAULT_CRO_CLIENT,
   DEFAULT_IC_TOKEN,
   startCroOAuthSimulator,
@@ -55,12 +56,11 @@ describe('the bundled reconcile handler with CRO OAuth', () => {
     h = await startReconcileHarness({ croAcceptToken: (token) => oauth.isAccessTokenValid(token) });
     h.cro.seedLocations([{ id: 1, name: 'Lisboa', is_active: true }]);
     for (let id = 1; id <= 3; id += 1) h.cro.upsertCustomer(customerAt(id, [1]));
-    const { clientId, clientSecret } = DEFAULT_CRO_CLIENT;
     writeFileSync(
       secretFile,
       JSON.stringify({
         invisibleCollectorToken: DEFAULT_IC_TOKEN,
-        crm: { clientId, clientSecret, refreshToken: oauth.seedGrant(clientId).refreshToken },
+        crm: authorizedClient(oauth),
       }),
     );
     Object.assign(process.env, {

@@ -12,7 +12,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { CroListApi } from '../../../lib/crm/types.ts';
 import {
   type CroOAuthSimulator,
-  DEFAULT_CRO_CLIENT,
+  authorizedClient,
   DEFAULT_IC_TOKEN,
   startCroOAuthSimulator,
 } from '../../../lib/local/simulators/index.ts';
@@ -29,12 +29,11 @@ describe('the reconciliation with CRO OAuth', () => {
   let revokeAfterNextPage = false;
 
   const authorize = () => {
-    const { clientId, clientSecret } = DEFAULT_CRO_CLIENT;
     writeFileSync(
       secretFile,
       JSON.stringify({
         invisibleCollectorToken: DEFAULT_IC_TOKEN,
-        crm: { clientId, clientSecret, refreshToken: oauth.seedGrant(clientId).refreshToken },
+        crm: authorizedClient(oauth),
       }),
     );
   };
