@@ -94,6 +94,9 @@ describe('local console in a headless browser', () => {
 
     await row('#ic-table', 'cro-42-1', 'Acme Lda', 'Porto', 'PT501234560').waitFor();
     await logLine(/applied\s+customer 1/).waitFor();
+    // The document and the attributes are written in parallel: the list may show one before its next refresh
+    // shows the other.
+    await row('#ic-table', 'cro-42-1', 'Acme Lda', 'cro_customer_id=1').waitFor();
     expect(await row('#ic-table', 'cro-42-1').textContent()).toContain('cro_customer_id=1');
     expect(await page.locator('#cro-result').textContent()).toMatch(/^saved; webhook 202, event \S+$/);
   }, 60_000);
